@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// clwb-run: the headless runner. Progress and tables on stderr, the JSON summary on stdout.
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "clwb/engine.h"
+#include "clwb/run_config.h"
+#include "clwb/run_store.h"
+
+namespace {
+
+std::atomic<bool> stopRequested{false};
+
+void onSigint(int)
+{
+    stopRequested = true;
+    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+}
+
+const char* kUsage = R"(usage:
+  clwb-run --config FILE [options]     run an experiment (JSON, see examples/)
+  clwb-run --demo [options]            run the bundled demo experiment
+  clwb-run pretrain [pretrain options] pretrain a backbone without labels (SimCLR)
+  clwb-run probe [--backbone B] [--train-per-class N] [--seed N]
+                                       prototype and linear-probe accuracy of a backbone
+                                       (B = pretrained | random | pixels | FILE)
+  clwb-run strategies                  list strategies and their parameters (JSON)
+
+options:
+  --db FILE            run database (default: ~/.local/share/clwb/runs.sqlite)
+  --no-db              do not record the run
+  --device D           auto | cpu | cuda (overrides the config)
+  --set KEY=VALUE      override a config value, e.g. --set train.lr=3e-4 --set params.lambda=100
+  --summary-json FILE  also write the JSON summary to FILE
+  --quiet              no progress on stderr
+
+pretrain options:
+  --out FILE  --epochs N  --batch-size N  --lr X  --temperature X  --limit N  --seed N
+  --dim N  --depth N  --heads N  --patch N  --pool mean|cls  --device D  --threads N
+)";
+
+std::string fmtDuration(double s)
+{
+    if (s < 0) return "?";
+    char buf[32];
+    if (s < 60) std::snprintf(buf, sizeof buf, "%.0fs", s);
+    else if (s < 3600) std::snprintf(buf, sizeof buf, "%dm%02ds", int(s) / 60, int(s) % 60);
+    else std::snprintf(buf, sizeof buf, "%dh%02dm", int(s) / 3600, (int(s) % 3600) / 60);
+    return buf;
+}
+
+/// Progress printer: one rewritten line on a terminal, a line every few seconds otherwise.
+class Progress
+{
+public:
+    explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+
+    bool operator()(const clwb::RunEvent& ev)
+    {
+        using K = clwb::RunEvent::Kind;
+        if (quiet_) return !stopRequested;
+        switch (ev.kind) {
+            case K::Started: line("started: " + ev.message); break;
+            case K::Log: line(ev.message); break;
+            case K::Failed: line("FAILED: " + ev.message); break;
+            case K::Cancelled: line("cancelled: " + ev.message); break;
+            case K::Step: step(ev); break;
+            default: break;
+        }
+        return !stopRequested;
+    }
+
+private:
+    void line(const std::string& s)
+    {
+        if (open_) std::cerr << "\n";
+        open_ = false;
+        std::cerr << s << "\n";
+    }
+
+    void step(const clwb::RunEvent& ev)
+    {
+        const auto now = std::chrono::steady_clock::now();
+        const double since = std::chrono::duration<double>(now - last_).count();
+        if (since < (tty_ ? 0.1 : 5.0) && ev.step != ev.total) return;
+        last_ = now;
+        char buf[200];
+        std::snprintf(buf, sizeof buf, "task %d epoch %d  step %lld/%lld (%.0f%%)  loss %.4f  ETA %s",
+                      ev.task, ev.epoch + 1, (long long)ev.step, (long long)ev.total,
+                      ev.total ? 100.0 * double(ev.step) / double(ev.total) : 0.0, ev.loss,
+                      fmtDuration(ev.etaSeconds).c_str());
+        if (tty_) {
+            std::cerr << "\r\033[K" << buf << std::flush;
+            open_ = true;
+        } else {
+            std::cerr << buf << "\n";
+        }
+    }
+
+    bool quiet_, tty_, open_ = false;
+    std::chrono::steady_clock::time_point last_{};
+};
+
+void printTable(const clwb::RunResult& r)
+{
+    const size_t T = r.initialAccuracy.size();
+    std::ostringstream s;
+    s << "\nAccuracy matrix (%): row = after training task i, column = test set of task j\n";
+    s << "           ";
+    for (size_t j = 0; j < T; ++j) s << "   T" << j << "  ";
+    s << "\n";
+    auto row = [&](const std::string& label, const std::vector<double>& v) {
+        char buf[16];
+        std::snprintf(buf, sizeof buf, "%-11s", label.c_str());
+        s << buf;
+        for (double a : v) {
+            std::snprintf(buf, sizeof buf, "%6.1f ", 100.0 * a);
+            s << buf;
+        }
+        s << "\n";
+    };
+    row("init", r.initialAccuracy);
+    for (size_t i = 0; i < r.accuracyMatrix.size(); ++i) row("after T" + std::to_string(i), r.accuracyMatrix[i]);
+    if (r.status == "finished") {
+        const auto& m = r.metrics;
+        char buf[400];
+        std::snprintf(buf, sizeof buf,
+                      "\nA_T (final avg acc) %.3f   Ā (avg incremental) %.3f   BWT %+.3f   FWT %+.3f\n"
+                      "forgetting (max-based) %.3f   forgetting (first-value) %.3f   plasticity %.3f\n",
+                      m.finalAverageAccuracy, m.averageIncrementalAccuracy, m.bwt, m.fwt, m.forgetting,
+                      m.forgettingFirst, m.plasticity);
+        s << buf;
+    }
+    s << "status " << r.status << (r.message.empty() ? "" : ": " + r.message) << ", "
+      << fmtDuration(r.wallSeconds) << " on " << r.device << "\n";
+    std::cerr << s.str();
+}
+
+nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& config, const std::string& db)
+{
+    nlohmann::json j;
+    j["status"] = r.status;
+    j["message"] = r.message;
+    j["run_id"] = r.runId;
+    j["database"] = db;
+    j["device"] = r.device;
+    j["wall_seconds"] = r.wallSeconds;
+    j["strategy"] = config.strategy;
+    j["accuracy_matrix"] = r.accuracyMatrix;
+    j["initial_accuracy"] = r.initialAccuracy;
+    nlohmann::json m = nlohmann::json::object();
+    if (r.status == "finished")
+        for (const auto& [k, v] : clwb::metricsAsList(r.metrics)) m[k] = v;
+    j["metrics"] = m;
+    j["trainable_params"] = r.trainableParams;
+    j["stored_params"] = r.storedParams;
+    j["config"] = nlohmann::json::parse(clwb::toJson(config));
+    return j;
+}
+
+int runPretrain(const std::vector<std::string>& args)
+{
+    clwb::PretrainConfig pc;
+    pc.output = "backbone.pt";
+    bool quiet = false;
+    for (size_t i = 0; i < args.size(); ++i) {
+        const auto& a = args[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+            return args[++i];
+        };
+        if (a == "--out") pc.output = next();
+        else if (a == "--epochs") pc.epochs = std::stoi(next());
+        else if (a == "--batch-size") pc.batchSize = std::stoi(next());
+        else if (a == "--lr") pc.lr = std::stod(next());
+        else if (a == "--temperature") pc.temperature = std::stod(next());
+        else if (a == "--limit") pc.limit = std::stoi(next());
+        else if (a == "--seed") pc.seed = std::stoi(next());
+        else if (a == "--dim") pc.model.dim = std::stoi(next());
+        else if (a == "--depth") pc.model.depth = std::stoi(next());
+        else if (a == "--heads") pc.model.heads = std::stoi(next());
+        else if (a == "--patch") pc.model.patchSize = std::stoi(next());
+        else if (a == "--pool") pc.model.pool = next();
+        else if (a == "--device") pc.device = next();
+        else if (a == "--threads") pc.threads = std::stoi(next());
+        else if (a == "--data") pc.dataPath = next();
+        else if (a == "--quiet") quiet = true;
+        else throw std::invalid_argument("unknown pretrain option " + a);
+    }
+    std::signal(SIGINT, onSigint);
+    Progress progress(quiet);
+    auto r = clwb::pretrainBackbone(pc, [&](const clwb::RunEvent& e) { return progress(e); });
+    std::cerr << "pretraining " << r.status << (r.message.empty() ? "" : ": " + r.message) << " in "
+              << fmtDuration(r.wallSeconds) << "\n";
+    return r.status == "finished" ? 0 : 1;
+}
+
+int runProbe(const std::vector<std::string>& args)
+{
+    clwb::RunConfig config;
+    config.data.trainPerClass = 1000;
+    for (size_t i = 0; i < args.size(); ++i) {
+        auto next = [&]() -> std::string {
+            if (i + 1 >= args.size()) throw std::invalid_argument(args[i] + " needs a value");
+            return args[++i];
+        };
+        if (args[i] == "--backbone") config.model.backbone = next();
+        else if (args[i] == "--train-per-class") config.data.trainPerClass = std::stoi(next());
+        else if (args[i] == "--seed") config.seed = std::stoi(next());
+        else if (args[i] == "--device") config.device = next();
+        else throw std::invalid_argument("unknown probe option " + args[i]);
+    }
+    auto r = clwb::probeBackbone(config, {});
+    nlohmann::json j = {{"backbone", config.model.backbone},
+                        {"train_per_class", config.data.trainPerClass},
+                        {"prototype_final_accuracy", r.prototypeFinalAccuracy},
+                        {"linear_probe_accuracy", r.linearProbeAccuracy}};
+    std::cout << j.dump(2) << std::endl;
+    return 0;
+}
+
+int listStrategiesJson()
+{
+    nlohmann::json out = nlohmann::json::array();
+    for (const auto& s : clwb::listStrategies()) {
+        nlohmann::json params = nlohmann::json::array();
+        for (const auto& p : s.params)
+            params.push_back({{"key", p.key}, {"label", p.label}, {"help", p.help},
+                              {"default", p.defaultValue}, {"min", p.minValue}, {"max", p.maxValue},
+                              {"choices", p.choices}});
+        out.push_back({{"id", s.id}, {"name", s.displayName}, {"summary", s.summary},
+                       {"reference", s.reference}, {"params", params}});
+    }
+    std::cout << out.dump(2) << std::endl;
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    std::vector<std::string> args(argv + 1, argv + argc);
+    try {
+        if (!args.empty() && args[0] == "pretrain") return runPretrain({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "probe") return runProbe({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "strategies") return listStrategiesJson();
+
+        std::string configFile, db = clwb::RunStore::defaultPath(), summaryFile, device;
+        bool demo = false, noDb = false, quiet = false;
+        std::vector<std::string> overrides;
+        for (size_t i = 0; i < args.size(); ++i) {
+            const auto& a = args[i];
+            auto next = [&]() -> std::string {
+                if (i + 1 >= args.size()) throw std::invalid_argument(a + " needs a value");
+                return args[++i];
+            };
+            if (a == "--config") configFile = next();
+            else if (a == "--demo") demo = true;
+            else if (a == "--db") db = next();
+            else if (a == "--no-db") noDb = true;
+            else if (a == "--device") device = next();
+            else if (a == "--set") overrides.push_back(next());
+            else if (a == "--summary-json") summaryFile = next();
+            else if (a == "--quiet") quiet = true;
+            else if (a == "--help" || a == "-h") { std::cout << kUsage; return 0; }
+            else if (a == "--version") { std::cout << clwb::versionsJson() << "\n"; return 0; }
+            else throw std::invalid_argument("unknown option " + a);
+        }
+        if (!device.empty()) overrides.push_back("device=\"" + device + "\"");
+        if (configFile.empty() && !demo) {
+            std::cerr << kUsage;
+            return 2;
+        }
+        clwb::ConfigParseResult parsed;
+        if (demo) {
+            parsed = clwb::parseRunConfig(clwb::toJson(clwb::demoConfig()), overrides);
+            configFile = "(demo)";
+        } else {
+            parsed = clwb::loadRunConfig(configFile, overrides);
+        }
+        if (!parsed.ok()) {
+            std::cerr << configFile << ": the configuration has " << parsed.errors.size()
+                      << " problem" << (parsed.errors.size() > 1 ? "s" : "") << ":\n";
+            for (const auto& e : parsed.errors)
+                std::cerr << "  " << (e.path.empty() ? "(file)" : e.path) << ": " << e.message << "\n";
+            return 2;
+        }
+
+        std::unique_ptr<clwb::RunStore> store;
+        if (!noDb) store = std::make_unique<clwb::RunStore>(db);
+        std::signal(SIGINT, onSigint);
+        std::signal(SIGTERM, onSigint);
+        Progress progress(quiet);
+        auto result = clwb::runExperiment(parsed.config, store.get(),
+                                          [&](const clwb::RunEvent& e) { return progress(e); });
+        printTable(result);
+        const auto summary = summaryJson(result, parsed.config, noDb ? "" : db).dump(2);
+        std::cout << summary << std::endl;
+        if (!summaryFile.empty()) std::ofstream(summaryFile) << summary << "\n";
+        if (result.status == "finished") return 0;
+        return result.status == "cancelled" ? 130 : 1;
+    } catch (const std::exception& e) {
+        std::cerr << "clwb-run: " << e.what() << "\n";
+        return 2;
+    }
+}

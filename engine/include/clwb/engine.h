@@ -1,0 +1,69 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine facade: run an experiment, pretrain a backbone, query the build.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "clwb/metrics.h"
+#include "clwb/run_config.h"
+#include "clwb/run_event.h"
+
+namespace clwb {
+
+class RunStore;
+
+struct RunResult
+{
+    std::string status = "failed";  ///< "finished" | "cancelled" | "failed"
+    std::string message;
+    std::int64_t runId = 0;         ///< 0 when no store was given
+    AccuracyMatrix accuracyMatrix;  ///< rows filled so far (T x T when finished)
+    std::vector<double> initialAccuracy;
+    Metrics metrics;
+    std::string device;
+    double wallSeconds = 0;
+    std::int64_t trainableParams = 0;
+    std::int64_t storedParams = 0;
+};
+
+/// Runs a validated config to the end, a stop request, or a failure. Never throws:
+/// any exception becomes status "failed" with a message (and a Failed event).
+/// `store` may be null (no persistence).
+RunResult runExperiment(const RunConfig& config, RunStore* store, const ProgressCallback& onEvent);
+
+struct PretrainConfig
+{
+    std::string method = "simclr";  ///< "simclr" | "none"
+    ModelConfig model;
+    std::string dataPath;        ///< Fashion-MNIST directory (images only; labels never read)
+    int epochs = 10;
+    int batchSize = 256;
+    double lr = 1e-3;
+    double temperature = 0.2;
+    int limit = 0;               ///< 0 = all 60000 training images
+    int seed = 0;
+    int threads = 0;
+    std::string device = "auto";
+    std::string output;          ///< checkpoint path
+};
+
+/// Self-supervised pretraining; writes `output`. Progress via Step/Log events.
+RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback& onEvent);
+
+/// SimpleCIL-style probe of a backbone on Split Fashion-MNIST: prototype (cosine) and linear-probe
+/// accuracy, class-incremental A_T. Used to compare pretraining candidates.
+struct ProbeResult
+{
+    double prototypeFinalAccuracy = 0;
+    double linearProbeAccuracy = 0;  ///< 10-way linear probe on frozen features, all classes
+};
+ProbeResult probeBackbone(const RunConfig& config, const ProgressCallback& onEvent);
+
+/// "clwb 0.1.0, torch 1.13.0 (cpu), sqlite 3.40.1" as JSON.
+std::string versionsJson();
+/// True when this build's LibTorch sees a CUDA device.
+bool cudaAvailable();
+
+}  // namespace clwb

@@ -1,0 +1,42 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Continual-learning metrics as pure functions over the accuracy matrix (docs/metrics.md).
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace clwb {
+
+/// R[i][j] = accuracy on task j's test set after training task i (0-based here).
+using AccuracyMatrix = std::vector<std::vector<double>>;
+
+struct Metrics
+{
+    double finalAverageAccuracy = 0;        ///< A_T = mean_j<=T R[T][j]
+    double averageIncrementalAccuracy = 0;  ///< Ā = mean_i A_i
+    double bwt = 0;                         ///< mean_{j<T} R[T][j] - R[j][j]
+    double fwt = 0;                         ///< mean_{j>0} R[j-1][j] - b[j]
+    double forgetting = 0;                  ///< Chaudhry: mean_{j<T} max_{l<T} R[l][j] - R[T][j]
+    double forgettingFirst = 0;             ///< Avalanche: mean_{j<T} R[j][j] - R[T][j]
+    double plasticity = 0;                  ///< mean_j R[j][j]
+};
+
+/// A_i = mean of row i over the tasks seen so far (j <= i).
+double averageAccuracyAfter(const AccuracyMatrix& r, int i);
+double finalAverageAccuracy(const AccuracyMatrix& r);
+double averageIncrementalAccuracy(const AccuracyMatrix& r);
+double backwardTransfer(const AccuracyMatrix& r);
+/// `initial[j]` = accuracy on task j before any training (b_j).
+double forwardTransfer(const AccuracyMatrix& r, const std::vector<double>& initial);
+double forgettingMax(const AccuracyMatrix& r);
+double forgettingFirst(const AccuracyMatrix& r);
+double plasticity(const AccuracyMatrix& r);
+
+/// All of the above. Metrics that need two tasks are 0 for a single task.
+/// Throws std::invalid_argument if r is not square or initial has the wrong length.
+Metrics computeMetrics(const AccuracyMatrix& r, const std::vector<double>& initial);
+
+/// (key, value) pairs in a fixed order, with the JSON keys used by clwb-run.
+std::vector<std::pair<std::string, double>> metricsAsList(const Metrics& m);
+
+}  // namespace clwb

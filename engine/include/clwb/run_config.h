@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The experiment description shared by clwb-run, the GUI and the run database (as JSON).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "clwb/strategy_info.h"
+
+namespace clwb {
+
+/// One task of a sequence: the classes it introduces (class-incremental) or, for
+/// domain-incremental scenarios, all classes under a task-specific transform.
+struct TaskSpec
+{
+    std::vector<int> classes;
+};
+
+struct DataConfig
+{
+    std::string dataset = "fashion-mnist";  ///< "fashion-mnist" | "synthetic"
+    std::string path;                       ///< directory of the IDX .gz files; empty = default
+    std::string scenario = "class-incremental";  ///< | "permuted" | "rotated"
+    std::vector<TaskSpec> tasks;  ///< class groups; empty = 5 tasks x 2 classes
+    int numTasks = 5;             ///< for permuted / rotated
+    double rotationStep = 30.0;   ///< degrees per task for "rotated"
+    bool shuffleClassOrder = false;  ///< permute class ids with the seed before splitting
+    int trainPerClass = 0;           ///< 0 = all training images of the class
+    int testPerClass = 0;            ///< 0 = all test images of the class
+    int curvePerTask = 200;          ///< test images per task for the live accuracy curves
+};
+
+struct ModelConfig
+{
+    std::string backbone = "pretrained";  ///< "pretrained" | "random" | path to a checkpoint
+    int imageSize = 28;
+    int channels = 1;
+    int patchSize = 7;
+    int dim = 64;
+    int depth = 4;
+    int heads = 4;
+    int mlpRatio = 4;
+    std::string pool = "mean";  ///< "mean" (tokens) | "cls"
+};
+
+struct TrainConfig
+{
+    int epochs = 1;
+    int batchSize = 128;
+    double lr = 1e-3;
+    double weightDecay = 0.0;
+    int evalEvery = 20;  ///< steps between live per-task accuracy points; 0 = task ends only
+};
+
+struct RunConfig
+{
+    std::string name;
+    std::string strategy = "finetune";
+    ParamValues params;  ///< strategy parameters; missing keys take their defaults
+    DataConfig data;
+    ModelConfig model;
+    TrainConfig train;
+    int seed = 0;
+    std::string device = "auto";  ///< "auto" | "cpu" | "cuda"
+    int threads = 0;              ///< intra-op threads; 0 = all cores
+};
+
+/// A problem with a config, located by its JSON path ("train.lr", "data.tasks[2].classes").
+struct ConfigError
+{
+    std::string path;
+    std::string message;
+};
+
+struct ConfigParseResult
+{
+    RunConfig config;
+    std::vector<ConfigError> errors;  ///< empty = usable
+    bool ok() const { return errors.empty(); }
+};
+
+/// Parses a JSON experiment. Unknown keys and wrong types are errors, one per problem.
+/// `overrides` are "key.path=value" strings applied before validation (clwb-run --set).
+ConfigParseResult parseRunConfig(const std::string& json,
+                                 const std::vector<std::string>& overrides = {});
+
+/// Reads and parses a file; a missing or unreadable file is reported as an error at path "".
+ConfigParseResult loadRunConfig(const std::string& file,
+                                const std::vector<std::string>& overrides = {});
+
+/// Serialises to the same JSON that parseRunConfig reads (all fields written).
+std::string toJson(const RunConfig& config, int indent = 2);
+
+/// Checks that need the outside world: dataset files, checkpoint readability, CUDA, strategy
+/// parameters and ranges, class groups. parseRunConfig already calls it.
+std::vector<ConfigError> validateRunConfig(const RunConfig& config);
+
+/// Task class groups after defaults and class-order shuffling: what the run actually uses.
+std::vector<TaskSpec> resolvedTasks(const RunConfig& config);
+
+/// Human-readable class names for a dataset ("T-shirt/top", ...).
+std::vector<std::string> classNames(const std::string& dataset);
+
+/// The directory holding the bundled resources (default checkpoint, demo config).
+std::string resourceDir();
+
+/// The bundled demo experiment.
+RunConfig demoConfig();
+
+}  // namespace clwb

@@ -1,0 +1,57 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Value-type progress events: the only thing that crosses from the engine to a front end.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+namespace clwb {
+
+/// Importance of one layer x module for one task, plus an optional downsampled element map.
+struct ImportanceCell
+{
+    int block = 0;       ///< transformer block index; -1 for non-block tensors (patch embed, head)
+    std::string module;  ///< "qkv", "proj", "fc1", "fc2", "patch_embed", "head"
+    double score = 0;
+    int rows = 0, cols = 0;    ///< shape of `map` (0 = none)
+    std::vector<float> map;    ///< row-major, downsampled |score| per element region
+};
+
+struct ImportanceSnapshot
+{
+    int task = 0;
+    std::string kind;  ///< what the score is: "weight-change", "fisher", "lora-norm", ...
+    std::vector<ImportanceCell> cells;
+};
+
+struct RunEvent
+{
+    enum class Kind {
+        Started,        ///< first event; message = device/threads/strategy summary
+        Log,            ///< message = one log line
+        Step,           ///< task, epoch, step, loss, total, etaSeconds
+        Curve,          ///< step, values = per-task accuracy on curve subsets (size T)
+        TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T)
+        Importance,     ///< importance snapshot for `task`
+        Finished,       ///< values = metrics in metricsAsList order
+        Cancelled,
+        Failed          ///< message says what and where
+    };
+    Kind kind = Kind::Log;
+    int task = -1;
+    int epoch = -1;
+    std::int64_t step = 0;   ///< global optimisation step
+    std::int64_t total = 0;  ///< total steps planned
+    double loss = 0;
+    double etaSeconds = -1;
+    std::vector<double> values;
+    std::string message;
+    ImportanceSnapshot importance;
+};
+
+/// Called on the training thread. Returning false asks the run to stop (cancelled).
+using ProgressCallback = std::function<bool(const RunEvent&)>;
+
+}  // namespace clwb

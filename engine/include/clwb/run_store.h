@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The local run database (SQLite, WAL). One RunStore per thread; readers and one writer may
+// share a file concurrently.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clwb/run_event.h"
+
+namespace clwb {
+
+enum class RunStatus { Running, Finished, Cancelled, Failed, Interrupted };
+std::string toString(RunStatus s);
+RunStatus runStatusFromString(const std::string& s);  ///< unknown -> Interrupted
+
+struct RunRecord
+{
+    std::int64_t id = 0;
+    std::string name;
+    std::string strategy;
+    RunStatus status = RunStatus::Running;
+    std::string configJson;    ///< the config snapshot exactly as the run used it
+    std::int64_t seed = 0;
+    std::string versionsJson;  ///< {"clwb": ..., "torch": ..., "sqlite": ...}
+    std::string device;
+    std::string startedAt;     ///< ISO 8601 UTC
+    std::string endedAt;       ///< empty while running
+    std::string heartbeatAt;
+    std::string message;       ///< failure / cancel reason
+    std::string tags;          ///< comma separated
+    std::map<std::string, double> metrics;  ///< summary metrics (filled by listRuns/run)
+};
+
+/// One point of a step-wise series. key = "loss" or "acc/task<j>".
+struct SeriesPoint
+{
+    std::string key;
+    std::int64_t step = 0;
+    int task = -1;  ///< task being trained when recorded
+    double value = 0;
+};
+
+struct MatrixCell
+{
+    int afterTask = -1;  ///< -1 = before any training
+    int evalTask = 0;
+    double accuracy = 0;
+};
+
+class RunStore
+{
+public:
+    /// Opens (creating if needed) the database; runs left "running" by a dead process
+    /// become "interrupted". Throws std::runtime_error with a readable message on failure.
+    explicit RunStore(const std::string& path);
+    ~RunStore();
+    RunStore(const RunStore&) = delete;
+    RunStore& operator=(const RunStore&) = delete;
+
+    /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
+    static std::string defaultPath();
+    static constexpr int kSchemaVersion = 1;
+
+    const std::string& path() const;
+
+    // Writing (the training thread).
+    std::int64_t createRun(const RunRecord& run);
+    void heartbeat(std::int64_t runId);
+    void appendSeries(std::int64_t runId, const std::vector<SeriesPoint>& points);
+    void setMatrixCell(std::int64_t runId, const MatrixCell& cell);
+    void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
+    void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
+    void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
+
+    // Reading and editing (the GUI, exports).
+    std::vector<RunRecord> listRuns();
+    std::optional<RunRecord> run(std::int64_t runId);
+    std::vector<SeriesPoint> series(std::int64_t runId);
+    std::vector<MatrixCell> matrix(std::int64_t runId);
+    std::vector<ImportanceSnapshot> importance(std::int64_t runId);
+    void renameRun(std::int64_t runId, const std::string& name);
+    void setTags(std::int64_t runId, const std::string& tags);
+    void deleteRun(std::int64_t runId);
+
+    /// Re-checks running runs (pid gone or heartbeat stale) and marks them interrupted.
+    /// Returns how many were marked.
+    int recoverInterrupted();
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace clwb

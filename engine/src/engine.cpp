@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The engine facade: validation, device and thread set-up, run bookkeeping. Every exception
+// stops here and becomes a failed run with a message.
+#include "clwb/engine.h"
+
+#include <dlfcn.h>
+#include <sqlite3.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <nlohmann/json.hpp>
+#include <thread>
+
+#include "checks.h"
+#include "clwb/run_store.h"
+#include "trainer.h"
+
+namespace clwb {
+namespace detail {
+
+/// OpenBLAS keeps its own thread pool beside torch's OpenMP one; found at run time so the engine
+/// links against any BLAS.
+void setBlasThreads(int n)
+{
+    using SetThreads = void (*)(int);
+    if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        fn(n);
+}
+
+void configureThreads(int requested)
+{
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int n = requested > 0 ? requested : cores;
+    at::set_num_threads(n);
+    // Torch calls BLAS from its calling thread, so BLAS may use the same cores; the best split
+    // was measured by bench/thread_sweep (docs/performance.md). CLWB_BLAS_THREADS overrides it.
+    int blas = 1;  // omp 2 + blas 1 beat omp 2 + blas 2 by 1.5x on 2 cores (spinning pools)
+    if (const char* env = std::getenv("CLWB_BLAS_THREADS"); env && *env) blas = std::atoi(env);
+    setBlasThreads(blas);
+}
+
+std::string resolveDevice(const std::string& requested)
+{
+    if (requested == "cuda") return "cuda";
+    if (requested == "cpu") return "cpu";
+    return torch::cuda::is_available() ? "cuda" : "cpu";
+}
+
+/// A checkpoint's architecture replaces the config's, so the stored snapshot is what ran.
+RunConfig effectiveConfig(RunConfig config)
+{
+    if (config.model.backbone == "random") return config;
+    const auto path =
+        config.model.backbone == "pretrained" ? bundledBackbonePath() : config.model.backbone;
+    if (auto arch = checkpointModel(path)) {
+        const auto backbone = config.model.backbone;
+        config.model = *arch;
+        config.model.backbone = backbone;
+    }
+    return config;
+}
+
+std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
+
+}  // namespace detail
+
+bool cudaAvailable() { return torch::cuda::is_available(); }
+
+std::string versionsJson()
+{
+    nlohmann::json j = {{"clwb", CLWB_VERSION},
+                        {"torch", TORCH_VERSION},
+                        {"torch_cuda", torch::cuda::is_available()},
+                        {"sqlite", sqlite3_libversion()},
+                        {"compiler", __VERSION__}};
+    return j.dump();
+}
+
+RunResult runExperiment(const RunConfig& requested, RunStore* store, const ProgressCallback& onEvent)
+{
+    RunResult result;
+    const auto start = std::chrono::steady_clock::now();
+    auto fail = [&](const std::string& message) {
+        result.status = "failed";
+        result.message = message;
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Failed;
+        ev.message = message;
+        if (onEvent) onEvent(ev);
+    };
+
+    const auto errors = validateRunConfig(requested);
+    if (!errors.empty()) {
+        std::string message = "invalid configuration:";
+        for (const auto& e : errors) message += "\n  " + (e.path.empty() ? "" : e.path + ": ") + e.message;
+        fail(message);
+        return result;
+    }
+
+    RunConfig config;
+    try {
+        config = detail::effectiveConfig(requested);
+        result.device = detail::resolveDevice(config.device);
+        detail::configureThreads(config.threads);
+        torch::manual_seed(uint64_t(config.seed));
+        if (store) {
+            RunRecord rec;
+            rec.name = config.name.empty() ? config.strategy : config.name;
+            rec.strategy = config.strategy;
+            rec.configJson = toJson(config);
+            rec.seed = config.seed;
+            rec.versionsJson = versionsJson();
+            rec.device = result.device;
+            result.runId = store->createRun(rec);
+        }
+    } catch (const std::exception& e) {
+        fail("could not start the run: " + detail::firstLine(e.what()));
+        return result;
+    }
+
+    auto finish = [&](RunStatus status, const std::string& message) {
+        result.wallSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (!store || !result.runId) return;
+        try {
+            store->finishRun(result.runId, status, message);
+        } catch (const std::exception& e) {
+            result.message += (result.message.empty() ? "" : "; ") +
+                              std::string("could not record the run's end: ") + e.what();
+        }
+    };
+
+    try {
+        detail::trainExperiment(config, result.device, store, result.runId, onEvent, result);
+        result.status = "finished";
+        finish(RunStatus::Finished, {});
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Finished;
+        for (const auto& kv : metricsAsList(result.metrics)) ev.values.push_back(kv.second);
+        if (onEvent) onEvent(ev);
+    } catch (const detail::RunCancelled&) {
+        result.status = "cancelled";
+        result.message = "stopped by the user after " + std::to_string(result.accuracyMatrix.size()) +
+                         " of " + std::to_string(resolvedTasks(config).size()) + " tasks";
+        finish(RunStatus::Cancelled, result.message);
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Cancelled;
+        ev.message = result.message;
+        if (onEvent) onEvent(ev);
+    } catch (const c10::Error& e) {
+        fail("torch error: " + detail::firstLine(e.what_without_backtrace()));
+        finish(RunStatus::Failed, result.message);
+    } catch (const std::exception& e) {
+        fail(detail::firstLine(e.what()));
+        finish(RunStatus::Failed, result.message);
+    }
+    return result;
+}
+
+}  // namespace clwb

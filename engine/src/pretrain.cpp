@@ -1,0 +1,244 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Backbone pretraining without Fashion-MNIST labels (SimCLR, Chen et al. 2020, arXiv:2002.05709)
+// and the probes that compare candidate backbones (prototype / linear-probe accuracy).
+#include <chrono>
+#include <cmath>
+
+#include "checks.h"
+#include "clwb/engine.h"
+#include "data/fashion_mnist.h"
+#include "data/task_sequence.h"
+#include "model/vit.h"
+#include "strategies/strategy.h"
+
+namespace clwb {
+namespace detail {
+std::string resolveDevice(const std::string& requested);
+void configureThreads(int requested);
+
+namespace {
+
+namespace F = torch::nn::functional;
+
+/// SimCLR views of a batch of [0,1] images: random resized crop + flip (one affine grid per
+/// sample), brightness/contrast jitter and a little noise. All batched, no per-image loop.
+torch::Tensor augment(const torch::Tensor& x, torch::Generator& gen)
+{
+    const int64_t b = x.size(0);
+    auto opts = torch::TensorOptions().device(x.device());
+    auto u = [&](double lo, double hi) { return torch::rand({b}, gen).to(x.device()) * (hi - lo) + lo; };
+    auto area = u(0.35, 1.0);
+    auto logRatio = u(std::log(3.0 / 4.0), std::log(4.0 / 3.0));
+    auto sx = (area * logRatio.exp()).sqrt().clamp_max(1.0);
+    auto sy = (area / logRatio.exp()).sqrt().clamp_max(1.0);
+    auto tx = (u(-1.0, 1.0)) * (1.0 - sx);
+    auto ty = (u(-1.0, 1.0)) * (1.0 - sy);
+    auto flip = torch::where(u(0.0, 1.0) < 0.5, torch::full({b}, -1.0, opts), torch::ones({b}, opts));
+    auto zero = torch::zeros({b}, opts);
+    auto theta = torch::stack({torch::stack({sx * flip, zero, tx}, 1), torch::stack({zero, sy, ty}, 1)}, 1);
+    auto grid = F::affine_grid(theta, x.sizes(), false);
+    auto out = F::grid_sample(x, grid, F::GridSampleFuncOptions().align_corners(false));
+    auto contrast = u(0.6, 1.4).view({b, 1, 1, 1});
+    auto bright = u(-0.2, 0.2).view({b, 1, 1, 1});
+    auto jitter = (u(0.0, 1.0) < 0.8).to(torch::kFloat32).view({b, 1, 1, 1});
+    out = out + jitter * (out * (contrast - 1.0) + bright);
+    return (out + 0.03 * torch::randn(out.sizes(), gen).to(x.device())).clamp(0.0, 1.0);
+}
+
+torch::Tensor ntXent(const torch::Tensor& z1, const torch::Tensor& z2, double temperature)
+{
+    const int64_t b = z1.size(0);
+    auto z = F::normalize(torch::cat({z1, z2}), F::NormalizeFuncOptions().dim(1));
+    auto sim = torch::matmul(z, z.t()) / temperature;
+    sim = sim.masked_fill(torch::eye(2 * b, torch::TensorOptions().dtype(torch::kBool).device(z.device())), -1e9);
+    auto targets = torch::cat({torch::arange(b, 2 * b), torch::arange(0, b)}).to(z.device());
+    return F::cross_entropy(sim, targets);
+}
+
+torch::Tensor featuresOf(Vit& model, const torch::Tensor& x)
+{
+    torch::NoGradGuard noGrad;
+    model->eval();
+    std::vector<torch::Tensor> parts;
+    for (int64_t i = 0; i < x.size(0); i += 1024)
+        parts.push_back(model->features(x.slice(0, i, std::min(x.size(0), i + 1024))));
+    return torch::cat(parts);
+}
+
+/// Class-incremental A_T of a nearest-prototype (cosine) classifier over `feats`.
+double prototypeFinalAccuracy(const torch::Tensor& trainF, const torch::Tensor& trainY,
+                              const torch::Tensor& testF, const torch::Tensor& testY, int classes)
+{
+    auto protos = torch::zeros({classes, trainF.size(1)}, trainF.options());
+    for (int c = 0; c < classes; ++c) protos[c] = trainF.index({trainY == c}).mean(0);
+    auto logits = torch::matmul(F::normalize(testF, F::NormalizeFuncOptions().dim(1)),
+                                F::normalize(protos, F::NormalizeFuncOptions().dim(1)).t());
+    // After the last task every class is seen: A_T is the mean of per-task accuracies, which for
+    // equal-sized tasks is the accuracy over all test images.
+    return (logits.argmax(1) == testY).to(torch::kFloat64).mean().item<double>();
+}
+
+double linearProbe(const torch::Tensor& trainF, const torch::Tensor& trainY,
+                   const torch::Tensor& testF, const torch::Tensor& testY, int classes)
+{
+    auto mean = trainF.mean(0, true), std = trainF.std(0, true, true) + 1e-6;
+    auto xtr = (trainF - mean) / std, xte = (testF - mean) / std;
+    torch::nn::Linear lin(xtr.size(1), classes);
+    lin->to(trainF.device());
+    torch::optim::Adam opt(lin->parameters(), torch::optim::AdamOptions(1e-2));
+    for (int epoch = 0; epoch < 300; ++epoch) {
+        opt.zero_grad();
+        auto loss = F::cross_entropy(lin->forward(xtr), trainY);
+        loss.backward();
+        opt.step();
+    }
+    torch::NoGradGuard noGrad;
+    return (lin->forward(xte).argmax(1) == testY).to(torch::kFloat64).mean().item<double>();
+}
+
+}  // namespace
+}  // namespace detail
+
+RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback& onEvent)
+{
+    using namespace detail;
+    RunResult result;
+    auto emit = [&](RunEvent ev) { return !onEvent || onEvent(ev); };
+    auto log = [&](const std::string& m) {
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Log;
+        ev.message = m;
+        return emit(ev);
+    };
+    const auto start = std::chrono::steady_clock::now();
+    try {
+        result.device = resolveDevice(config.device);
+        const torch::Device device(result.device);
+        configureThreads(config.threads);
+        torch::manual_seed(uint64_t(config.seed));
+        auto gen = at::detail::createCPUGenerator(uint64_t(config.seed) + 1);
+
+        auto images = loadFashionMnistTrainImages(config.dataPath.empty() ? defaultFashionMnistDir()
+                                                                          : config.dataPath);
+        if (config.limit > 0 && config.limit < images.size(0)) images = images.slice(0, 0, config.limit);
+        images = images.to(device);
+        const int64_t n = images.size(0), bs = config.batchSize;
+        log("SimCLR on " + std::to_string(n) + " unlabeled images, " + std::to_string(config.epochs) +
+            " epochs, device " + result.device);
+
+        Vit model(config.model, 10);
+        const int d = config.model.dim;
+        torch::nn::Sequential projector(torch::nn::Linear(d, 2 * d), torch::nn::ReLU(),
+                                        torch::nn::Linear(2 * d, 64));
+        model->to(device);
+        projector->to(device);
+        auto params = model->backboneParameters();
+        for (auto& p : projector->parameters()) params.push_back(p);
+        result.trainableParams = countParameters(model->backboneParameters());
+        torch::optim::AdamW opt(params, torch::optim::AdamWOptions(config.lr).weight_decay(0.05));
+        const int64_t stepsPerEpoch = n / bs;
+        const int64_t total = stepsPerEpoch * config.epochs;
+        const int64_t warmup = std::min<int64_t>(total / 10, 200);
+        const double mean = 0.2860, stdv = 0.3530;
+        int64_t step = 0;
+        for (int epoch = 0; epoch < config.epochs; ++epoch) {
+            auto perm = torch::randperm(n, gen).to(device);
+            double epochLoss = 0;
+            for (int64_t i = 0; i + bs <= n; i += bs) {
+                // Warm-up then cosine decay of the learning rate.
+                const double lr = step < warmup ? config.lr * double(step + 1) / double(warmup)
+                                                : 0.5 * config.lr * (1 + std::cos(M_PI * double(step - warmup) / double(std::max<int64_t>(1, total - warmup))));
+                for (auto& group : opt.param_groups())
+                    static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
+                auto x = images.index_select(0, perm.slice(0, i, i + bs));
+                auto v1 = (augment(x, gen) - mean) / stdv, v2 = (augment(x, gen) - mean) / stdv;
+                model->train();
+                auto loss = ntXent(projector->forward(model->features(v1)),
+                                   projector->forward(model->features(v2)), config.temperature);
+                opt.zero_grad();
+                loss.backward();
+                opt.step();
+                const double value = loss.item<double>();
+                if (!std::isfinite(value))
+                    throw std::runtime_error("pretraining loss became non-finite at step " + std::to_string(step));
+                epochLoss += value;
+                ++step;
+                RunEvent ev;
+                ev.kind = RunEvent::Kind::Step;
+                ev.epoch = epoch;
+                ev.step = step;
+                ev.total = total;
+                ev.loss = value;
+                const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+                ev.etaSeconds = el / double(step) * double(total - step);
+                if (!emit(ev)) {
+                    result.status = "cancelled";
+                    result.message = "pretraining stopped at step " + std::to_string(step);
+                    return result;
+                }
+            }
+            log("epoch " + std::to_string(epoch + 1) + ": mean loss " +
+                std::to_string(epochLoss / double(std::max<int64_t>(1, stepsPerEpoch))));
+            if (!config.output.empty()) model->saveBackbone(config.output);  // resumable artefact
+        }
+        if (!config.output.empty()) {
+            model->saveBackbone(config.output);
+            log("wrote " + config.output);
+        }
+        result.status = "finished";
+    } catch (const c10::Error& e) {
+        result.status = "failed";
+        result.message = std::string("torch error: ") + e.what_without_backtrace();
+    } catch (const std::exception& e) {
+        result.status = "failed";
+        result.message = e.what();
+    }
+    result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return result;
+}
+
+ProbeResult probeBackbone(const RunConfig& requested, const ProgressCallback& onEvent)
+{
+    using namespace detail;
+    (void)onEvent;
+    RunConfig config = requested;
+    const torch::Device device(resolveDevice(config.device));
+    configureThreads(config.threads);
+    torch::manual_seed(uint64_t(config.seed));
+    if (config.model.backbone != "random") {
+        const auto path = config.model.backbone == "pretrained" ? bundledBackbonePath() : config.model.backbone;
+        if (auto arch = checkpointModel(path)) {
+            const auto b = config.model.backbone;
+            config.model = *arch;
+            config.model.backbone = b;
+        }
+    }
+    auto seq = buildTaskSequence(config, device);
+    std::vector<torch::Tensor> trX, trY, teX, teY;
+    for (auto& t : seq.tasks) {
+        trX.push_back(t.trainX);
+        trY.push_back(t.trainY);
+        teX.push_back(t.testX);
+        teY.push_back(t.testY);
+    }
+    auto xtr = torch::cat(trX), ytr = torch::cat(trY), xte = torch::cat(teX), yte = torch::cat(teY);
+    ProbeResult r;
+    torch::Tensor ftr, fte;
+    if (config.model.backbone == "pixels") {
+        ftr = xtr.flatten(1);
+        fte = xte.flatten(1);
+    } else {
+        Vit model(config.model, seq.numClasses);
+        if (config.model.backbone != "random")
+            model->loadBackbone(config.model.backbone == "pretrained" ? bundledBackbonePath()
+                                                                     : config.model.backbone);
+        model->to(device);
+        ftr = featuresOf(model, xtr);
+        fte = featuresOf(model, xte);
+    }
+    r.prototypeFinalAccuracy = prototypeFinalAccuracy(ftr, ytr, fte, yte, seq.numClasses);
+    r.linearProbeAccuracy = linearProbe(ftr, ytr, fte, yte, seq.numClasses);
+    return r;
+}
+
+}  // namespace clwb

@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Default hook behaviour and helpers shared by strategy files.
+#include "strategies/strategy.h"
+
+namespace clwb::detail {
+
+std::vector<torch::Tensor> Strategy::trainableParameters(TaskContext& ctx)
+{
+    std::vector<torch::Tensor> out;
+    for (auto& p : ctx.model->parameters())
+        if (p.requires_grad()) out.push_back(p);
+    return out;
+}
+
+Batch Strategy::trainingData(TaskContext& ctx)
+{
+    const auto& t = ctx.seq.tasks[size_t(ctx.task)];
+    return {t.trainX, t.trainY};
+}
+
+int64_t Strategy::trainingSize(TaskContext& ctx)
+{
+    return ctx.seq.tasks[size_t(ctx.task)].trainX.size(0);
+}
+
+torch::Tensor Strategy::loss(const Batch& batch, StepContext& ctx)
+{
+    auto logits = ctx.task.model->forward(batch.x);
+    torch::Tensor mask;
+    auto it = ctx.task.params.find("masked_ce");
+    if (it != ctx.task.params.end() && it->second != 0.0 && ctx.task.seq.classIncremental)
+        mask = ctx.task.seq.classMask(ctx.task.seq.tasks[size_t(ctx.task.task)].classes,
+                                      ctx.task.device);
+    return maskedCrossEntropy(logits, batch.y, mask);
+}
+
+torch::Tensor Strategy::logits(const torch::Tensor& x, TaskContext& ctx)
+{
+    return ctx.model->forward(x);
+}
+
+ParamSpec boolParam(const std::string& key, const std::string& label, const std::string& help,
+                    bool def)
+{
+    ParamSpec p{key, label, help, ParamSpec::Type::Bool, def ? 1.0 : 0.0, 0.0, 1.0};
+    return p;
+}
+
+ParamSpec floatParam(const std::string& key, const std::string& label, const std::string& help,
+                     double def, double lo, double hi, bool logScale)
+{
+    ParamSpec p{key, label, help, ParamSpec::Type::Float, def, lo, hi};
+    p.logScale = logScale;
+    return p;
+}
+
+ParamSpec intParam(const std::string& key, const std::string& label, const std::string& help,
+                   int def, int lo, int hi)
+{
+    return ParamSpec{key, label, help, ParamSpec::Type::Int, double(def), double(lo), double(hi)};
+}
+
+ParamSpec choiceParam(const std::string& key, const std::string& label, const std::string& help,
+                      std::vector<std::string> choices, int def)
+{
+    ParamSpec p{key, label, help, ParamSpec::Type::Choice, double(def), 0.0,
+                double(choices.size()) - 1.0};
+    p.choices = std::move(choices);
+    return p;
+}
+
+ParamSpec maskedCeParam(bool def)
+{
+    return boolParam("masked_ce", "Class-masked loss",
+                     "Cross-entropy only over the current task's classes (logits of other classes "
+                     "set to -inf while training). Forgets far less in class-incremental learning.",
+                     def);
+}
+
+ParamSpec loraTargetsParam()
+{
+    return choiceParam("targets", "LoRA targets", "Which linear layers of every block get adapters.",
+                       {"qkv, proj, fc1, fc2", "qkv", "qkv, proj", "fc1, fc2"}, 0);
+}
+
+std::vector<std::string> loraTargets(double choice)
+{
+    switch (int(choice)) {
+        case 1: return {"qkv"};
+        case 2: return {"qkv", "proj"};
+        case 3: return {"fc1", "fc2"};
+        default: return {"qkv", "proj", "fc1", "fc2"};
+    }
+}
+
+torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& y,
+                                 const torch::Tensor& mask)
+{
+    if (!mask.defined()) return torch::nn::functional::cross_entropy(logits, y);
+    auto masked = logits.masked_fill(mask.logical_not().unsqueeze(0), -1e9);
+    return torch::nn::functional::cross_entropy(masked, y);
+}
+
+int64_t countParameters(const std::vector<torch::Tensor>& params)
+{
+    int64_t n = 0;
+    for (const auto& p : params) n += p.numel();
+    return n;
+}
+
+ImportanceCell importanceCell(int block, const std::string& module, double score,
+                              const torch::Tensor& matrix, int maxSide)
+{
+    ImportanceCell cell;
+    cell.block = block;
+    cell.module = module;
+    cell.score = score;
+    if (matrix.defined() && matrix.dim() == 2) {
+        torch::NoGradGuard noGrad;
+        const int64_t rows = std::min<int64_t>(maxSide, matrix.size(0));
+        const int64_t cols = std::min<int64_t>(maxSide, matrix.size(1));
+        auto pooled = torch::adaptive_avg_pool2d(matrix.abs().unsqueeze(0).unsqueeze(0).to(torch::kFloat32),
+                                                 {rows, cols})
+                          .squeeze()
+                          .reshape({rows, cols})
+                          .contiguous()
+                          .to(torch::kCPU);
+        cell.rows = int(rows);
+        cell.cols = int(cols);
+        cell.map.assign(pooled.data_ptr<float>(), pooled.data_ptr<float>() + rows * cols);
+    }
+    return cell;
+}
+
+}  // namespace clwb::detail

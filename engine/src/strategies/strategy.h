@@ -1,0 +1,121 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The strategy interface: optional hooks called by the one training loop (trainer.cpp), named
+// after Avalanche's plugin points. Hooks receive an explicit context and return their results;
+// they never reach into the trainer.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "clwb/run_config.h"
+#include "clwb/run_event.h"
+#include "clwb/strategy_info.h"
+#include "data/task_sequence.h"
+#include "model/vit.h"
+
+namespace clwb::detail {
+
+/// What every hook may look at. `task` is the task being trained (or just trained).
+struct TaskContext
+{
+    Vit& model;
+    const TaskSequence& seq;
+    const RunConfig& config;
+    const ParamValues& params;  ///< resolved strategy parameters
+    torch::Device device;
+    std::mt19937& rng;
+    int task = 0;
+    /// Logs a line through the run's event stream.
+    std::function<void(const std::string&)> log;
+};
+
+/// A training batch; strategies may replace it (replay) or extend it.
+struct Batch
+{
+    torch::Tensor x;
+    torch::Tensor y;
+};
+
+struct StepContext
+{
+    TaskContext& task;
+    int epoch = 0;
+    int64_t step = 0;  ///< global step
+    Batch batch;
+};
+
+class Strategy
+{
+public:
+    virtual ~Strategy() = default;
+
+    /// Once, after the backbone is loaded and moved to the device.
+    virtual void setup(TaskContext&) {}
+    /// False for training-free strategies (SimpleCIL): the loop skips optimisation.
+    virtual bool trains(TaskContext&) const { return true; }
+    virtual void beforeTask(TaskContext&) {}
+    /// Parameters the optimiser updates for this task (called after beforeTask).
+    virtual std::vector<torch::Tensor> trainableParameters(TaskContext& ctx);
+    /// Training images and labels for this task (joint: the union so far).
+    virtual Batch trainingData(TaskContext& ctx);
+    /// Number of training images of task ctx.task, without building them (progress and ETA).
+    virtual int64_t trainingSize(TaskContext& ctx);
+    /// Optionally rewrites a batch before the forward pass (replay, augmentation).
+    virtual Batch augment(const Batch& batch, StepContext&) { return batch; }
+    /// Task loss for a batch; default: cross-entropy, class-masked when params["masked_ce"] = 1.
+    virtual torch::Tensor loss(const Batch& batch, StepContext& ctx);
+    /// Regulariser added to the loss (EWC, orthogonality); undefined tensor = none.
+    virtual torch::Tensor penalty(StepContext&) { return {}; }
+    virtual void afterBackward(StepContext&) {}
+    virtual void afterStep(StepContext&) {}
+    virtual void afterTask(TaskContext&) {}
+    /// Class scores for evaluation; the trainer masks classes not yet seen. Default: model(x).
+    virtual torch::Tensor logits(const torch::Tensor& x, TaskContext& ctx);
+    /// The strategy's own importance scores for the heatmap; nullopt = use weight change.
+    virtual std::optional<ImportanceSnapshot> importance(TaskContext&) { return std::nullopt; }
+    /// Extra numbers the strategy keeps between tasks (Fisher, anchors, prototypes, adapters).
+    virtual int64_t storedParameters() const { return 0; }
+};
+
+using StrategyFactory = std::unique_ptr<Strategy> (*)();
+
+struct StrategyEntry
+{
+    StrategyInfo (*info)();
+    StrategyFactory make;
+};
+
+/// The explicit registry (registry.cpp): one line per strategy.
+const std::vector<StrategyEntry>& strategyRegistry();
+std::unique_ptr<Strategy> makeStrategy(const std::string& id);
+
+// Shared helpers for strategy files.
+ParamSpec boolParam(const std::string& key, const std::string& label, const std::string& help,
+                    bool def);
+ParamSpec floatParam(const std::string& key, const std::string& label, const std::string& help,
+                     double def, double lo, double hi, bool logScale = false);
+ParamSpec intParam(const std::string& key, const std::string& label, const std::string& help,
+                   int def, int lo, int hi);
+ParamSpec choiceParam(const std::string& key, const std::string& label, const std::string& help,
+                      std::vector<std::string> choices, int def);
+/// The "masked_ce" parameter shared by strategies that train a head.
+ParamSpec maskedCeParam(bool def);
+/// LoRA target modules choice: 0 = qkv+proj+fc1+fc2, 1 = qkv, 2 = qkv+proj, 3 = fc1+fc2.
+ParamSpec loraTargetsParam();
+std::vector<std::string> loraTargets(double choice);
+
+/// Cross-entropy; with `mask` (bool [numClasses]) the other classes' logits are -inf.
+torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& y,
+                                 const torch::Tensor& mask);
+/// Sum of numel.
+int64_t countParameters(const std::vector<torch::Tensor>& params);
+/// Mean-pools |m| down to at most maxSide x maxSide for importance element maps.
+ImportanceCell importanceCell(int block, const std::string& module, double score,
+                              const torch::Tensor& matrix, int maxSide = 16);
+
+}  // namespace clwb::detail

@@ -1,0 +1,296 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "trainer.h"
+
+#include <chrono>
+#include <cmath>
+#include <sstream>
+
+#include "checks.h"
+#include "clwb/metrics.h"
+#include "data/task_sequence.h"
+#include "model/vit.h"
+#include "strategies/strategy.h"
+
+namespace clwb::detail {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds(Clock::time_point a, Clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
+
+class Trainer
+{
+public:
+    Trainer(const RunConfig& config, torch::Device device, RunStore* store, std::int64_t runId,
+            const ProgressCallback& onEvent, RunResult& result)
+        : config_(config),
+          device_(device),
+          store_(store),
+          runId_(runId),
+          onEvent_(onEvent),
+          result_(result),
+          rng_(unsigned(config.seed))
+    {
+    }
+
+    void run()
+    {
+        const auto start = Clock::now();
+        RunEvent started;
+        started.kind = RunEvent::Kind::Started;
+        started.message = "device " + device_.str() + ", " + std::to_string(at::get_num_threads()) +
+                          " threads, strategy " + config_.strategy;
+        emit(started);
+        log("building task sequence (" + config_.data.dataset + ", " + config_.data.scenario + ")");
+        seq_ = buildTaskSequence(config_, device_);
+        const int T = seq_.size();
+        std::ostringstream shape;
+        for (int t = 0; t < T; ++t) shape << (t ? " | " : "") << seq_.tasks[size_t(t)].trainX.size(0);
+        log("tasks: " + std::to_string(T) + ", training images per task: " + shape.str());
+
+        model_ = Vit(config_.model, seq_.numClasses);
+        if (config_.model.backbone != "random") {
+            const auto path = config_.model.backbone == "pretrained" ? bundledBackbonePath()
+                                                                     : config_.model.backbone;
+            model_->loadBackbone(path);
+            log("backbone loaded from " + path);
+        } else {
+            log("backbone: random initialisation");
+        }
+        model_->to(device_);
+
+        strategy_ = makeStrategy(config_.strategy);
+        params_ = resolveParams(*findStrategy(config_.strategy), config_.params);
+        TaskContext ctx{model_, seq_, config_, params_, device_, rng_, 0,
+                        [this](const std::string& m) { log(m); }};
+        strategy_->setup(ctx);
+        for (auto& l : model_->linears()) initialWeights_.push_back(l.layer->weight.detach().clone());
+
+        // Planned steps, for progress and ETA.
+        for (int t = 0; t < T; ++t) {
+            ctx.task = t;
+            totalSteps_ += strategy_->trains(ctx) ? stepsFor(strategy_->trainingSize(ctx)) : 0;
+        }
+        log("planned optimisation steps: " + std::to_string(totalSteps_));
+
+        result_.initialAccuracy = evaluateRow(ctx, -1);
+        emitRow(-1, result_.initialAccuracy);
+
+        trainStart_ = Clock::now();
+        for (int t = 0; t < T; ++t) {
+            ctx.task = t;
+            strategy_->beforeTask(ctx);
+            if (strategy_->trains(ctx) && config_.train.epochs > 0) trainTask(ctx);
+            strategy_->afterTask(ctx);
+            auto row = evaluateRow(ctx, t);
+            result_.accuracyMatrix.push_back(row);
+            emitRow(t, row);
+            emitCurve(ctx, t);
+            emitImportance(ctx);
+            flush(true);
+        }
+
+        result_.metrics = computeMetrics(result_.accuracyMatrix, result_.initialAccuracy);
+        result_.storedParams = strategy_->storedParameters();
+        result_.wallSeconds = seconds(start, Clock::now());
+        if (store_) {
+            std::map<std::string, double> m;
+            for (const auto& [k, v] : metricsAsList(result_.metrics)) m[k] = v;
+            m["trainable_params"] = double(result_.trainableParams);
+            m["stored_params"] = double(result_.storedParams);
+            m["wall_seconds"] = result_.wallSeconds;
+            store_->setMetrics(runId_, m);
+        }
+    }
+
+private:
+    int64_t stepsFor(int64_t n) const
+    {
+        const int64_t bs = config_.train.batchSize;
+        return int64_t(config_.train.epochs) * ((n + bs - 1) / bs);
+    }
+
+    void trainTask(TaskContext& ctx)
+    {
+        auto params = strategy_->trainableParameters(ctx);
+        result_.trainableParams = std::max(result_.trainableParams, countParameters(params));
+        torch::optim::AdamW opt(params, torch::optim::AdamWOptions(config_.train.lr)
+                                            .weight_decay(config_.train.weightDecay));
+        const Batch data = strategy_->trainingData(ctx);
+        const int64_t n = data.x.size(0), bs = config_.train.batchSize;
+        for (int epoch = 0; epoch < config_.train.epochs; ++epoch) {
+            auto perm = torch::randperm(n, torch::TensorOptions().device(device_).dtype(torch::kLong));
+            for (int64_t i = 0; i < n; i += bs) {
+                auto idx = perm.slice(0, i, std::min(n, i + bs));
+                StepContext sctx{ctx, epoch, step_, {data.x.index_select(0, idx), data.y.index_select(0, idx)}};
+                sctx.batch = strategy_->augment(sctx.batch, sctx);
+                model_->train();
+                auto loss = strategy_->loss(sctx.batch, sctx);
+                auto pen = strategy_->penalty(sctx);
+                auto total = pen.defined() ? loss + pen : loss;
+                const double value = total.item<double>();
+                if (!std::isfinite(value))
+                    throw std::runtime_error("loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
+                                             " at task " + std::to_string(ctx.task) + ", epoch " +
+                                             std::to_string(epoch) + ", step " + std::to_string(step_) +
+                                             " (try a lower learning rate)");
+                opt.zero_grad();
+                total.backward();
+                strategy_->afterBackward(sctx);
+                opt.step();
+                strategy_->afterStep(sctx);
+                ++step_;
+
+                pending_.push_back({"loss", step_, ctx.task, value});
+                RunEvent ev;
+                ev.kind = RunEvent::Kind::Step;
+                ev.task = ctx.task;
+                ev.epoch = epoch;
+                ev.step = step_;
+                ev.total = totalSteps_;
+                ev.loss = value;
+                const double elapsed = seconds(trainStart_, Clock::now());
+                ev.etaSeconds = elapsed / double(step_) * double(std::max<int64_t>(0, totalSteps_ - step_));
+                emit(ev);
+                if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
+                    emitCurve(ctx, ctx.task);
+                flush(false);
+            }
+        }
+    }
+
+    /// Accuracy of every task's test set, predicting over the classes seen after task `t`.
+    std::vector<double> evaluateRow(TaskContext& ctx, int t)
+    {
+        std::vector<double> row;
+        for (const auto& task : seq_.tasks) row.push_back(accuracy(ctx, task.testX, task.testY, t));
+        return row;
+    }
+
+    double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t)
+    {
+        torch::NoGradGuard noGrad;
+        model_->eval();
+        const auto mask = seq_.classMask(seq_.seenClasses(t), device_);
+        const int64_t n = x.size(0);
+        int64_t correct = 0;
+        for (int64_t i = 0; i < n; i += 1024) {
+            auto logits = strategy_->logits(x.slice(0, i, std::min(n, i + 1024)), ctx);
+            auto pred = logits.masked_fill(mask.logical_not().unsqueeze(0),
+                                           -std::numeric_limits<float>::infinity())
+                            .argmax(1);
+            correct += (pred == y.slice(0, i, std::min(n, i + 1024))).sum().item<int64_t>();
+        }
+        return n ? double(correct) / double(n) : 0.0;
+    }
+
+    void emitCurve(TaskContext& ctx, int t)
+    {
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Curve;
+        ev.task = t;
+        ev.step = step_;
+        for (size_t j = 0; j < seq_.tasks.size(); ++j) {
+            const double acc = accuracy(ctx, seq_.tasks[j].curveX, seq_.tasks[j].curveY, t);
+            ev.values.push_back(acc);
+            pending_.push_back({"acc/task" + std::to_string(j), step_, t, acc});
+        }
+        emit(ev);
+    }
+
+    void emitRow(int t, const std::vector<double>& row)
+    {
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::TaskEvaluated;
+        ev.task = t;
+        ev.step = step_;
+        ev.values = row;
+        emit(ev);
+        if (store_)
+            for (size_t j = 0; j < row.size(); ++j) store_->setMatrixCell(runId_, {t, int(j), row[j]});
+        std::ostringstream s;
+        s << (t < 0 ? "before training" : "after task " + std::to_string(t)) << ":";
+        for (double a : row) s << " " << std::round(a * 1000.0) / 10.0;
+        log(s.str());
+    }
+
+    void emitImportance(TaskContext& ctx)
+    {
+        auto snap = strategy_->importance(ctx);
+        if (!snap) {  // default: relative weight change since the start of the run
+            torch::NoGradGuard noGrad;
+            snap = ImportanceSnapshot{ctx.task, "weight-change", {}};
+            auto ls = model_->linears();
+            for (size_t i = 0; i < ls.size(); ++i) {
+                auto d = ls[i].layer->effectiveWeight() - initialWeights_[i];
+                snap->cells.push_back(importanceCell(
+                    ls[i].block, ls[i].module, (d.norm() / initialWeights_[i].norm()).item<double>(), d));
+            }
+        }
+        snap->task = ctx.task;
+        if (store_) store_->addImportance(runId_, *snap);
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Importance;
+        ev.task = ctx.task;
+        ev.importance = std::move(*snap);
+        emit(ev);
+    }
+
+    void flush(bool force)
+    {
+        if (!store_) {
+            pending_.clear();
+            return;
+        }
+        const auto now = Clock::now();
+        if (!force && seconds(lastFlush_, now) < 1.0) return;
+        store_->appendSeries(runId_, pending_);
+        pending_.clear();
+        store_->heartbeat(runId_);
+        lastFlush_ = now;
+    }
+
+    void log(const std::string& message)
+    {
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Log;
+        ev.message = message;
+        emit(ev);
+    }
+
+    void emit(const RunEvent& ev)
+    {
+        if (onEvent_ && !onEvent_(ev)) throw RunCancelled{};
+    }
+
+    const RunConfig& config_;
+    torch::Device device_;
+    RunStore* store_;
+    std::int64_t runId_;
+    const ProgressCallback& onEvent_;
+    RunResult& result_;
+    std::mt19937 rng_;
+    TaskSequence seq_;
+    Vit model_{nullptr};
+    std::unique_ptr<Strategy> strategy_;
+    ParamValues params_;
+    std::vector<torch::Tensor> initialWeights_;
+    std::vector<SeriesPoint> pending_;
+    int64_t step_ = 0;
+    int64_t totalSteps_ = 0;
+    Clock::time_point trainStart_ = Clock::now();
+    Clock::time_point lastFlush_ = Clock::now();
+};
+
+}  // namespace
+
+void trainExperiment(const RunConfig& config, const std::string& deviceName, RunStore* store,
+                     std::int64_t runId, const ProgressCallback& onEvent, RunResult& result)
+{
+    Trainer(config, torch::Device(deviceName), store, runId, onEvent, result).run();
+}
+
+}  // namespace clwb::detail

@@ -1,0 +1,611 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// RunStore against real SQLite files: round trips, recovery, versioning and concurrency.
+#include <QtTest>
+
+#include <sqlite3.h>
+
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cmath>
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+#include <limits>
+#include <random>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "clwb/run_store.h"
+
+using namespace clwb;
+
+namespace {
+
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+const QRegularExpression kIsoUtc(
+    QStringLiteral("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"));
+
+/// A raw connection for inspecting and patching the file behind RunStore's back.
+class RawDb
+{
+public:
+    explicit RawDb(const std::string& path)
+    {
+        if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
+            throw std::runtime_error(sqlite3_errmsg(db_));
+        sqlite3_busy_timeout(db_, 5000);
+    }
+    ~RawDb() { sqlite3_close_v2(db_); }
+    RawDb(const RawDb&) = delete;
+    RawDb& operator=(const RawDb&) = delete;
+
+    void exec(const std::string& sql)
+    {
+        char* err = nullptr;
+        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
+            const std::string msg = err ? err : "?";
+            sqlite3_free(err);
+            throw std::runtime_error(msg + " in: " + sql);
+        }
+    }
+    std::int64_t integer(const std::string& sql)
+    {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+            throw std::runtime_error(sqlite3_errmsg(db_));
+        const std::int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
+        sqlite3_finalize(s);
+        return v;
+    }
+    std::string text(const std::string& sql)
+    {
+        sqlite3_stmt* s = nullptr;
+        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
+            throw std::runtime_error(sqlite3_errmsg(db_));
+        std::string v;
+        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
+            v = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
+        sqlite3_finalize(s);
+        return v;
+    }
+
+private:
+    sqlite3* db_ = nullptr;
+};
+
+/// What RunStore's constructor threw, or an empty string.
+std::string openError(const std::string& path)
+{
+    try {
+        RunStore store(path);
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+/// A pid that certainly belongs to no process: a child that has exited and been reaped.
+pid_t deadPid()
+{
+    const pid_t child = fork();
+    if (child == 0) _exit(0);
+    int status = 0;
+    waitpid(child, &status, 0);
+    return child;
+}
+
+RunRecord sampleRun(const std::string& name)
+{
+    RunRecord r;
+    r.name = name;
+    r.strategy = "ewc";
+    r.configJson = R"({"lr":0.001,"tasks":5})";
+    r.seed = 42;
+    r.versionsJson = R"({"clwb":"0.1.0"})";
+    r.device = "cpu";
+    r.tags = "baseline";
+    return r;
+}
+
+}  // namespace
+
+class TestRunStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir dir_;
+    int next_ = 0;
+    /// A fresh database path per test, in a subfolder that does not exist yet.
+    std::string freshPath()
+    {
+        return dir_.filePath(QStringLiteral("db%1/sub/runs.sqlite").arg(++next_)).toStdString();
+    }
+
+private Q_SLOTS:
+    void initTestCase() { QVERIFY(dir_.isValid()); }
+
+    void statusStrings()
+    {
+        for (auto s : {RunStatus::Running, RunStatus::Finished, RunStatus::Cancelled,
+                       RunStatus::Failed, RunStatus::Interrupted})
+            QVERIFY(runStatusFromString(toString(s)) == s);
+        QCOMPARE(q(toString(RunStatus::Cancelled)), QStringLiteral("cancelled"));
+        QVERIFY(runStatusFromString("exploded") == RunStatus::Interrupted);
+    }
+
+    void defaultPathFollowsXdg()
+    {
+        const QByteArray oldXdg = qgetenv("XDG_DATA_HOME");
+        const bool hadXdg = qEnvironmentVariableIsSet("XDG_DATA_HOME");
+        qputenv("XDG_DATA_HOME", "/srv/data");
+        QCOMPARE(q(RunStore::defaultPath()), QStringLiteral("/srv/data/clwb/runs.sqlite"));
+        qunsetenv("XDG_DATA_HOME");
+        const QString home = qEnvironmentVariable("HOME");
+        if (!home.isEmpty())
+            QCOMPARE(q(RunStore::defaultPath()), home + "/.local/share/clwb/runs.sqlite");
+        if (hadXdg) qputenv("XDG_DATA_HOME", oldXdg);
+    }
+
+    void createListFinish()
+    {
+        const std::string path = freshPath();
+        RunStore store(path);
+        QCOMPARE(q(store.path()), q(path));
+        QVERIFY(store.listRuns().empty());
+
+        const auto first = store.createRun(sampleRun("first"));
+        auto second = sampleRun("second");
+        second.metrics = {{"avg_acc", 0.25}};
+        const auto secondId = store.createRun(second);
+        QVERIFY(first > 0 && secondId != first);
+
+        const auto runs = store.listRuns();
+        QCOMPARE(runs.size(), std::size_t(2));
+        QCOMPARE(runs[0].id, secondId);  // newest first
+        QCOMPARE(runs[1].id, first);
+        const RunRecord& r = runs[1];
+        QCOMPARE(q(r.name), QStringLiteral("first"));
+        QCOMPARE(q(r.strategy), QStringLiteral("ewc"));
+        QCOMPARE(q(r.configJson), QStringLiteral(R"({"lr":0.001,"tasks":5})"));
+        QCOMPARE(r.seed, std::int64_t(42));
+        QCOMPARE(q(r.versionsJson), QStringLiteral(R"({"clwb":"0.1.0"})"));
+        QCOMPARE(q(r.device), QStringLiteral("cpu"));
+        QCOMPARE(q(r.tags), QStringLiteral("baseline"));
+        QVERIFY(r.status == RunStatus::Running);
+        QVERIFY(kIsoUtc.match(q(r.startedAt)).hasMatch());
+        QCOMPARE(q(r.heartbeatAt), q(r.startedAt));
+        QVERIFY(r.endedAt.empty());
+        QCOMPARE(runs[0].metrics.at("avg_acc"), 0.25);
+
+        RawDb raw(path);
+        QCOMPARE(raw.integer("SELECT pid FROM runs WHERE id = " + std::to_string(first)),
+                 std::int64_t(getpid()));
+        char host[256] = {};
+        gethostname(host, sizeof host - 1);
+        QCOMPARE(q(raw.text("SELECT host FROM runs WHERE id = " + std::to_string(first))), q(host));
+
+        QTest::qSleep(5);
+        store.heartbeat(first);
+        const auto beat = store.run(first)->heartbeatAt;
+        QVERIFY(kIsoUtc.match(q(beat)).hasMatch());
+        QVERIFY(beat > r.startedAt);  // ISO strings order like times
+
+        store.finishRun(first, RunStatus::Failed, "out of memory in task 3");
+        const auto done = store.run(first);
+        QVERIFY(done.has_value());
+        QVERIFY(done->status == RunStatus::Failed);
+        QCOMPARE(q(done->message), QStringLiteral("out of memory in task 3"));
+        QVERIFY(kIsoUtc.match(q(done->endedAt)).hasMatch());
+        QVERIFY(done->endedAt >= done->startedAt);
+        QVERIFY(!store.run(9999).has_value());
+    }
+
+    void seriesBatchAndNaN()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("s"));
+        const auto other = store.createRun(sampleRun("other"));
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        const double inf = std::numeric_limits<double>::infinity();
+        std::vector<SeriesPoint> batch;
+        for (int i = 0; i < 1000; ++i) batch.push_back({"loss", i, i / 200, 1.0 / (i + 1)});
+        batch.push_back({"acc/task0", 10, 0, 0.5});
+        batch.push_back({"acc/task0", 20, 1, nan});
+        batch.push_back({"acc/task0", 30, 1, inf});
+        store.appendSeries(id, batch);
+        store.appendSeries(other, {{"loss", 0, 0, 9.0}});
+        store.appendSeries(id, {});  // no-op
+
+        const auto points = store.series(id);
+        QCOMPARE(points.size(), std::size_t(1003));
+        // Ordered by key then step: the three acc points come first.
+        QCOMPARE(q(points[0].key), QStringLiteral("acc/task0"));
+        QCOMPARE(points[0].value, 0.5);
+        QCOMPARE(points[1].step, std::int64_t(20));
+        QCOMPARE(points[1].task, 1);
+        QVERIFY(std::isnan(points[1].value));
+        QVERIFY(std::isinf(points[2].value) && points[2].value > 0);
+        for (int i = 0; i < 1000; ++i) {
+            const auto& p = points[3 + i];
+            QCOMPARE(q(p.key), QStringLiteral("loss"));
+            QCOMPARE(p.step, std::int64_t(i));
+            QCOMPARE(p.task, i / 200);
+            QCOMPARE(p.value, 1.0 / (i + 1));  // REAL is a double: exact
+        }
+        QCOMPARE(store.series(other).size(), std::size_t(1));
+
+        RawDb raw(store.path());
+        QCOMPARE(raw.integer("SELECT count(*) FROM series WHERE is_nan = 1 AND value IS NULL"),
+                 std::int64_t(1));
+    }
+
+    void failedBatchRollsBack()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("r"));
+        // An unknown run violates the foreign key; nothing of the batch may remain.
+        bool threw = false;
+        try {
+            store.appendSeries(9999, {{"loss", 0, 0, 1.0}, {"loss", 1, 0, 2.0}});
+        } catch (const std::runtime_error& e) {
+            threw = true;
+            QVERIFY2(QString(e.what()).contains("appending series"), e.what());
+            QVERIFY2(QString(e.what()).contains("FOREIGN KEY"), e.what());
+        }
+        QVERIFY(threw);
+        RawDb raw(store.path());
+        QCOMPARE(raw.integer("SELECT count(*) FROM series"), std::int64_t(0));
+        // The connection is usable again: no transaction was left open.
+        store.appendSeries(id, {{"loss", 0, 0, 1.0}});
+        QCOMPARE(store.series(id).size(), std::size_t(1));
+    }
+
+    void matrixUpsert()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("m"));
+        store.setMatrixCell(id, {0, 1, 0.10});
+        store.setMatrixCell(id, {-1, 0, 0.11});
+        store.setMatrixCell(id, {0, 0, 0.90});
+        store.setMatrixCell(id, {0, 0, 0.95});  // same cell: latest wins
+        store.setMatrixCell(id, {1, 0, std::numeric_limits<double>::quiet_NaN()});
+        const auto cells = store.matrix(id);
+        QCOMPARE(cells.size(), std::size_t(4));
+        QCOMPARE(cells[0].afterTask, -1);
+        QCOMPARE(cells[0].accuracy, 0.11);
+        QCOMPARE(cells[1].afterTask, 0);
+        QCOMPARE(cells[1].evalTask, 0);
+        QCOMPARE(cells[1].accuracy, 0.95);
+        QCOMPARE(cells[2].evalTask, 1);
+        QCOMPARE(cells[2].accuracy, 0.10);
+        QVERIFY(std::isnan(cells[3].accuracy));
+    }
+
+    void metricsMergeAndNaN()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("m"));
+        const double nan = std::numeric_limits<double>::quiet_NaN();
+        store.setMetrics(id, {{"avg_acc", 0.5}, {"forgetting", nan}});
+        store.setMetrics(id, {{"avg_acc", 0.6}, {"bwt", -0.125}});
+        const auto r = store.run(id);
+        QCOMPARE(r->metrics.size(), std::size_t(3));
+        QCOMPARE(r->metrics.at("avg_acc"), 0.6);
+        QCOMPARE(r->metrics.at("bwt"), -0.125);
+        QVERIFY(std::isnan(r->metrics.at("forgetting")));
+        const auto listed = store.listRuns();
+        QCOMPARE(listed.size(), std::size_t(1));
+        QCOMPARE(listed[0].metrics.size(), std::size_t(3));
+        QCOMPARE(listed[0].metrics.at("bwt"), -0.125);
+        QVERIFY(std::isnan(listed[0].metrics.at("forgetting")));
+    }
+
+    void importanceBlobs()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("i"));
+        ImportanceSnapshot snap;
+        snap.task = 1;
+        snap.kind = "fisher";
+        ImportanceCell qkv;
+        qkv.block = 3;
+        qkv.module = "qkv";
+        qkv.score = 0.75;
+        qkv.rows = 2;
+        qkv.cols = 3;
+        qkv.map = {0.0f, 1.5f, -2.25f, 1e-30f, 3.4e38f, std::numeric_limits<float>::denorm_min()};
+        ImportanceCell head;
+        head.block = -1;
+        head.module = "head";
+        head.score = 2.0;
+        snap.cells = {qkv, head};
+        store.addImportance(id, snap);
+
+        ImportanceSnapshot early;
+        early.task = 0;
+        early.kind = "weight-change";
+        early.cells = {head};
+        store.addImportance(id, early);
+
+        auto read = store.importance(id);
+        QCOMPARE(read.size(), std::size_t(2));
+        QCOMPARE(read[0].task, 0);
+        QCOMPARE(q(read[0].kind), QStringLiteral("weight-change"));
+        const auto& s = read[1];
+        QCOMPARE(s.task, 1);
+        QCOMPARE(q(s.kind), QStringLiteral("fisher"));
+        QCOMPARE(s.cells.size(), std::size_t(2));
+        QCOMPARE(s.cells[0].block, 3);
+        QCOMPARE(q(s.cells[0].module), QStringLiteral("qkv"));
+        QCOMPARE(s.cells[0].score, 0.75);
+        QCOMPARE(s.cells[0].rows, 2);
+        QCOMPARE(s.cells[0].cols, 3);
+        QCOMPARE(s.cells[0].map.size(), qkv.map.size());
+        for (std::size_t i = 0; i < qkv.map.size(); ++i)
+            QVERIFY(std::memcmp(&s.cells[0].map[i], &qkv.map[i], sizeof(float)) == 0);
+        QCOMPARE(s.cells[1].block, -1);
+        QVERIFY(s.cells[1].map.empty());
+        QCOMPARE(s.cells[1].rows, 0);
+
+        RawDb raw(store.path());
+        // float32 little-endian on disk: 6 values = 24 bytes; 1.5f = 00 00 C0 3F.
+        QCOMPARE(raw.integer("SELECT length(map) FROM importance WHERE module = 'qkv'"),
+                 std::int64_t(24));
+        QCOMPARE(q(raw.text("SELECT hex(substr(map, 5, 4)) FROM importance WHERE module = 'qkv'")),
+                 QStringLiteral("0000C03F"));
+
+        // The same (task, kind) again replaces the snapshot.
+        snap.cells = {head};
+        store.addImportance(id, snap);
+        read = store.importance(id);
+        QCOMPARE(read.size(), std::size_t(2));
+        QCOMPARE(read[1].cells.size(), std::size_t(1));
+
+        ImportanceCell bad = qkv;
+        bad.cols = 4;
+        snap.cells = {bad};
+        QVERIFY_THROWS_EXCEPTION(std::runtime_error, store.addImportance(id, snap));
+        QCOMPARE(store.importance(id)[1].cells.size(), std::size_t(1));
+    }
+
+    void renameTagsDeleteCascade()
+    {
+        RunStore store(freshPath());
+        const auto gone = store.createRun(sampleRun("gone"));
+        const auto kept = store.createRun(sampleRun("kept"));
+        for (auto id : {gone, kept}) {
+            store.appendSeries(id, {{"loss", 0, 0, 1.0}, {"loss", 1, 0, 0.5}});
+            store.setMatrixCell(id, {0, 0, 0.9});
+            store.setMetrics(id, {{"avg_acc", 0.9}});
+            ImportanceSnapshot snap;
+            snap.kind = "fisher";
+            ImportanceCell c;
+            c.module = "fc1";
+            c.rows = c.cols = 1;
+            c.map = {1.0f};
+            snap.cells = {c};
+            store.addImportance(id, snap);
+        }
+
+        store.renameRun(kept, "renamed");
+        store.setTags(kept, "a,b");
+        QCOMPARE(q(store.run(kept)->name), QStringLiteral("renamed"));
+        QCOMPARE(q(store.run(kept)->tags), QStringLiteral("a,b"));
+
+        store.deleteRun(gone);
+        QVERIFY(!store.run(gone).has_value());
+        RawDb raw(store.path());
+        for (const char* table : {"series", "matrix", "metrics", "importance"}) {
+            const std::string t = table;
+            QCOMPARE(raw.integer("SELECT count(*) FROM " + t +
+                                 " WHERE run_id = " + std::to_string(gone)),
+                     std::int64_t(0));
+            QVERIFY(raw.integer("SELECT count(*) FROM " + t +
+                                " WHERE run_id = " + std::to_string(kept)) > 0);
+        }
+        QCOMPARE(store.listRuns().size(), std::size_t(1));
+        store.deleteRun(gone);  // deleting twice is harmless
+    }
+
+    void recoverInterruptedRuns()
+    {
+        const std::string path = freshPath();
+        std::int64_t dead = 0, mine = 0, mineStale = 0, liveOther = 0, liveOtherStale = 0,
+                     remote = 0, remoteStale = 0;
+        {
+            RunStore store(path);
+            dead = store.createRun(sampleRun("dead"));
+            mine = store.createRun(sampleRun("mine"));
+            mineStale = store.createRun(sampleRun("mine, stale heartbeat"));
+            liveOther = store.createRun(sampleRun("live other process"));
+            liveOtherStale = store.createRun(sampleRun("live other process, silent"));
+            remote = store.createRun(sampleRun("remote"));
+            remoteStale = store.createRun(sampleRun("remote, silent"));
+        }
+        {
+            RawDb raw(path);
+            const auto set = [&](std::int64_t id, const std::string& assignments) {
+                raw.exec("UPDATE runs SET " + assignments + " WHERE id = " + std::to_string(id));
+            };
+            const std::string old = "heartbeat_at = '2020-01-01T00:00:00.000Z'";
+            set(dead, "pid = " + std::to_string(deadPid()));
+            set(mineStale, old);
+            set(liveOther, "pid = " + std::to_string(getppid()));
+            set(liveOtherStale, "pid = " + std::to_string(getppid()) + ", " + old);
+            set(remote, "host = 'elsewhere.invalid', pid = 1");
+            set(remoteStale, "host = 'elsewhere.invalid', pid = 1, " + old);
+        }
+
+        RunStore store(path);  // the constructor recovers
+        const auto status = [&](std::int64_t id) { return store.run(id)->status; };
+        QVERIFY(status(dead) == RunStatus::Interrupted);
+        QVERIFY(status(mine) == RunStatus::Running);
+        QVERIFY(status(mineStale) == RunStatus::Running);  // this process is alive
+        QVERIFY(status(liveOther) == RunStatus::Running);
+        QVERIFY(status(liveOtherStale) == RunStatus::Interrupted);
+        QVERIFY(status(remote) == RunStatus::Running);
+        QVERIFY(status(remoteStale) == RunStatus::Interrupted);
+
+        const auto r = store.run(dead);
+        QVERIFY2(QString::fromStdString(r->message)
+                     .startsWith("process ended without finishing (last heartbeat 20"),
+                 r->message.c_str());
+        QCOMPARE(q(r->endedAt), q(r->heartbeatAt));
+        QCOMPARE(q(store.run(remoteStale)->message),
+                 QStringLiteral("process ended without finishing (last heartbeat "
+                                "2020-01-01T00:00:00.000Z)"));
+
+        QCOMPARE(store.recoverInterrupted(), 0);  // idempotent
+        const auto late = store.createRun(sampleRun("late"));
+        RawDb(path).exec("UPDATE runs SET pid = " + std::to_string(deadPid()) +
+                         " WHERE id = " + std::to_string(late));
+        QCOMPARE(store.recoverInterrupted(), 1);
+        QVERIFY(status(late) == RunStatus::Interrupted);
+        // A finished run is never touched.
+        QVERIFY(store.run(dead)->status == RunStatus::Interrupted);
+    }
+
+    void schemaVersionAndNewerRefused()
+    {
+        const std::string path = freshPath();
+        {
+            RunStore store(path);
+        }
+        {
+            RawDb raw(path);
+            QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
+            QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
+            QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
+            raw.exec("PRAGMA user_version = 2");
+        }
+        const std::string err = openError(path);
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 2 > 1)"),
+                 err.c_str());
+    }
+
+    void reopenKeepsData()
+    {
+        const std::string path = freshPath();
+        std::int64_t id = 0;
+        {
+            RunStore store(path);
+            id = store.createRun(sampleRun("persist"));
+            store.finishRun(id, RunStatus::Finished);
+        }
+        RunStore store(path);
+        QCOMPARE(q(store.run(id)->name), QStringLiteral("persist"));
+        QVERIFY(store.run(id)->status == RunStatus::Finished);
+    }
+
+    void concurrentReaderSeesCommits()
+    {
+        const std::string path = freshPath();
+        RunStore writer(path);
+        RunStore reader(path);
+        const auto id = writer.createRun(sampleRun("w"));
+        writer.appendSeries(id, {{"loss", 0, 0, 1.0}});
+        QCOMPARE(reader.listRuns().size(), std::size_t(1));
+        QCOMPARE(reader.series(id).size(), std::size_t(1));
+
+        // WAL: a reader holding an open snapshot neither blocks the writer nor sees its
+        // later commits until the snapshot ends.
+        RawDb raw(path);
+        raw.exec("BEGIN");
+        QCOMPARE(raw.integer("SELECT count(*) FROM series"), std::int64_t(1));
+        QElapsedTimer timer;
+        timer.start();
+        writer.appendSeries(id, {{"loss", 1, 0, 0.5}, {"loss", 2, 0, 0.25}});
+        QVERIFY(timer.elapsed() < 2000);  // did not wait for the busy timeout
+        QCOMPARE(raw.integer("SELECT count(*) FROM series"), std::int64_t(1));
+        raw.exec("COMMIT");
+        QCOMPARE(raw.integer("SELECT count(*) FROM series"), std::int64_t(3));
+        QCOMPARE(reader.series(id).size(), std::size_t(3));
+    }
+
+    void writerThreadWithReader()
+    {
+        const std::string path = freshPath();
+        std::int64_t id = 0;
+        {
+            RunStore setup(path);
+            id = setup.createRun(sampleRun("threaded"));
+        }
+        constexpr int kBatches = 40, kBatch = 100;
+        std::atomic<bool> done{false};
+        std::string writerError;
+        std::thread writer([&] {
+            try {
+                RunStore store(path);  // one RunStore per thread
+                for (int b = 0; b < kBatches; ++b) {
+                    std::vector<SeriesPoint> batch;
+                    for (int i = 0; i < kBatch; ++i)
+                        batch.push_back({"loss", b * kBatch + i, 0, double(i)});
+                    store.appendSeries(id, batch);
+                    store.heartbeat(id);
+                }
+            } catch (const std::exception& e) {
+                writerError = e.what();
+            }
+            done = true;
+        });
+        RunStore reader(path);
+        std::size_t last = 0;
+        bool monotonic = true, whole = true;
+        while (!done) {
+            const std::size_t n = reader.series(id).size();
+            monotonic = monotonic && n >= last;
+            whole = whole && n % kBatch == 0;  // batches commit atomically
+            last = n;
+        }
+        writer.join();
+        QVERIFY2(writerError.empty(), writerError.c_str());
+        QVERIFY(monotonic);
+        QVERIFY(whole);
+        QCOMPARE(reader.series(id).size(), std::size_t(kBatches * kBatch));
+    }
+
+    void notADatabaseRefused()
+    {
+        const std::string path = freshPath();
+        QVERIFY(QDir().mkpath(QFileInfo(q(path)).path()));
+        std::string bytes(8192, '\0');
+        std::mt19937 rng(7);
+        for (auto& c : bytes) c = static_cast<char>(rng() & 0xff);
+        std::ofstream(path, std::ios::binary) << bytes;
+
+        const std::string err = openError(path);
+        QVERIFY2(QString(q(err)).contains("is not a CL Workbench database"), err.c_str());
+        QVERIFY2(QString(q(err)).contains(q(path)), err.c_str());
+        std::ifstream in(path, std::ios::binary);
+        const std::string after((std::istreambuf_iterator<char>(in)),
+                                std::istreambuf_iterator<char>());
+        QVERIFY(after == bytes);  // left untouched
+    }
+
+    void foreignSqliteRefused()
+    {
+        const std::string path = freshPath();
+        QVERIFY(QDir().mkpath(QFileInfo(q(path)).path()));
+        RawDb(path).exec("CREATE TABLE notes(text TEXT); INSERT INTO notes VALUES('hi');");
+        std::string err = openError(path);
+        QVERIFY2(QString(q(err)).contains("is not a CL Workbench database"), err.c_str());
+        RawDb(path).exec("PRAGMA application_id = 1234");
+        err = openError(path);
+        QVERIFY2(QString(q(err)).contains("application_id 0x000004D2"), err.c_str());
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM notes"), std::int64_t(1));
+    }
+};
+
+QTEST_APPLESS_MAIN(TestRunStore)
+#include "tst_run_store.moc"
