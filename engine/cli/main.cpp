@@ -45,7 +45,7 @@ options:
   --quiet              no progress on stderr
 
 pretrain options:
-  --out FILE  --epochs N  --batch-size N  --lr X  --temperature X  --limit N  --seed N
+  --out FILE  --epochs N  --stop-after N  --batch-size N  --lr X  --temperature X  --limit N  --seed N
   --dim N  --depth N  --heads N  --patch N  --pool mean|cls  --device D  --threads N
 )";
 
@@ -181,6 +181,7 @@ int runPretrain(const std::vector<std::string>& args)
         };
         if (a == "--out") pc.output = next();
         else if (a == "--epochs") pc.epochs = std::stoi(next());
+        else if (a == "--stop-after") pc.stopAfterEpochs = std::stoi(next());
         else if (a == "--batch-size") pc.batchSize = std::stoi(next());
         else if (a == "--lr") pc.lr = std::stod(next());
         else if (a == "--temperature") pc.temperature = std::stod(next());

@@ -141,7 +141,9 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
         const int64_t warmup = std::min<int64_t>(total / 10, 200);
         const double mean = 0.2860, stdv = 0.3530;
         int64_t step = 0;
-        for (int epoch = 0; epoch < config.epochs; ++epoch) {
+        const int lastEpoch = config.stopAfterEpochs > 0 ? std::min(config.epochs, config.stopAfterEpochs)
+                                                         : config.epochs;
+        for (int epoch = 0; epoch < lastEpoch; ++epoch) {
             auto perm = torch::randperm(n, gen).to(device);
             double epochLoss = 0;
             for (int64_t i = 0; i + bs <= n; i += bs) {
@@ -167,10 +169,10 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
                 ev.kind = RunEvent::Kind::Step;
                 ev.epoch = epoch;
                 ev.step = step;
-                ev.total = total;
+                ev.total = stepsPerEpoch * lastEpoch;
                 ev.loss = value;
                 const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-                ev.etaSeconds = el / double(step) * double(total - step);
+                ev.etaSeconds = el / double(step) * double(ev.total - step);
                 if (!emit(ev)) {
                     result.status = "cancelled";
                     result.message = "pretraining stopped at step " + std::to_string(step);

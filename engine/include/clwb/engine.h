@@ -38,7 +38,8 @@ struct PretrainConfig
     std::string method = "simclr";  ///< "simclr" | "none"
     ModelConfig model;
     std::string dataPath;        ///< Fashion-MNIST directory (images only; labels never read)
-    int epochs = 10;
+    int epochs = 10;          ///< length of the learning-rate schedule
+    int stopAfterEpochs = 0;  ///< stop early (schedule unchanged); 0 = run all epochs
     int batchSize = 256;
     double lr = 1e-3;
     double temperature = 0.2;

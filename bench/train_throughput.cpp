@@ -1,0 +1,301 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Train-step throughput of the ViT (samples/s, GFLOP/s) against the sgemm peak of this machine.
+//
+// Full fine-tuning steps (forward, cross-entropy, backward, AdamW) on random 28x28x1 batches,
+// timed one by one after warm-up steps; the throughput uses the median step. Model FLOPs are
+// counted analytically (linears, attention matmuls, patch embedding, head; training = 3 x
+// forward), so GFLOP/s measure useful work, not what the kernels happen to execute. The peak is
+// torch::mm of 1024x1024 float32 under the same OpenMP / OpenBLAS thread settings, measured in
+// the same process just before the configs run.
+#include <dlfcn.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <stdexcept>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <torch/torch.h>
+
+#include "model/vit.h"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+constexpr int kClasses = 10;
+constexpr double kTargetShare = 0.60;  // of the sgemm peak, for the dim-192 ("base") config
+constexpr const char* kTargetConfig = "base";
+
+struct BenchConfig
+{
+    std::string name;
+    int dim, depth, heads, patch;
+};
+
+const std::vector<BenchConfig> kConfigs = {
+    {"tiny", 64, 4, 4, 7},
+    {"small", 128, 6, 4, 7},
+    {"base", 192, 6, 3, 4},
+};
+
+struct Options
+{
+    int threads = 0;       ///< OpenMP (intra-op) threads; 0 = all cores, as the engine does
+    int blasThreads = -1;  ///< -1 = the engine's default (CLWB_BLAS_THREADS or 1)
+    int steps = 20;
+    int warmup = 3;
+    int batch = 128;
+    std::string config = "all";
+};
+
+const char* kUsage = R"(usage: bench_train_throughput [options]
+  --config tiny|small|base|all  which ViT configs to time (default all)
+  --threads N        OpenMP intra-op threads (default: all cores, like the engine)
+  --blas-threads N   OpenBLAS threads (default: $CLWB_BLAS_THREADS or 1, like the engine)
+  --steps N          timed steps per config (default 20)
+  --warmup N         untimed warm-up steps per config (default 3)
+  --batch N          batch size (default 128)
+)";
+
+double seconds(Clock::time_point a, Clock::time_point b)
+{
+    return std::chrono::duration<double>(b - a).count();
+}
+
+double median(std::vector<double> v)
+{
+    if (v.empty()) return 0;
+    std::sort(v.begin(), v.end());
+    const size_t m = v.size() / 2;
+    return v.size() % 2 ? v[m] : 0.5 * (v[m - 1] + v[m]);
+}
+
+// OpenBLAS keeps its own pool beside torch's OpenMP one; looked up at run time like engine.cpp
+// does, so the benchmark also runs (without BLAS control) against another BLAS.
+void setBlasThreads(int n)
+{
+    using SetThreads = void (*)(int);
+    if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
+        fn(n);
+}
+
+int blasThreads()
+{
+    using GetThreads = int (*)();
+    auto fn = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return fn ? fn() : -1;
+}
+
+std::string blasDescription()
+{
+    using GetConfig = char* (*)();
+    auto fn = reinterpret_cast<GetConfig>(dlsym(RTLD_DEFAULT, "openblas_get_config"));
+    return fn ? fn() : "not OpenBLAS (thread count not controlled)";
+}
+
+/// Forward FLOPs of one image: multiply-adds x 2 of every matmul; norms, softmax, GELU and the
+/// optimiser are not counted.
+double forwardFlopsPerSample(const clwb::ModelConfig& c)
+{
+    const double grid = double(c.imageSize / c.patchSize);
+    const double patches = grid * grid;
+    const double n = patches + 1;  // + cls token
+    const double d = c.dim, r = c.mlpRatio;
+    const double patchEmbed = 2.0 * patches * double(c.channels * c.patchSize * c.patchSize) * d;
+    const double linears = 2.0 * n * d * d * (3.0 + 1.0 + 2.0 * r);  // qkv, proj, fc1 + fc2
+    const double attention = 2.0 * 2.0 * n * n * d;                  // q k^T and attn v
+    const double head = 2.0 * d * kClasses;
+    return patchEmbed + double(c.depth) * (linears + attention) + head;
+}
+
+/// Best of several rounds of torch::mm on 1024x1024 float32, in GFLOP/s.
+double sgemmPeak(int size = 1024, int rounds = 5, int perRound = 5)
+{
+    torch::NoGradGuard noGrad;
+    auto a = torch::randn({size, size}), b = torch::randn({size, size});
+    auto c = torch::empty({size, size});
+    for (int i = 0; i < 3; ++i) at::mm_out(c, a, b);
+    const double flops = 2.0 * double(size) * size * size * perRound;
+    double best = 0;
+    for (int r = 0; r < rounds; ++r) {
+        const auto t0 = Clock::now();
+        for (int i = 0; i < perRound; ++i) at::mm_out(c, a, b);
+        best = std::max(best, flops / seconds(t0, Clock::now()) / 1e9);
+    }
+    return best;
+}
+
+struct Result
+{
+    BenchConfig config;
+    int64_t params = 0;
+    double trainGflopPerSample = 0;
+    double medianStep = 0, meanStep = 0, minStep = 0;
+    double samplesPerSecond = 0, gflops = 0, share = 0;
+    double finalLoss = 0;
+};
+
+Result timeConfig(const BenchConfig& bc, const Options& opt, double peak)
+{
+    clwb::ModelConfig mc;
+    mc.backbone = "random";
+    mc.imageSize = 28;
+    mc.channels = 1;
+    mc.patchSize = bc.patch;
+    mc.dim = bc.dim;
+    mc.depth = bc.depth;
+    mc.heads = bc.heads;
+    mc.mlpRatio = 4;
+    torch::manual_seed(0);
+    clwb::detail::Vit model(mc, kClasses);
+    model->train();
+    // AdamW as the trainer builds it (TrainConfig's default weight decay 0).
+    torch::optim::AdamW optimiser(model->parameters(),
+                                  torch::optim::AdamWOptions(1e-3).weight_decay(0.0));
+
+    // A few distinct batches, so no step sees exactly the same data as the previous one.
+    std::vector<torch::Tensor> xs, ys;
+    for (int i = 0; i < 4; ++i) {
+        xs.push_back(torch::randn({opt.batch, 1, 28, 28}));
+        ys.push_back(torch::randint(0, kClasses, {opt.batch}, torch::kLong));
+    }
+
+    Result r;
+    r.config = bc;
+    for (const auto& p : model->parameters()) r.params += p.numel();
+    r.trainGflopPerSample = 3.0 * forwardFlopsPerSample(mc) / 1e9;
+
+    std::vector<double> stepTimes;
+    for (int s = 0; s < opt.warmup + opt.steps; ++s) {
+        const auto t0 = Clock::now();
+        const size_t b = size_t(s) % xs.size();
+        auto loss = torch::nn::functional::cross_entropy(model->forward(xs[b]), ys[b]);
+        optimiser.zero_grad();
+        loss.backward();
+        optimiser.step();
+        r.finalLoss = loss.item<double>();  // the trainer reads the loss every step too
+        if (s >= opt.warmup) stepTimes.push_back(seconds(t0, Clock::now()));
+    }
+    r.medianStep = median(stepTimes);
+    r.minStep = *std::min_element(stepTimes.begin(), stepTimes.end());
+    double sum = 0;
+    for (double t : stepTimes) sum += t;
+    r.meanStep = sum / double(stepTimes.size());
+    r.samplesPerSecond = double(opt.batch) / r.medianStep;
+    r.gflops = r.samplesPerSecond * r.trainGflopPerSample;
+    r.share = peak > 0 ? r.gflops / peak : 0;
+    return r;
+}
+
+Options parseOptions(int argc, char** argv)
+{
+    Options o;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        auto next = [&]() -> std::string {
+            if (i + 1 >= argc) throw std::invalid_argument(a + " needs a value");
+            return argv[++i];
+        };
+        if (a == "--threads") o.threads = std::stoi(next());
+        else if (a == "--blas-threads") o.blasThreads = std::stoi(next());
+        else if (a == "--steps") o.steps = std::stoi(next());
+        else if (a == "--warmup") o.warmup = std::stoi(next());
+        else if (a == "--batch") o.batch = std::stoi(next());
+        else if (a == "--config") o.config = next();
+        else if (a == "--help" || a == "-h") {
+            std::fputs(kUsage, stdout);
+            std::exit(0);
+        } else {
+            throw std::invalid_argument("unknown option " + a);
+        }
+    }
+    if (o.steps < 1 || o.warmup < 0 || o.batch < 1)
+        throw std::invalid_argument("--steps and --batch must be >= 1, --warmup >= 0");
+    if (o.config != "all" &&
+        std::none_of(kConfigs.begin(), kConfigs.end(),
+                     [&](const BenchConfig& c) { return c.name == o.config; }))
+        throw std::invalid_argument("unknown config " + o.config + " (tiny|small|base|all)");
+    return o;
+}
+
+}  // namespace
+
+int main(int argc, char** argv)
+{
+    Options opt;
+    try {
+        opt = parseOptions(argc, argv);
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "bench_train_throughput: %s\n%s", e.what(), kUsage);
+        return 2;
+    }
+
+    // The engine's thread set-up (engine.cpp, configureThreads), with explicit overrides.
+    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    at::set_num_threads(opt.threads > 0 ? opt.threads : cores);
+    int blas = opt.blasThreads;
+    if (blas < 0) {
+        blas = 1;
+        if (const char* env = std::getenv("CLWB_BLAS_THREADS"); env && *env) blas = std::atoi(env);
+    }
+    setBlasThreads(blas);
+    const int omp = at::get_num_threads();
+    const int blasNow = blasThreads();
+
+    std::printf("bench_train_throughput: %d cores, OpenMP threads %d, OpenBLAS threads %d\n", cores,
+                omp, blasNow);
+    std::printf("BLAS: %s\n", blasDescription().c_str());
+    for (const char* var : {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
+                            "OPENBLAS_NUM_THREADS", "CLWB_BLAS_THREADS"})
+        if (const char* v = std::getenv(var)) std::printf("env %s=%s\n", var, v);
+    std::printf("batch %d, 28x28x1, AdamW lr 1e-3, %d warm-up + %d timed steps per config\n",
+                opt.batch, opt.warmup, opt.steps);
+    std::fflush(stdout);
+
+    const double peak = sgemmPeak();
+    std::printf("sgemm peak (torch::mm 1024x1024 float32, same threads): %.1f GFLOP/s\n", peak);
+    if (blasNow > 0 && blasNow != cores) {  // for reference only: the ratios use `peak`
+        setBlasThreads(cores);
+        const double allCores = sgemmPeak();
+        setBlasThreads(blas);
+        std::printf("(for reference: %.1f GFLOP/s with OpenBLAS threads = %d cores)\n", allCores,
+                    cores);
+    }
+    std::printf("\n");
+    std::printf("%-6s %4s %5s %5s %5s %6s %9s %11s %10s %10s %10s %8s %7s\n", "config", "dim",
+                "depth", "heads", "patch", "tokens", "params", "GFLOP/smpl", "step ms", "samples/s",
+                "GFLOP/s", "of peak", "loss");
+    std::fflush(stdout);
+
+    std::vector<Result> results;
+    for (const auto& bc : kConfigs) {
+        if (opt.config != "all" && opt.config != bc.name) continue;
+        const auto r = timeConfig(bc, opt, peak);
+        const int grid = 28 / bc.patch;
+        std::printf("%-6s %4d %5d %5d %5d %6d %9lld %11.4f %10.1f %10.1f %10.2f %7.1f%% %7.3f\n",
+                    bc.name.c_str(), bc.dim, bc.depth, bc.heads, bc.patch, grid * grid + 1,
+                    (long long)r.params, r.trainGflopPerSample, 1e3 * r.medianStep,
+                    r.samplesPerSecond, r.gflops, 100.0 * r.share, r.finalLoss);
+        std::fflush(stdout);
+        results.push_back(r);
+    }
+    std::printf("(step ms = median timed step; samples/s and GFLOP/s from it)\n\n");
+
+    for (const auto& r : results) {
+        std::printf("RESULT config=%s omp=%d blas=%d samples_per_s=%.2f gflops=%.3f "
+                    "peak_gflops=%.2f share=%.4f median_step_ms=%.2f mean_step_ms=%.2f "
+                    "min_step_ms=%.2f\n",
+                    r.config.name.c_str(), omp, blasNow, r.samplesPerSecond, r.gflops, peak,
+                    r.share, 1e3 * r.medianStep, 1e3 * r.meanStep, 1e3 * r.minStep);
+        if (r.config.name == kTargetConfig)
+            std::printf("TARGET %s (dim %d): %.1f%% of sgemm peak, target >= %.0f%%, ratio %.2f "
+                        "-> %s\n",
+                        kTargetConfig, r.config.dim, 100.0 * r.share, 100.0 * kTargetShare,
+                        r.share / kTargetShare, r.share >= kTargetShare ? "PASS" : "MISS");
+    }
+    return 0;
+}
