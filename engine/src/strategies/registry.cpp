@@ -17,6 +17,10 @@ StrategyInfo ewcInfo();
 std::unique_ptr<Strategy> makeEwc();
 StrategyInfo jointInfo();
 std::unique_ptr<Strategy> makeJoint();
+StrategyInfo oLoraInfo();
+std::unique_ptr<Strategy> makeOLora();
+StrategyInfo loracIpcInfo();
+std::unique_ptr<Strategy> makeLoracIpc();
 
 const std::vector<StrategyEntry>& strategyRegistry()
 {
@@ -27,6 +31,8 @@ const std::vector<StrategyEntry>& strategyRegistry()
         {&seqLoraInfo, &makeSeqLora},
         {&ewcInfo, &makeEwc},
         {&jointInfo, &makeJoint},
+        {&oLoraInfo, &makeOLora},
+        {&loracIpcInfo, &makeLoracIpc},
     };
     return registry;
 }

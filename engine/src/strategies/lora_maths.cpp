@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "strategies/lora_maths.h"
+
+#include <algorithm>
+#include <cmath>
+#include <functional>
+
+namespace clwb::detail {
+
+torch::Tensor oLoraOrthogonality(const std::vector<torch::Tensor>& oldAs,
+                                 const torch::Tensor& newA)
+{
+    if (oldAs.empty()) return torch::zeros({}, newA.options());
+    auto old = torch::cat(oldAs, 0);
+    return torch::matmul(old, newA.t()).abs().sum();
+}
+
+torch::Tensor sumOfNorms(const std::vector<torch::Tensor>& tensors)
+{
+    torch::Tensor sum;
+    for (const auto& t : tensors) sum = sum.defined() ? sum + t.norm() : t.norm();
+    return sum;
+}
+
+torch::Tensor loracOrthonormality(const std::vector<torch::Tensor>& oldAs,
+                                  const torch::Tensor& newA)
+{
+    std::vector<torch::Tensor> rows;
+    for (const auto& a : oldAs) rows.push_back(a.detach());
+    rows.push_back(newA);
+    auto q = torch::cat(rows, 0);
+    auto gram = torch::matmul(q, q.t());
+    return (gram - torch::eye(gram.size(0), gram.options())).norm();
+}
+
+torch::Tensor ipcSensitivity(const torch::Tensor& w, const torch::Tensor& grad)
+{
+    return (w * grad).abs().mean();
+}
+
+void IpcEma::update(double ipt, double beta1, double beta2)
+{
+    sensitivity = beta1 * sensitivity + (1.0 - beta1) * ipt;
+    uncertainty = beta2 * uncertainty + (1.0 - beta2) * std::abs(ipt - sensitivity);
+}
+
+std::vector<bool> ipcFreeze(const std::vector<double>& scores, const std::vector<bool>& frozen,
+                            double threshold)
+{
+    std::vector<bool> out = frozen;
+    const auto n = int64_t(scores.size());
+    // int(total_num * threshold) in the official code: truncation, over all N matrices.
+    const int64_t k = std::min<int64_t>(n, int64_t(std::floor(double(n) * threshold)));
+    if (k <= 0) return out;
+    std::vector<double> masked(scores.size());
+    for (size_t i = 0; i < scores.size(); ++i) masked[i] = frozen[i] ? 0.0 : scores[i];
+    std::vector<double> sorted = masked;
+    std::nth_element(sorted.begin(), sorted.begin() + (k - 1), sorted.end(), std::greater<>());
+    const double kth = sorted[size_t(k - 1)];
+    for (size_t i = 0; i < masked.size(); ++i)
+        if (masked[i] >= kth && masked[i] > 0.0) out[i] = true;
+    return out;
+}
+
+void gateAdapter(LoraAdapter& ad)
+{
+    ad.enabled = false;
+    dropGradients(ad);
+    for (auto* t : {&ad.a, &ad.b}) {
+        if (t->is_leaf())
+            t->set_requires_grad(false);
+        else  // a computed B (LoRAC's padded q/k/v rows): cut it off the graph
+            *t = t->detach();
+    }
+}
+
+void dropGradients(LoraAdapter& ad)
+{
+    for (auto* t : {&ad.a, &ad.b})
+        if (t->defined() && t->is_leaf() && t->grad().defined())
+            t->mutable_grad() = torch::Tensor();
+}
+
+}  // namespace clwb::detail
