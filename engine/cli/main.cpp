@@ -250,6 +250,7 @@ int listStrategiesJson()
 
 int main(int argc, char** argv)
 {
+    clwb::preferPassiveOpenMp(argv);
     std::vector<std::string> args(argv + 1, argv + argc);
     try {
         if (!args.empty() && args[0] == "pretrain") return runPretrain({args.begin() + 1, args.end()});

@@ -4,6 +4,7 @@
 #include "clwb/engine.h"
 
 #include <dlfcn.h>
+#include <unistd.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -65,6 +66,17 @@ std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); 
 }  // namespace detail
 
 bool cudaAvailable() { return torch::cuda::is_available(); }
+
+void preferPassiveOpenMp(char** argv)
+{
+    if (std::getenv("OMP_WAIT_POLICY")) return;
+    char self[4096];
+    const ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n <= 0) return;
+    self[n] = '\0';
+    setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+    execv(self, argv);  // the real path keeps the process name; on failure carry on as we are
+}
 
 std::string versionsJson()
 {

@@ -62,6 +62,12 @@ struct ProbeResult
 };
 ProbeResult probeBackbone(const RunConfig& config, const ProgressCallback& onEvent);
 
+/// Re-executes the program with OMP_WAIT_POLICY=PASSIVE unless the variable is already set.
+/// libgomp reads it before main(), so this must be the first call in main(). Spinning OpenMP
+/// workers made training 3x slower whenever another process (or the GUI thread) needed a core
+/// (docs/performance.md). Returns only if no re-exec happened.
+void preferPassiveOpenMp(char** argv);
+
 /// "clwb 0.1.0, torch 1.13.0 (cpu), sqlite 3.40.1" as JSON.
 std::string versionsJson();
 /// True when this build's LibTorch sees a CUDA device.
