@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Accuracy-matrix heatmap R[i][j] that fills cell by cell as tasks are evaluated.
+#include "charts/accuracy_matrix_chart.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "charts/chart_palette.h"
+#include "qcustomplot.h"
+
+namespace {
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+}
+
+AccuracyMatrixChart::AccuracyMatrixChart(QWidget* parent)
+    : ChartPanel(parent),
+      map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)),
+      scale_(new QCPColorScale(plot_))
+{
+    plot_->plotLayout()->addElement(0, 1, scale_);
+    scale_->setType(QCPAxis::atRight);
+    scale_->setBarWidth(10);
+    map_->setColorScale(scale_);
+    QCPColorGradient gradient;
+    gradient.clearColorStops();
+    for (const auto& [pos, color] : chart_palette::viridisStops())
+        gradient.setColorStopAt(pos, color);
+    gradient.setNanHandling(QCPColorGradient::nhTransparent);
+    map_->setGradient(gradient);
+    map_->setInterpolate(false);
+    map_->setDataRange(QCPRange(0.0, 1.0));
+    scale_->axis()->setRange(0.0, 1.0);
+    // Row 0 (init) at the top, like a printed matrix.
+    plot_->yAxis->setRangeReversed(true);
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+        axis->grid()->setVisible(false);
+        axis->setTickLength(0, 4);  // inward ticks would poke into the edge cells' labels
+        axis->setSubTicks(false);
+    }
+    auto* group = new QCPMarginGroup(plot_);
+    plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    retranslateUi();
+}
+
+void AccuracyMatrixChart::retranslateUi()
+{
+    setTitle(tr("Accuracy matrix"));
+    plot_->xAxis->setLabel(tr("Evaluated task"));
+    plot_->yAxis->setLabel(tr("After training"));
+    scale_->axis()->setLabel(tr("Accuracy"));
+    updateTicks();
+}
+
+void AccuracyMatrixChart::clear()
+{
+    plot_->clearItems();
+    labels_.clear();
+    map_->data()->clear();
+    taskCount_ = 0;
+    plot_->xAxis->setRange(-0.5, 0.5);
+    plot_->yAxis->setRange(-0.5, 0.5);
+    updateTicks();
+    requestReplot();
+}
+
+void AccuracyMatrixChart::resize(int taskCount)
+{
+    if (taskCount == taskCount_ || taskCount <= 0) return;
+    clear();
+    taskCount_ = taskCount;
+    // Cells are centred on integer coordinates: x = evaluated task, y = row (0 = init).
+    map_->data()->setSize(taskCount, taskCount + 1);
+    map_->data()->setRange(QCPRange(0, std::max(1, taskCount - 1)), QCPRange(0, taskCount));
+    map_->data()->fill(kNaN);
+    plot_->xAxis->setRange(-0.5, taskCount - 0.5);
+    plot_->yAxis->setRange(-0.5, taskCount + 0.5);
+    labels_.assign(size_t(taskCount + 1), std::vector<QCPItemText*>(size_t(taskCount), nullptr));
+    updateTicks();
+}
+
+void AccuracyMatrixChart::updateTicks()
+{
+    QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText);
+    QSharedPointer<QCPAxisTickerText> yt(new QCPAxisTickerText);
+    for (int j = 0; j < taskCount_; ++j) xt->addTick(j, tr("T%1").arg(j + 1));
+    yt->addTick(0, tr("init"));
+    for (int i = 0; i < taskCount_; ++i) yt->addTick(i + 1, tr("after T%1").arg(i + 1));
+    plot_->xAxis->setTicker(xt);
+    plot_->yAxis->setTicker(yt);
+}
+
+void AccuracyMatrixChart::setCell(int afterTask, int evalTask, double accuracy, int taskCount)
+{
+    resize(taskCount);
+    if (evalTask < 0 || evalTask >= taskCount_ || afterTask < -1 || afterTask >= taskCount_) return;
+    const int row = afterTask + 1;
+    map_->data()->setCell(evalTask, row, accuracy);
+    QCPItemText*& label = labels_[size_t(row)][size_t(evalTask)];
+    if (!label) {
+        label = new QCPItemText(plot_);
+        label->position->setType(QCPItemPosition::ptPlotCoords);
+        label->position->setCoords(evalTask, row);
+        label->setPositionAlignment(Qt::AlignCenter);
+        label->setClipToAxisRect(true);
+    }
+    // Whole percents once cells get narrow.
+    const int decimals = taskCount_ > 6 ? 0 : 1;
+    label->setText(QLocale().toString(accuracy * 100.0, 'f', decimals));
+    label->setColor(chart_palette::textColorOn(chart_palette::viridis(accuracy)));
+    requestReplot();
+}
+
+void AccuracyMatrixChart::beforeReplot()
+{
+    if (taskCount_ == 0) return;
+    // Fit "100.0" into a cell: the font follows the cell size, within readable bounds.
+    const double cellW = std::abs(plot_->xAxis->coordToPixel(1) - plot_->xAxis->coordToPixel(0));
+    const double cellH = std::abs(plot_->yAxis->coordToPixel(1) - plot_->yAxis->coordToPixel(0));
+    QFont f = font();
+    const QString widest = QLocale().toString(100.0, 'f', taskCount_ > 6 ? 0 : 1);
+    const double base = QFontMetricsF(f).horizontalAdvance(widest);
+    const double scale =
+        std::min(0.85 * cellW / std::max(1.0, base), 0.6 * cellH / QFontMetricsF(f).height());
+    f.setPointSizeF(std::clamp(f.pointSizeF() * scale, 5.0, f.pointSizeF() * 1.3));
+    for (auto& row : labels_)
+        for (QCPItemText* label : row)
+            if (label) label->setFont(f);
+}
+
+void AccuracyMatrixChart::handleEvent(const clwb::RunEvent& event)
+{
+    if (event.kind != clwb::RunEvent::Kind::TaskEvaluated || event.values.empty()) return;
+    const int T = int(event.values.size());
+    for (int j = 0; j < T; ++j) setCell(event.task, j, event.values[size_t(j)], T);
+}
+
+double AccuracyMatrixChart::cellValue(int afterTask, int evalTask) const
+{
+    if (evalTask < 0 || evalTask >= taskCount_ || afterTask < -1 || afterTask >= taskCount_)
+        return kNaN;
+    return map_->data()->cell(evalTask, afterTask + 1);
+}
+
+QString AccuracyMatrixChart::cellText(int afterTask, int evalTask) const
+{
+    if (evalTask < 0 || evalTask >= taskCount_ || afterTask < -1 || afterTask >= taskCount_)
+        return {};
+    const QCPItemText* label = labels_[size_t(afterTask + 1)][size_t(evalTask)];
+    return label ? label->text() : QString();
+}
+
+int AccuracyMatrixChart::filledCells() const
+{
+    int n = 0;
+    for (int i = 0; i < taskCount_; ++i)
+        for (int j = 0; j < taskCount_; ++j) n += std::isnan(cellValue(i, j)) ? 0 : 1;
+    return n;
+}
+
+bool AccuracyMatrixChart::initRowFilled() const
+{
+    for (int j = 0; j < taskCount_; ++j)
+        if (std::isnan(cellValue(-1, j))) return false;
+    return taskCount_ > 0;
+}
+
+std::vector<std::vector<double>> AccuracyMatrixChart::rows() const
+{
+    std::vector<std::vector<double>> out;
+    for (int i = 0; i < taskCount_; ++i) {
+        std::vector<double> row;
+        for (int j = 0; j < taskCount_; ++j) row.push_back(cellValue(i, j));
+        out.push_back(row);
+    }
+    return out;
+}
+
+std::vector<double> AccuracyMatrixChart::initialRow() const
+{
+    std::vector<double> row;
+    for (int j = 0; j < taskCount_; ++j) row.push_back(cellValue(-1, j));
+    return row;
+}

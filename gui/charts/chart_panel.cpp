@@ -1,0 +1,137 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Base class of the live charts: owns a QCustomPlot, coalesces replots, exports images.
+#include "charts/chart_panel.h"
+
+#include <QContextMenuEvent>
+#include <QEvent>
+#include <QFileDialog>
+#include <QLabel>
+#include <QMenu>
+#include <QSettings>
+#include <QVBoxLayout>
+
+#include "qcustomplot.h"
+
+ChartPanel::ChartPanel(QWidget* parent)
+    : QWidget(parent),
+      plot_(new QCustomPlot(this)),
+      layout_(new QVBoxLayout(this)),
+      title_(new QLabel(this))
+{
+    layout_->setContentsMargins(2, 2, 2, 2);
+    layout_->setSpacing(2);
+    QFont bold = title_->font();
+    bold.setBold(true);
+    title_->setFont(bold);
+    layout_->addWidget(title_);
+    layout_->addWidget(plot_, 1);
+    // Live data: skip antialiasing and cache tick labels, as the QCustomPlot performance notes
+    // recommend; exported images are rendered with antialiasing anyway.
+    plot_->setNotAntialiasedElements(QCP::aeAll);
+    plot_->setAntialiasedElement(QCP::aeItems, true);  // cell labels stay legible
+    plot_->setPlottingHint(QCP::phFastPolylines, true);
+    plot_->setPlottingHint(QCP::phCacheLabels, true);
+    plot_->setMinimumSize(200, 150);
+    replotTimer_.setSingleShot(true);
+    replotTimer_.setInterval(kReplotIntervalMs);
+    connect(&replotTimer_, &QTimer::timeout, this, &ChartPanel::flushReplot);
+}
+
+ChartPanel::~ChartPanel() = default;
+
+void ChartPanel::setTitle(const QString& title)
+{
+    baseTitle_ = title;
+    const QString full =
+        subject_.isEmpty() ? title : QStringLiteral("%1 — %2").arg(title, subject_);
+    title_->setText(full);
+    plot_->setAccessibleName(full);
+}
+
+void ChartPanel::setSubject(const QString& subject)
+{
+    subject_ = subject;
+    setTitle(baseTitle_);
+}
+
+QString ChartPanel::title() const
+{
+    return title_->text();
+}
+
+void ChartPanel::requestReplot()
+{
+    dirty_ = true;
+    if (!replotTimer_.isActive()) replotTimer_.start();
+}
+
+void ChartPanel::flushReplot()
+{
+    replotTimer_.stop();
+    if (!dirty_) return;
+    dirty_ = false;
+    ++replotCount_;
+    beforeReplot();
+    plot_->replot(QCustomPlot::rpQueuedRefresh);  // buffers now, repaint with the next paint
+}
+
+void ChartPanel::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) {
+        retranslateUi();
+        requestReplot();
+    }
+    QWidget::changeEvent(event);
+}
+
+void ChartPanel::resizeEvent(QResizeEvent* event)
+{
+    QWidget::resizeEvent(event);
+    requestReplot();  // size-dependent details (cell label fonts) follow the new size
+}
+
+void ChartPanel::contextMenuEvent(QContextMenuEvent* event)
+{
+    QMenu menu(this);
+    menu.addAction(tr("Save as PNG…"), this, [this] { exportDialog(false); });
+    menu.addAction(tr("Save as PDF…"), this, [this] { exportDialog(true); });
+    menu.exec(event->globalPos());
+}
+
+void ChartPanel::exportDialog(bool pdf)
+{
+    QSettings settings;
+    const QString dir = settings.value(QStringLiteral("lastDirectory")).toString();
+    const QString file =
+        QFileDialog::getSaveFileName(this, pdf ? tr("Save chart as PDF") : tr("Save chart as PNG"),
+                                     dir, pdf ? tr("PDF files (*.pdf)") : tr("PNG images (*.png)"));
+    if (file.isEmpty()) return;
+    settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(file).absolutePath());
+    if (pdf)
+        savePdf(file);
+    else
+        savePng(file);
+}
+
+bool ChartPanel::savePng(const QString& file, int width, int height)
+{
+    flushReplot();
+    return plot_->savePng(file, width, height, 2.0);
+}
+
+bool ChartPanel::savePdf(const QString& file, int width, int height)
+{
+    flushReplot();
+    return plot_->savePdf(file, width, height, QCP::epNoCosmetic, QStringLiteral("CL Workbench"),
+                          title());
+}
+
+QPixmap ChartPanel::toPixmap(int width, int height, double scale)
+{
+    flushReplot();
+    const QCP::AntialiasedElements saved = plot_->antialiasedElements();
+    plot_->setAntialiasedElements(QCP::aeAll);
+    QPixmap px = plot_->toPixmap(width, height, scale);
+    plot_->setAntialiasedElements(saved);
+    return px;
+}

@@ -1,0 +1,290 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Parameter-importance heatmap (transformer blocks x modules) with a per-matrix detail map.
+#include "charts/importance_chart.h"
+
+#include <QLabel>
+#include <QSlider>
+#include <QVBoxLayout>
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "charts/chart_palette.h"
+#include "qcustomplot.h"
+
+namespace {
+
+constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
+
+QCPColorGradient viridisGradient()
+{
+    QCPColorGradient g;
+    g.clearColorStops();
+    for (const auto& [pos, color] : chart_palette::viridisStops()) g.setColorStopAt(pos, color);
+    g.setNanHandling(QCPColorGradient::nhTransparent);
+    return g;
+}
+
+}  // namespace
+
+const QStringList& ImportanceChart::modules()
+{
+    static const QStringList kModules = {QStringLiteral("qkv"), QStringLiteral("proj"),
+                                         QStringLiteral("fc1"), QStringLiteral("fc2")};
+    return kModules;
+}
+
+ImportanceChart::ImportanceChart(QWidget* parent)
+    : ChartPanel(parent),
+      slider_(new QSlider(Qt::Horizontal, this)),
+      caption_(new QLabel(this)),
+      detailCaption_(new QLabel(this)),
+      map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)),
+      scale_(new QCPColorScale(plot_)),
+      detail_(new QCustomPlot(this)),
+      detailMap_(new QCPColorMap(detail_->xAxis, detail_->yAxis))
+{
+    caption_->setWordWrap(true);
+    mainLayout()->insertWidget(1, caption_);
+    mainLayout()->insertWidget(2, slider_);
+    slider_->setTickPosition(QSlider::TicksBelow);
+    slider_->setPageStep(1);
+    slider_->setRange(0, 0);
+    slider_->setEnabled(false);
+    connect(slider_, &QSlider::valueChanged, this, &ImportanceChart::showSnapshot);
+
+    plot_->plotLayout()->addElement(0, 1, scale_);
+    scale_->setBarWidth(10);
+    scale_->axis()->ticker()->setTickCount(4);  // the bar is short; few labels stay legible
+    map_->setColorScale(scale_);
+    map_->setGradient(viridisGradient());
+    map_->setInterpolate(false);
+    plot_->yAxis->setRangeReversed(true);  // block 0 at the top, as in the model
+    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
+        axis->grid()->setVisible(false);
+        axis->setTickLength(0, 4);
+        axis->setSubTicks(false);
+    }
+    auto* group = new QCPMarginGroup(plot_);
+    plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
+    connect(plot_, &QCustomPlot::mousePress, this, &ImportanceChart::onPlotClicked);
+
+    // The detail map: one weight matrix, element regions as cells, no axes clutter.
+    detailMap_->setGradient(viridisGradient());
+    detailMap_->setInterpolate(false);
+    detail_->yAxis->setRangeReversed(true);
+    detail_->xAxis->setTickLabels(false);
+    detail_->yAxis->setTickLabels(false);
+    detail_->xAxis->grid()->setVisible(false);
+    detail_->yAxis->grid()->setVisible(false);
+    detail_->setMinimumHeight(90);
+    detail_->setMaximumHeight(140);
+    mainLayout()->addWidget(detailCaption_);
+    mainLayout()->addWidget(detail_);
+    detailCaption_->setWordWrap(true);
+    retranslateUi();
+}
+
+ImportanceChart::~ImportanceChart() = default;
+
+void ImportanceChart::retranslateUi()
+{
+    setTitle(tr("Parameter importance"));
+    plot_->xAxis->setLabel(tr("Module"));
+    plot_->yAxis->setLabel(tr("Block"));
+    scale_->axis()->setLabel(tr("Score"));
+    slider_->setToolTip(tr("Task whose importance snapshot is shown"));
+    detail_->setToolTip(tr("Downsampled magnitude per weight region of the selected matrix"));
+    updateCaption();
+}
+
+QString ImportanceChart::kindText(const std::string& kind) const
+{
+    if (kind == "weight-change") return tr("relative weight change since the start");
+    if (kind == "fisher") return tr("Fisher information");
+    if (kind == "lora-norm") return tr("LoRA update norm");
+    return QString::fromStdString(kind);
+}
+
+void ImportanceChart::updateCaption()
+{
+    if (shown_ < 0) {
+        caption_->setText(tr("No importance data yet"));
+        detailCaption_->setText(tr("Click a cell to see its element map."));
+        return;
+    }
+    const auto& snap = snapshots_[size_t(shown_)];
+    caption_->setText(tr("After task %1: %2").arg(snap.task + 1).arg(kindText(snap.kind)));
+    if (selectedBlock_ < 0) {
+        detailCaption_->setText(tr("Click a cell to see its element map."));
+    } else {
+        detailCaption_->setText(tr("Block %1, %2: element map")
+                                    .arg(selectedBlock_)
+                                    .arg(modules().value(selectedModule_)));
+    }
+}
+
+void ImportanceChart::clear()
+{
+    snapshots_.clear();
+    shown_ = -1;
+    blocks_ = 0;
+    selectedBlock_ = selectedModule_ = -1;
+    map_->data()->clear();
+    detailMap_->data()->clear();
+    plot_->clearItems();
+    labels_.clear();
+    const QSignalBlocker block(slider_);
+    slider_->setRange(0, 0);
+    slider_->setEnabled(false);
+    updateCaption();
+    detail_->replot();
+    requestReplot();
+}
+
+void ImportanceChart::handleEvent(const clwb::RunEvent& event)
+{
+    if (event.kind != clwb::RunEvent::Kind::Importance) return;
+    const bool followLatest = shown_ < 0 || slider_->value() == slider_->maximum();
+    auto it = std::find_if(snapshots_.begin(), snapshots_.end(),
+                           [&](const auto& s) { return s.task >= event.importance.task; });
+    if (it != snapshots_.end() && it->task == event.importance.task)
+        *it = event.importance;
+    else
+        it = snapshots_.insert(it, event.importance);
+    const QSignalBlocker block(slider_);
+    slider_->setRange(0, int(snapshots_.size()) - 1);
+    slider_->setEnabled(snapshots_.size() > 1);
+    const int index = followLatest ? int(snapshots_.size()) - 1 : slider_->value();
+    slider_->setValue(index);
+    showSnapshot(index);
+    if (selectedBlock_ < 0) {
+        // Start with the most changed matrix so the detail plot is never blank.
+        const clwb::ImportanceCell* best = nullptr;
+        for (const auto& c : snapshots_[size_t(index)].cells)
+            if (c.block >= 0 && modules().contains(QString::fromStdString(c.module)) &&
+                (!best || c.score > best->score))
+                best = &c;
+        if (best)
+            selectCell(best->block, int(modules().indexOf(QString::fromStdString(best->module))));
+    }
+}
+
+int ImportanceChart::currentTask() const
+{
+    return shown_ >= 0 ? snapshots_[size_t(shown_)].task : -1;
+}
+
+void ImportanceChart::showSnapshot(int index)
+{
+    if (index < 0 || index >= int(snapshots_.size())) return;
+    shown_ = index;
+    if (slider_->value() != index) {
+        const QSignalBlocker block(slider_);
+        slider_->setValue(index);
+    }
+    const auto& snap = snapshots_[size_t(index)];
+    blocks_ = 0;
+    for (const auto& c : snap.cells)
+        if (c.block >= 0 && modules().contains(QString::fromStdString(c.module)))
+            blocks_ = std::max(blocks_, c.block + 1);
+    plot_->clearItems();
+    labels_.clear();
+    const int nModules = int(modules().size());
+    map_->data()->setSize(nModules, std::max(1, blocks_));
+    map_->data()->setRange(QCPRange(0, nModules - 1), QCPRange(0, std::max(1, blocks_ - 1)));
+    map_->data()->fill(kNaN);
+    double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
+    for (const auto& c : snap.cells) {
+        const int m = int(modules().indexOf(QString::fromStdString(c.module)));
+        if (c.block < 0 || m < 0) continue;
+        map_->data()->setCell(m, c.block, c.score);
+        lo = std::min(lo, c.score);
+        hi = std::max(hi, c.score);
+    }
+    if (hi < lo) lo = hi = 0;
+    // Scores are unbounded, so the scale follows the snapshot; labels carry the numbers.
+    map_->setDataRange(QCPRange(std::min(lo, 0.0), hi > lo ? hi : lo + 1e-9));
+    for (const auto& c : snap.cells) {
+        const int m = int(modules().indexOf(QString::fromStdString(c.module)));
+        if (c.block < 0 || m < 0) continue;
+        auto* label = new QCPItemText(plot_);
+        label->position->setCoords(m, c.block);
+        label->setText(QLocale().toString(c.score, 'g', 2));
+        const double t = (c.score - map_->dataRange().lower) / map_->dataRange().size();
+        label->setColor(chart_palette::textColorOn(chart_palette::viridis(t)));
+        label->setClipToAxisRect(true);
+        labels_.push_back(label);
+    }
+    QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText);
+    for (int m = 0; m < nModules; ++m) xt->addTick(m, modules()[m]);
+    QSharedPointer<QCPAxisTickerText> yt(new QCPAxisTickerText);
+    for (int b = 0; b < blocks_; ++b) yt->addTick(b, QString::number(b));
+    plot_->xAxis->setTicker(xt);
+    plot_->yAxis->setTicker(yt);
+    plot_->xAxis->setRange(-0.5, nModules - 0.5);
+    plot_->yAxis->setRange(-0.5, std::max(1, blocks_) - 0.5);
+    if (selectedBlock_ >= 0) selectCell(selectedBlock_, selectedModule_);
+    updateCaption();
+    requestReplot();
+}
+
+double ImportanceChart::cellScore(int block, int module) const
+{
+    if (shown_ < 0 || block < 0 || block >= blocks_ || module < 0 || module >= modules().size())
+        return kNaN;
+    return map_->data()->cell(module, block);
+}
+
+bool ImportanceChart::selectCell(int block, int module)
+{
+    if (shown_ < 0) return false;
+    const auto& snap = snapshots_[size_t(shown_)];
+    const QString name = modules().value(module);
+    for (const auto& c : snap.cells) {
+        if (c.block != block || QString::fromStdString(c.module) != name) continue;
+        selectedBlock_ = block;
+        selectedModule_ = module;
+        if (c.rows <= 0 || c.cols <= 0 || c.map.size() != size_t(c.rows) * size_t(c.cols)) {
+            detailMap_->data()->clear();
+            detail_->replot();
+            updateCaption();
+            return false;
+        }
+        detailMap_->data()->setSize(c.cols, c.rows);
+        detailMap_->data()->setRange(QCPRange(0, std::max(1, c.cols - 1)),
+                                     QCPRange(0, std::max(1, c.rows - 1)));
+        for (int r = 0; r < c.rows; ++r)
+            for (int k = 0; k < c.cols; ++k)
+                detailMap_->data()->setCell(k, r, c.map[size_t(r) * size_t(c.cols) + size_t(k)]);
+        detailMap_->rescaleDataRange(true);
+        detail_->xAxis->setRange(-0.5, c.cols - 0.5);
+        detail_->yAxis->setRange(-0.5, c.rows - 0.5);
+        detail_->replot();
+        updateCaption();
+        return true;
+    }
+    return false;
+}
+
+QSize ImportanceChart::detailSize() const
+{
+    return QSize(detailMap_->data()->keySize(), detailMap_->data()->valueSize());
+}
+
+void ImportanceChart::onPlotClicked(QMouseEvent* event)
+{
+    if (shown_ < 0) return;
+    const double x = plot_->xAxis->pixelToCoord(event->position().x());
+    const double y = plot_->yAxis->pixelToCoord(event->position().y());
+    const int module = int(std::lround(x)), block = int(std::lround(y));
+    if (module >= 0 && module < modules().size() && block >= 0 && block < blocks_)
+        selectCell(block, module);
+}
+
+void ImportanceChart::beforeReplot()
+{
+    detail_->replot(QCustomPlot::rpQueuedRefresh);
+}

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Parameter-importance heatmap (transformer blocks x modules) with a per-matrix detail map.
+#pragma once
+
+#include <QSize>
+#include <QStringList>
+
+#include <vector>
+
+#include "charts/chart_panel.h"
+
+class QCPColorMap;
+class QCPColorScale;
+class QCPItemText;
+class QLabel;
+class QSlider;
+
+/// One snapshot per task (Importance events or RunStore::importance). The slider picks the task;
+/// clicking a cell shows that weight matrix's downsampled element map in the small plot below.
+class ImportanceChart : public ChartPanel
+{
+    Q_OBJECT
+
+public:
+    static const QStringList& modules();  ///< qkv, proj, fc1, fc2: the heatmap columns
+
+    explicit ImportanceChart(QWidget* parent = nullptr);
+    ~ImportanceChart() override;
+
+    void handleEvent(const clwb::RunEvent& event) override;
+    void clear() override;
+
+    int snapshotCount() const { return int(snapshots_.size()); }
+    /// Task of the snapshot on show; -1 if none.
+    int currentTask() const;
+    void showSnapshot(int index);
+    int blockCount() const { return blocks_; }
+    /// Score plotted for (block, module index); NaN if none.
+    double cellScore(int block, int module) const;
+    /// Shows the element map of one cell; false if the cell has no map.
+    bool selectCell(int block, int module);
+    /// rows x cols of the detail map on show (0x0 = none).
+    QSize detailSize() const;
+    QCustomPlot* detailPlot() const { return detail_; }
+
+protected:
+    void retranslateUi() override;
+    void beforeReplot() override;
+
+private:
+    void onPlotClicked(QMouseEvent* event);
+    QString kindText(const std::string& kind) const;
+    void updateCaption();
+
+    std::vector<clwb::ImportanceSnapshot> snapshots_;  // sorted by task
+    int shown_ = -1;
+    int blocks_ = 0;
+    int selectedBlock_ = -1, selectedModule_ = -1;
+    QSlider* slider_;
+    QLabel* caption_;
+    QLabel* detailCaption_;
+    QCPColorMap* map_;
+    QCPColorScale* scale_;
+    QCustomPlot* detail_;
+    QCPColorMap* detailMap_;
+    std::vector<QCPItemText*> labels_;
+};

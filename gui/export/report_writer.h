@@ -1,0 +1,34 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// One-page PDF report of a run, and CSV export of its matrix and metrics.
+#pragma once
+
+#include <QPixmap>
+#include <QString>
+#include <QStringList>
+
+#include <utility>
+#include <vector>
+
+namespace report_writer {
+
+struct Report
+{
+    QString title;
+    QString subtitle;                                  ///< strategy, status, date
+    std::vector<std::pair<QString, QString>> config;   ///< key -> value summary
+    std::vector<std::pair<QString, QString>> metrics;  ///< label -> formatted value
+    QPixmap matrix, curves, loss, importance;          ///< rendered charts (any may be null)
+    QStringList captions;                              ///< matrix, curves, loss, importance
+};
+
+/// A4 portrait: title, config summary beside the metrics table, then the four charts in a
+/// 2 x 2 grid. Returns false if the file cannot be written.
+bool writePdf(const QString& file, const Report& report);
+
+/// Matrix rows ("init", "after T1", ...) then a blank line and "metric,value" rows; numbers with
+/// a '.' decimal point whatever the locale, so spreadsheets and pandas read them.
+bool writeCsv(const QString& file, const std::vector<std::vector<double>>& rows,
+              const std::vector<double>& initial,
+              const std::vector<std::pair<QString, double>>& metrics);
+
+}  // namespace report_writer

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The workbench window: designer dock, live charts, log/queue/runs docks, run control.
+#pragma once
+
+#include <QMainWindow>
+#include <QThread>
+
+#include <deque>
+
+#include "clwb/run_config.h"
+#include "clwb/run_event.h"
+#include "worker/meta_types.h"
+
+class ChartArea;
+class ComparisonView;
+class ExperimentPanel;
+class LogPanel;
+class QAction;
+class QActionGroup;
+class QDockWidget;
+class QLabel;
+class QListWidget;
+class QMenu;
+class QProgressBar;
+class QTabWidget;
+class QToolBar;
+class RunsBrowser;
+class TrainingWorker;
+
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kLayoutVersion = 1;
+
+    /// `dbPath` empty = RunStore::defaultPath().
+    explicit MainWindow(const QString& dbPath = {}, QWidget* parent = nullptr);
+    ~MainWindow() override;
+
+    /// Loads an experiment JSON; errors go to a message box (or the log when non-interactive).
+    bool loadExperiment(const QString& file);
+    /// Validates the designer's batch and starts it; false if validation failed or busy.
+    bool startExperiment();
+    void stopExperiment();
+    /// The bundled demo experiment, started at once.
+    bool runDemo();
+    bool isRunning() const { return running_; }
+
+    /// After the batch ends: grab the window into `file`; then quit if `quit`.
+    void setScreenshotOnFinish(const QString& file, bool quit);
+    /// No modal dialogs (command-line runs); problems go to the log and stderr.
+    void setInteractive(bool interactive) { interactive_ = interactive; }
+    void setLanguage(const QString& code);
+
+    QString databasePath() const { return dbPath_; }
+    ExperimentPanel* experimentPanel() const { return experiment_; }
+    ChartArea* chartArea() const { return charts_; }
+    ComparisonView* comparisonView() const { return comparison_; }
+    RunsBrowser* runsBrowser() const { return runs_; }
+    LogPanel* logPanel() const { return log_; }
+    QListWidget* queueView() const { return queueView_; }
+    QAction* startAction() const { return startAction_; }
+    QAction* stopAction() const { return stopAction_; }
+    /// Last finished/cancelled/failed run's status and id (tests).
+    QString lastStatus() const { return lastStatus_; }
+    qint64 lastRunId() const { return lastRunId_; }
+
+    /// Non-interactive exports of the run on show.
+    bool writeReport(const QString& file);
+    bool writeCsv(const QString& file);
+    /// After the batch ends (before the screenshot): write a PDF report to `file`.
+    void setReportOnFinish(const QString& file) { reportFile_ = file; }
+
+    void openStoredRun(qint64 id);
+    void compareStoredRuns(const QList<qint64>& ids);
+
+Q_SIGNALS:
+    /// Internal: hands a config to the worker thread (queued).
+    void startRequested(const clwb::RunConfig& config);
+    /// The whole batch ended (finished, cancelled or failed).
+    void batchFinished();
+
+protected:
+    void changeEvent(QEvent* event) override;
+    void closeEvent(QCloseEvent* event) override;
+
+private:
+    void createActions();
+    void createMenus();
+    void createDocks();
+    void retranslateUi();
+    void readSettings();
+    void writeSettings();
+    void updateActions();
+    void updateUndoTexts();
+    void updateTitle();
+    void updateRecentMenu();
+    void addRecentFile(const QString& file);
+
+    void startNext();
+    void onRunEvent(const clwb::RunEvent& event);
+    void onRunFinished(const QString& status, const QString& message, qint64 runId);
+    void finishBatch();
+    void refreshQueueView();
+    void takeScreenshot();
+    void reportProblem(const QString& title, const QString& text);
+
+    void openExperimentDialog();
+    bool saveExperiment();
+    bool saveExperimentAs();
+    bool writeExperiment(const QString& file);
+    void exportCsv();
+    void exportReport();
+    bool maybeSave();
+    void setDatabase(const QString& path);
+
+    QString dbPath_;
+    QString currentFile_;
+    bool interactive_ = true;
+    QString screenshotFile_;
+    QString reportFile_;
+    clwb::RunConfig shownConfig_;  // config of the run on show (live or stored)
+    bool quitWhenDone_ = false;
+
+    QThread workerThread_;
+    TrainingWorker* worker_ = nullptr;
+    struct QueueEntry
+    {
+        clwb::RunConfig config;
+        QString state;  // "queued" | "running" | final status
+        QString detail;
+    };
+    std::deque<QueueEntry> queue_;
+    int currentEntry_ = -1;
+    bool running_ = false;
+    QString lastStatus_;
+    qint64 lastRunId_ = 0;
+    int taskCount_ = 0;
+
+    ExperimentPanel* experiment_;
+    ChartArea* charts_;
+    ComparisonView* comparison_;
+    QTabWidget* centralTabs_;
+    LogPanel* log_;
+    QListWidget* queueView_;
+    RunsBrowser* runs_;
+    QDockWidget* experimentDock_;
+    QDockWidget* logDock_;
+    QDockWidget* queueDock_;
+    QDockWidget* runsDock_;
+    QToolBar* toolBar_;
+    QProgressBar* progress_;
+    QLabel* progressLabel_;
+
+    QMenu* fileMenu_;
+    QMenu* recentMenu_;
+    QMenu* exportMenu_;
+    QMenu* editMenu_;
+    QMenu* runMenu_;
+    QMenu* viewMenu_;
+    QMenu* languageMenu_;
+    QMenu* helpMenu_;
+    QAction* newAction_;
+    QAction* openAction_;
+    QAction* saveAction_;
+    QAction* saveAsAction_;
+    QAction* openDbAction_;
+    QAction* exportCsvAction_;
+    QAction* exportReportAction_;
+    QAction* exportPngAction_;
+    QAction* quitAction_;
+    QAction* undoAction_;
+    QAction* redoAction_;
+    QAction* startAction_;
+    QAction* stopAction_;
+    QAction* demoAction_;
+    QAction* resetLayoutAction_;
+    QAction* aboutAction_;
+    QActionGroup* languageGroup_;
+    QByteArray defaultState_;
+};

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The central "current run" view: all live charts and the metrics table in one grid.
+#include "panels/chart_area.h"
+
+#include <QGridLayout>
+#include <QLabel>
+#include <QVBoxLayout>
+
+#include "charts/accuracy_curve_chart.h"
+#include "charts/accuracy_matrix_chart.h"
+#include "charts/importance_chart.h"
+#include "charts/loss_chart.h"
+#include "panels/metrics_panel.h"
+
+ChartArea::ChartArea(QWidget* parent)
+    : QWidget(parent),
+      title_(new QLabel(this)),
+      curves_(new AccuracyCurveChart(this)),
+      matrix_(new AccuracyMatrixChart(this)),
+      loss_(new LossChart(this)),
+      importance_(new ImportanceChart(this)),
+      metrics_(new MetricsPanel(this))
+{
+    auto* outer = new QVBoxLayout(this);
+    outer->setContentsMargins(4, 4, 4, 4);
+    QFont big = title_->font();
+    big.setPointSizeF(big.pointSizeF() * 1.2);
+    big.setBold(true);
+    title_->setFont(big);
+    title_->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    outer->addWidget(title_);
+    auto* grid = new QGridLayout;
+    grid->setSpacing(6);
+    // Top row: what changes most (curves) gets the width; bottom: loss, importance, metrics.
+    grid->addWidget(curves_, 0, 0, 1, 2);
+    grid->addWidget(matrix_, 0, 2);
+    grid->addWidget(loss_, 1, 0);
+    grid->addWidget(importance_, 1, 1);
+    grid->addWidget(metrics_, 1, 2);
+    for (int c = 0; c < 3; ++c) grid->setColumnStretch(c, 1);
+    grid->setRowStretch(0, 1);
+    grid->setRowStretch(1, 1);
+    outer->addLayout(grid, 1);
+}
+
+std::vector<ChartPanel*> ChartArea::charts() const
+{
+    return {curves_, matrix_, loss_, importance_};
+}
+
+void ChartArea::handleEvent(const clwb::RunEvent& event)
+{
+    for (ChartPanel* chart : charts()) chart->handleEvent(event);
+    metrics_->handleEvent(event);
+}
+
+void ChartArea::handleEvents(const std::vector<clwb::RunEvent>& events)
+{
+    for (const auto& e : events) handleEvent(e);
+}
+
+void ChartArea::clear()
+{
+    for (ChartPanel* chart : charts()) chart->clear();
+    metrics_->clear();
+}
+
+void ChartArea::setRunTitle(const QString& title)
+{
+    title_->setText(title);
+}
+
+QString ChartArea::runTitle() const
+{
+    return title_->text();
+}
+
+void ChartArea::flushReplots()
+{
+    for (ChartPanel* chart : charts()) chart->flushReplot();
+}

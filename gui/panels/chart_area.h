@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The central "current run" view: all live charts and the metrics table in one grid.
+#pragma once
+
+#include <QWidget>
+
+#include <vector>
+
+#include "clwb/run_event.h"
+
+class AccuracyCurveChart;
+class AccuracyMatrixChart;
+class ChartPanel;
+class ImportanceChart;
+class LossChart;
+class MetricsPanel;
+class QLabel;
+
+/// Dispatches every RunEvent to each chart; adding a chart = one member and one grid cell here.
+class ChartArea : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit ChartArea(QWidget* parent = nullptr);
+
+    void handleEvent(const clwb::RunEvent& event);
+    void handleEvents(const std::vector<clwb::RunEvent>& events);
+    void clear();
+    void setRunTitle(const QString& title);
+    QString runTitle() const;
+    /// Replots every chart now (screenshots, export).
+    void flushReplots();
+
+    AccuracyCurveChart* curves() const { return curves_; }
+    AccuracyMatrixChart* matrix() const { return matrix_; }
+    LossChart* loss() const { return loss_; }
+    ImportanceChart* importance() const { return importance_; }
+    MetricsPanel* metrics() const { return metrics_; }
+    std::vector<ChartPanel*> charts() const;
+
+private:
+    QLabel* title_;
+    AccuracyCurveChart* curves_;
+    AccuracyMatrixChart* matrix_;
+    LossChart* loss_;
+    ImportanceChart* importance_;
+    MetricsPanel* metrics_;
+};

@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Browser over the run database: list, open, compare, rename, tag and delete runs.
+#pragma once
+
+#include <QList>
+#include <QWidget>
+
+#include <memory>
+
+#include "clwb/run_store.h"
+
+class QLabel;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+class RunsTableModel;
+
+/// Uses its own RunStore on the GUI thread (one per thread; the worker has another one).
+class RunsBrowser : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit RunsBrowser(QWidget* parent = nullptr);
+    ~RunsBrowser() override;
+
+    /// Opens (creating if needed) a database; false with a message shown on failure.
+    bool setDatabasePath(const QString& path);
+    QString databasePath() const { return path_; }
+    clwb::RunStore* store() const { return store_.get(); }
+
+    QList<qint64> selectedRunIds() const;
+    void selectRuns(const QList<qint64>& ids);
+    RunsTableModel* model() const { return model_; }
+    QTableView* view() const { return view_; }
+
+    // Non-interactive edits (the buttons ask first, then call these).
+    bool renameRun(qint64 id, const QString& name);
+    bool setRunTags(qint64 id, const QString& tags);
+    /// Refuses running runs; returns how many were deleted.
+    int deleteRuns(const QList<qint64>& ids);
+
+public Q_SLOTS:
+    void refresh();
+
+Q_SIGNALS:
+    void openRunRequested(qint64 id);
+    void compareRequested(const QList<qint64>& ids);
+    void databaseChanged(const QString& path);
+
+protected:
+    void changeEvent(QEvent* event) override;
+
+private:
+    void retranslateUi();
+    void updateButtons();
+    void askRename();
+    void askTags();
+    void askDelete();
+    void askOpenDatabase();
+
+    QString path_;
+    std::unique_ptr<clwb::RunStore> store_;
+    RunsTableModel* model_;
+    QSortFilterProxyModel* proxy_;
+    QTableView* view_;
+    QLabel* pathLabel_;
+    QPushButton* refreshButton_;
+    QPushButton* openButton_;
+    QPushButton* compareButton_;
+    QPushButton* renameButton_;
+    QPushButton* tagsButton_;
+    QPushButton* deleteButton_;
+    QPushButton* databaseButton_;
+};

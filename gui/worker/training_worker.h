@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Runs experiments on a worker thread and forwards engine events as queued Qt signals.
+#pragma once
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "clwb/engine.h"
+#include "clwb/run_event.h"
+#include "clwb/run_store.h"
+#include "worker/meta_types.h"
+
+/// Worker object (QThread docs pattern): lives on a QThread, start() runs one experiment to the
+/// end there. Every engine event becomes eventReady(); the engine's callback returns false once
+/// requestStop() was called, so the engine stores the run as cancelled.
+class TrainingWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    using RunFunction = std::function<clwb::RunResult(const clwb::RunConfig&, clwb::RunStore*,
+                                                      const clwb::ProgressCallback&)>;
+
+    /// `dbPath` empty = no persistence. `run` is injectable so tests can fake the engine.
+    explicit TrainingWorker(const QString& dbPath, RunFunction run = clwb::runExperiment,
+                            QObject* parent = nullptr);
+    ~TrainingWorker() override;
+
+    /// Thread-safe; takes effect at the engine's next callback (every training step) and stays
+    /// in effect, also for runs started later, until clearStop(). The controller clears it
+    /// before queueing a start, so a Stop pressed between two runs of a batch is never lost.
+    void requestStop();
+    void clearStop();
+    bool stopRequested() const { return stopRequested_.load(); }
+    /// Call on the worker's thread while idle (e.g. via QMetaObject::invokeMethod).
+    void setDatabasePath(const QString& dbPath);
+
+public Q_SLOTS:
+    /// Runs synchronously on the worker's thread; never lets an exception escape.
+    void start(const clwb::RunConfig& config);
+
+Q_SIGNALS:
+    void eventReady(const clwb::RunEvent& event);
+    /// status: "finished" | "cancelled" | "failed"; runId 0 when nothing was stored.
+    void runFinished(const QString& status, const QString& message, qint64 runId);
+
+private:
+    QString dbPath_;
+    RunFunction run_;
+    std::unique_ptr<clwb::RunStore> store_;  // opened on the worker thread: one per thread
+    std::atomic<bool> stopRequested_{false};
+};

@@ -1,0 +1,1235 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="ja_JP">
+<context>
+    <name>AccuracyCurveChart</name>
+    <message>
+        <source>Accuracy per task</source>
+        <translation>タスク別の精度</translation>
+    </message>
+    <message>
+        <source>Training step</source>
+        <translation>学習ステップ</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>タスク %1</translation>
+    </message>
+</context>
+<context>
+    <name>AccuracyMatrixChart</name>
+    <message>
+        <source>Accuracy matrix</source>
+        <translation>精度行列</translation>
+    </message>
+    <message>
+        <source>Evaluated task</source>
+        <translation>評価したタスク</translation>
+    </message>
+    <message>
+        <source>After training</source>
+        <translation>学習後</translation>
+    </message>
+    <message>
+        <source>Accuracy</source>
+        <translation>精度</translation>
+    </message>
+    <message>
+        <source>T%1</source>
+        <translation>T%1</translation>
+    </message>
+    <message>
+        <source>init</source>
+        <translation>初期</translation>
+    </message>
+    <message>
+        <source>after T%1</source>
+        <translation>T%1 の後</translation>
+    </message>
+</context>
+<context>
+    <name>ChartPanel</name>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>PNG で保存…</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>PDF で保存…</translation>
+    </message>
+    <message>
+        <source>Save chart as PDF</source>
+        <translation>グラフを PDF で保存</translation>
+    </message>
+    <message>
+        <source>Save chart as PNG</source>
+        <translation>グラフを PNG で保存</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>ClassNames</name>
+    <message>
+        <source>T-shirt/top</source>
+        <translation>Tシャツ/トップ</translation>
+    </message>
+    <message>
+        <source>Trouser</source>
+        <translation>ズボン</translation>
+    </message>
+    <message>
+        <source>Pullover</source>
+        <translation>プルオーバー</translation>
+    </message>
+    <message>
+        <source>Dress</source>
+        <translation>ドレス</translation>
+    </message>
+    <message>
+        <source>Coat</source>
+        <translation>コート</translation>
+    </message>
+    <message>
+        <source>Sandal</source>
+        <translation>サンダル</translation>
+    </message>
+    <message>
+        <source>Shirt</source>
+        <translation>シャツ</translation>
+    </message>
+    <message>
+        <source>Sneaker</source>
+        <translation>スニーカー</translation>
+    </message>
+    <message>
+        <source>Bag</source>
+        <translation>バッグ</translation>
+    </message>
+    <message>
+        <source>Ankle boot</source>
+        <translation>アンクルブーツ</translation>
+    </message>
+    <message>
+        <source>Class %1</source>
+        <translation>クラス %1</translation>
+    </message>
+</context>
+<context>
+    <name>ComparisonView</name>
+    <message>
+        <source>Select two or more runs in the Runs browser and press Compare.</source>
+        <translation>ラン一覧で 2 つ以上のランを選び、「比較」を押してください。</translation>
+    </message>
+    <message>
+        <source>Accuracy matrices side by side; loss curves overlaid; metrics per run (hover a metric for its definition).</source>
+        <translation>精度行列を並べて表示し、損失曲線を重ねて表示します。指標はランごとに表示します（指標にカーソルを合わせると定義を表示）。</translation>
+    </message>
+</context>
+<context>
+    <name>ExperimentPanel</name>
+    <message>
+        <source>Change %1</source>
+        <translation>%1 を変更</translation>
+    </message>
+    <message>
+        <source>&amp;Name:</source>
+        <translation>名前(&amp;N):</translation>
+    </message>
+    <message>
+        <source>Experiment name (optional)</source>
+        <translation>実験名（省略可）</translation>
+    </message>
+    <message>
+        <source>Task sequence</source>
+        <translation>タスク列</translation>
+    </message>
+    <message>
+        <source>&amp;Dataset:</source>
+        <translation>データセット(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST</source>
+        <translation>Fashion-MNIST</translation>
+    </message>
+    <message>
+        <source>Synthetic (quick tests)</source>
+        <translation>合成データ（簡易テスト用）</translation>
+    </message>
+    <message>
+        <source>Presets</source>
+        <translation>プリセット</translation>
+    </message>
+    <message>
+        <source>Replace the task sequence with a standard benchmark split</source>
+        <translation>タスク列を標準的なベンチマーク分割に置き換えます</translation>
+    </message>
+    <message>
+        <source>Split Fashion-MNIST 5 × 2 classes</source>
+        <translation>Split Fashion-MNIST 5 × 2 クラス</translation>
+    </message>
+    <message>
+        <source>Split Fashion-MNIST 2 × 5 classes</source>
+        <translation>Split Fashion-MNIST 2 × 5 クラス</translation>
+    </message>
+    <message>
+        <source>Split Fashion-MNIST 10 × 1 class</source>
+        <translation>Split Fashion-MNIST 10 × 1 クラス</translation>
+    </message>
+    <message>
+        <source>Permuted Fashion-MNIST (5 tasks)</source>
+        <translation>Permuted Fashion-MNIST（5 タスク）</translation>
+    </message>
+    <message>
+        <source>Rotated Fashion-MNIST (5 tasks)</source>
+        <translation>Rotated Fashion-MNIST（5 タスク）</translation>
+    </message>
+    <message>
+        <source>Add</source>
+        <translation>追加</translation>
+    </message>
+    <message>
+        <source>Append a task with the first unused class</source>
+        <translation>未使用の最初のクラスでタスクを追加します</translation>
+    </message>
+    <message>
+        <source>Remove</source>
+        <translation>削除</translation>
+    </message>
+    <message>
+        <source>Up</source>
+        <translation>上へ</translation>
+    </message>
+    <message>
+        <source>Down</source>
+        <translation>下へ</translation>
+    </message>
+    <message>
+        <source>Move the selected task earlier in the sequence</source>
+        <translation>選択したタスクを前に移動します</translation>
+    </message>
+    <message>
+        <source>Move the selected task later in the sequence</source>
+        <translation>選択したタスクを後ろに移動します</translation>
+    </message>
+    <message>
+        <source>Classes of the selected task:</source>
+        <translation>選択したタスクのクラス:</translation>
+    </message>
+    <message>
+        <source>Shuffle class order</source>
+        <translation>クラスの順序をシャッフル</translation>
+    </message>
+    <message>
+        <source>Permute the class ids with the seed before splitting into tasks (the table shows the ids before shuffling)</source>
+        <translation>タスクに分割する前に、シードでクラス ID を並べ替えます（表にはシャッフル前の ID を表示します）</translation>
+    </message>
+    <message>
+        <source>&amp;Seed:</source>
+        <translation>シード(&amp;S):</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>&amp;Backbone:</source>
+        <translation>バックボーン(&amp;B):</translation>
+    </message>
+    <message>
+        <source>Bundled pretrained</source>
+        <translation>同梱の事前学習済み</translation>
+    </message>
+    <message>
+        <source>Random initialisation</source>
+        <translation>ランダム初期化</translation>
+    </message>
+    <message>
+        <source>Checkpoint file…</source>
+        <translation>チェックポイントファイル…</translation>
+    </message>
+    <message>
+        <source>Weights the ViT backbone starts from</source>
+        <translation>ViT バックボーンの初期重み</translation>
+    </message>
+    <message>
+        <source>Strategies (check several to run a batch)</source>
+        <translation>手法（複数チェックするとバッチ実行）</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>&amp;Epochs per task:</source>
+        <translation>タスクごとのエポック数(&amp;E):</translation>
+    </message>
+    <message>
+        <source>Batch si&amp;ze:</source>
+        <translation>バッチサイズ(&amp;Z):</translation>
+    </message>
+    <message>
+        <source>&amp;Learning rate:</source>
+        <translation>学習率(&amp;L):</translation>
+    </message>
+    <message>
+        <source>AdamW learning rate; the arrows step along 1-2-5 decades</source>
+        <translation>AdamW の学習率。矢印で 1-2-5 の刻みで増減します</translation>
+    </message>
+    <message>
+        <source>De&amp;vice:</source>
+        <translation>デバイス(&amp;V):</translation>
+    </message>
+    <message>
+        <source>Automatic</source>
+        <translation>自動</translation>
+    </message>
+    <message>
+        <source>CPU</source>
+        <translation>CPU</translation>
+    </message>
+    <message>
+        <source>CUDA GPU</source>
+        <translation>CUDA GPU</translation>
+    </message>
+    <message>
+        <source>Training images per class:</source>
+        <translation>クラスごとの学習画像数:</translation>
+    </message>
+    <message>
+        <source>All</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Fewer images make runs faster; 0 = all</source>
+        <translation>画像を減らすと速く終わります。0 = すべて</translation>
+    </message>
+    <message>
+        <source>Accuracy curve every:</source>
+        <translation>精度曲線の間隔:</translation>
+    </message>
+    <message>
+        <source> steps</source>
+        <translation> ステップ</translation>
+    </message>
+    <message>
+        <source>Task ends only</source>
+        <translation>タスク終了時のみ</translation>
+    </message>
+    <message>
+        <source>Choose a backbone checkpoint</source>
+        <translation>バックボーンのチェックポイントを選択</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.pt *.pth);;All files (*)</source>
+        <translation>チェックポイント (*.pt *.pth);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>パラメータ</translation>
+    </message>
+    <message>
+        <source>Parameters: %1</source>
+        <translation>パラメータ: %1</translation>
+    </message>
+</context>
+<context>
+    <name>ImportanceChart</name>
+    <message>
+        <source>Parameter importance</source>
+        <translation>パラメータの重要度</translation>
+    </message>
+    <message>
+        <source>Module</source>
+        <translation>モジュール</translation>
+    </message>
+    <message>
+        <source>Block</source>
+        <translation>ブロック</translation>
+    </message>
+    <message>
+        <source>Score</source>
+        <translation>スコア</translation>
+    </message>
+    <message>
+        <source>Task whose importance snapshot is shown</source>
+        <translation>重要度を表示するタスク</translation>
+    </message>
+    <message>
+        <source>Downsampled magnitude per weight region of the selected matrix</source>
+        <translation>選択した行列の重み領域ごとの大きさ（縮小表示）</translation>
+    </message>
+    <message>
+        <source>relative weight change since the start</source>
+        <translation>開始時からの相対的な重みの変化</translation>
+    </message>
+    <message>
+        <source>Fisher information</source>
+        <translation>フィッシャー情報量</translation>
+    </message>
+    <message>
+        <source>LoRA update norm</source>
+        <translation>LoRA 更新のノルム</translation>
+    </message>
+    <message>
+        <source>No importance data yet</source>
+        <translation>重要度のデータはまだありません</translation>
+    </message>
+    <message>
+        <source>Click a cell to see its element map.</source>
+        <translation>セルをクリックすると要素マップを表示します。</translation>
+    </message>
+    <message>
+        <source>After task %1: %2</source>
+        <translation>タスク %1 の後: %2</translation>
+    </message>
+    <message>
+        <source>Block %1, %2: element map</source>
+        <translation>ブロック %1、%2: 要素マップ</translation>
+    </message>
+</context>
+<context>
+    <name>LossChart</name>
+    <message>
+        <source>Training loss</source>
+        <translation>学習損失</translation>
+    </message>
+    <message>
+        <source>Training step</source>
+        <translation>学習ステップ</translation>
+    </message>
+    <message>
+        <source>Loss (mean per bucket)</source>
+        <translation>損失（区間平均）</translation>
+    </message>
+    <message>
+        <source>Current run</source>
+        <translation>現在のラン</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <source>Open or create a run database</source>
+        <translation>ランのデータベースを開く／作成</translation>
+    </message>
+    <message>
+        <source>Run databases (*.sqlite *.db);;All files (*)</source>
+        <translation>ランのデータベース (*.sqlite *.db);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Folder for the chart images</source>
+        <translation>グラフ画像の保存先フォルダ</translation>
+    </message>
+    <message>
+        <source>Charts saved to %1</source>
+        <translation>グラフを %1 に保存しました</translation>
+    </message>
+    <message>
+        <source>About CL Workbench</source>
+        <translation>CL Workbench について</translation>
+    </message>
+    <message>
+        <source>&lt;p&gt;&lt;b&gt;CL Workbench&lt;/b&gt;: design, run and compare continual-learning experiments on Fashion-MNIST with a small vision transformer.&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;Licence: GPL-3.0-or-later.&lt;/p&gt;</source>
+        <translation>&lt;p&gt;&lt;b&gt;CL Workbench&lt;/b&gt;: 小さな Vision Transformer を使い、Fashion-MNIST で継続学習の実験を設計・実行・比較します。&lt;/p&gt;&lt;p&gt;%1&lt;/p&gt;&lt;p&gt;ライセンス: GPL-3.0-or-later&lt;/p&gt;</translation>
+    </message>
+    <message>
+        <source>&amp;File</source>
+        <translation>ファイル(&amp;F)</translation>
+    </message>
+    <message>
+        <source>Open &amp;Recent</source>
+        <translation>最近使ったファイル(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Export</source>
+        <translation>エクスポート(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Edit</source>
+        <translation>編集(&amp;E)</translation>
+    </message>
+    <message>
+        <source>&amp;Run</source>
+        <translation>実行(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;View</source>
+        <translation>表示(&amp;V)</translation>
+    </message>
+    <message>
+        <source>&amp;Language</source>
+        <translation>言語(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Help</source>
+        <translation>ヘルプ(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Main toolbar</source>
+        <translation>メインツールバー</translation>
+    </message>
+    <message>
+        <source>&amp;New Experiment</source>
+        <translation>新しい実験(&amp;N)</translation>
+    </message>
+    <message>
+        <source>Start from the default experiment</source>
+        <translation>既定の実験から始めます</translation>
+    </message>
+    <message>
+        <source>&amp;Open Experiment…</source>
+        <translation>実験を開く(&amp;O)…</translation>
+    </message>
+    <message>
+        <source>Load an experiment JSON (the clwb-run format)</source>
+        <translation>実験の JSON（clwb-run 形式）を読み込みます</translation>
+    </message>
+    <message>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Save the experiment as JSON</source>
+        <translation>実験を JSON で保存します</translation>
+    </message>
+    <message>
+        <source>Save &amp;As…</source>
+        <translation>名前を付けて保存(&amp;A)…</translation>
+    </message>
+    <message>
+        <source>Open &amp;Database…</source>
+        <translation>データベースを開く(&amp;D)…</translation>
+    </message>
+    <message>
+        <source>Use another run database file</source>
+        <translation>別のランのデータベースを使います</translation>
+    </message>
+    <message>
+        <source>Charts as &amp;PNG…</source>
+        <translation>グラフを PNG で(&amp;P)…</translation>
+    </message>
+    <message>
+        <source>Matrix and Metrics as &amp;CSV…</source>
+        <translation>行列と指標を CSV で(&amp;C)…</translation>
+    </message>
+    <message>
+        <source>PDF &amp;Report…</source>
+        <translation>PDF レポート(&amp;R)…</translation>
+    </message>
+    <message>
+        <source>One-page PDF report of the run on show</source>
+        <translation>表示中のランの 1 ページ PDF レポート</translation>
+    </message>
+    <message>
+        <source>&amp;Quit</source>
+        <translation>終了(&amp;Q)</translation>
+    </message>
+    <message>
+        <source>&amp;Undo</source>
+        <translation>元に戻す(&amp;U)</translation>
+    </message>
+    <message>
+        <source>&amp;Redo</source>
+        <translation>やり直す(&amp;R)</translation>
+    </message>
+    <message>
+        <source>&amp;Start</source>
+        <translation>開始(&amp;S)</translation>
+    </message>
+    <message>
+        <source>Run the experiment (each checked strategy in turn)</source>
+        <translation>実験を実行します（チェックした手法を順に実行）</translation>
+    </message>
+    <message>
+        <source>S&amp;top</source>
+        <translation>停止(&amp;T)</translation>
+    </message>
+    <message>
+        <source>Stop the run; it is stored as cancelled</source>
+        <translation>ランを停止します。ランは「中止」として保存されます</translation>
+    </message>
+    <message>
+        <source>Run &amp;Demo</source>
+        <translation>デモを実行(&amp;D)</translation>
+    </message>
+    <message>
+        <source>Load the bundled demo experiment and run it</source>
+        <translation>同梱のデモ実験を読み込んで実行します</translation>
+    </message>
+    <message>
+        <source>Reset &amp;Layout</source>
+        <translation>レイアウトをリセット(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;About CL Workbench</source>
+        <translation>CL Workbench について(&amp;A)</translation>
+    </message>
+    <message>
+        <source>Current run</source>
+        <translation>現在のラン</translation>
+    </message>
+    <message>
+        <source>Comparison</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Experiment</source>
+        <translation>実験</translation>
+    </message>
+    <message>
+        <source>Log</source>
+        <translation>ログ</translation>
+    </message>
+    <message>
+        <source>Queue</source>
+        <translation>キュー</translation>
+    </message>
+    <message>
+        <source>Runs</source>
+        <translation>ラン一覧</translation>
+    </message>
+    <message>
+        <source>Idle</source>
+        <translation>待機中</translation>
+    </message>
+    <message>
+        <source>Run in progress</source>
+        <translation>実行中のランがあります</translation>
+    </message>
+    <message>
+        <source>A run is in progress. Stop it and quit?</source>
+        <translation>ランを実行中です。停止して終了しますか？</translation>
+    </message>
+    <message>
+        <source>Untitled experiment</source>
+        <translation>無題の実験</translation>
+    </message>
+    <message>
+        <source>%1[*] — CL Workbench</source>
+        <translation>%1[*] — CL Workbench</translation>
+    </message>
+    <message>
+        <source>Cannot open experiment</source>
+        <translation>実験を開けません</translation>
+    </message>
+    <message>
+        <source>Loaded %1</source>
+        <translation>%1 を読み込みました</translation>
+    </message>
+    <message>
+        <source>The experiment has problems:
+%1</source>
+        <translation>実験に問題があります:
+%1</translation>
+    </message>
+    <message>
+        <source>Open experiment</source>
+        <translation>実験を開く</translation>
+    </message>
+    <message>
+        <source>Experiments (*.json);;All files (*)</source>
+        <translation>実験 (*.json);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Cannot save experiment</source>
+        <translation>実験を保存できません</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 を保存しました</translation>
+    </message>
+    <message>
+        <source>Save experiment</source>
+        <translation>実験を保存</translation>
+    </message>
+    <message>
+        <source>Experiments (*.json)</source>
+        <translation>実験 (*.json)</translation>
+    </message>
+    <message>
+        <source>Unsaved experiment</source>
+        <translation>未保存の実験</translation>
+    </message>
+    <message>
+        <source>The experiment has been modified. Save it?</source>
+        <translation>実験が変更されています。保存しますか？</translation>
+    </message>
+    <message>
+        <source>%1 — %2: %3</source>
+        <translation>%1 — %2: %3</translation>
+    </message>
+    <message>
+        <source>Cannot start the experiment</source>
+        <translation>実験を開始できません</translation>
+    </message>
+    <message>
+        <source>Stopping…</source>
+        <translation>停止しています…</translation>
+    </message>
+    <message>
+        <source>Preparing data and model…</source>
+        <translation>データとモデルを準備しています…</translation>
+    </message>
+    <message>
+        <source>Starting %1 with %2</source>
+        <translation>%1 を %2 で開始します</translation>
+    </message>
+    <message>
+        <source>Task %1/%2 · epoch %3 · step %4/%5 · ETA %6</source>
+        <translation>タスク %1/%2 · エポック %3 · ステップ %4/%5 · 残り %6</translation>
+    </message>
+    <message>
+        <source>Run failed: %1</source>
+        <translation>ランが失敗しました: %1</translation>
+    </message>
+    <message>
+        <source>Run cancelled</source>
+        <translation>ランを中止しました</translation>
+    </message>
+    <message>
+        <source>A_T %1</source>
+        <translation>A_T %1</translation>
+    </message>
+    <message>
+        <source>Run %1 %2</source>
+        <translation>ラン %1: %2</translation>
+    </message>
+    <message>
+        <source>Run %1</source>
+        <translation>ラン: %1</translation>
+    </message>
+    <message>
+        <source>Done: %1</source>
+        <translation>終了: %1</translation>
+    </message>
+    <message>
+        <source>Batch finished</source>
+        <translation>バッチが終了しました</translation>
+    </message>
+    <message>
+        <source>Report saved to %1</source>
+        <translation>レポートを %1 に保存しました</translation>
+    </message>
+    <message>
+        <source>queued</source>
+        <translation>待機</translation>
+    </message>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>%1. %2 — %3</source>
+        <translation>%1. %2 — %3</translation>
+    </message>
+    <message>
+        <source>Screenshot saved to %1</source>
+        <translation>スクリーンショットを %1 に保存しました</translation>
+    </message>
+    <message>
+        <source>Cannot save screenshot</source>
+        <translation>スクリーンショットを保存できません</translation>
+    </message>
+    <message>
+        <source>Run database: %1</source>
+        <translation>ランのデータベース: %1</translation>
+    </message>
+    <message>
+        <source>Stop the current run before opening another one</source>
+        <translation>別のランを開く前に、実行中のランを停止してください</translation>
+    </message>
+    <message>
+        <source>Run %1: %2 — %3 (%4)</source>
+        <translation>ラン %1: %2 — %3（%4）</translation>
+    </message>
+    <message>
+        <source>Cannot open run</source>
+        <translation>ランを開けません</translation>
+    </message>
+    <message>
+        <source>#%1 %2</source>
+        <translation>#%1 %2</translation>
+    </message>
+    <message>
+        <source>Cannot compare runs</source>
+        <translation>ランを比較できません</translation>
+    </message>
+    <message>
+        <source>Export matrix and metrics</source>
+        <translation>行列と指標をエクスポート</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>Cannot write CSV</source>
+        <translation>CSV を書き込めません</translation>
+    </message>
+    <message>
+        <source>Export PDF report</source>
+        <translation>PDF レポートをエクスポート</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+        <source>Cannot write PDF</source>
+        <translation>PDF を書き込めません</translation>
+    </message>
+    <message>
+        <source>CL Workbench run</source>
+        <translation>CL Workbench のラン</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>パラメータ</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>データセット</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>タスク</translation>
+    </message>
+    <message>
+        <source>Backbone</source>
+        <translation>バックボーン</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>ViT dim %1, depth %2, heads %3, patch %4</source>
+        <translation>ViT 次元 %1、深さ %2、ヘッド %3、パッチ %4</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>%1 epoch(s), batch %2, lr %3</source>
+        <translation>%1 エポック、バッチ %2、学習率 %3</translation>
+    </message>
+    <message>
+        <source>Images per class</source>
+        <translation>クラスごとの画像数</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>&amp;Undo %1</source>
+        <translation>元に戻す(&amp;U): %1</translation>
+    </message>
+    <message>
+        <source>&amp;Redo %1</source>
+        <translation>やり直す(&amp;R): %1</translation>
+    </message>
+    <message>
+        <source>Undo</source>
+        <translation>元に戻す</translation>
+    </message>
+    <message>
+        <source>Redo</source>
+        <translation>やり直す</translation>
+    </message>
+    <message>
+        <source>%1 (run %2 of %3)</source>
+        <translation>%1（%3 件中 %2 件目）</translation>
+    </message>
+</context>
+<context>
+    <name>MetricsPanel</name>
+    <message>
+        <source>Final average accuracy A_T</source>
+        <translation>最終平均精度 A_T</translation>
+    </message>
+    <message>
+        <source>Average incremental accuracy Ā</source>
+        <translation>平均逐次精度 Ā</translation>
+    </message>
+    <message>
+        <source>Backward transfer (BWT)</source>
+        <translation>後方転移 (BWT)</translation>
+    </message>
+    <message>
+        <source>Forward transfer (FWT)</source>
+        <translation>前方転移 (FWT)</translation>
+    </message>
+    <message>
+        <source>Forgetting (max)</source>
+        <translation>忘却（最大値基準）</translation>
+    </message>
+    <message>
+        <source>Forgetting (first)</source>
+        <translation>忘却（初回値基準）</translation>
+    </message>
+    <message>
+        <source>Plasticity</source>
+        <translation>可塑性</translation>
+    </message>
+    <message>
+        <source>How well the final model does on all tasks, on average.</source>
+        <translation>最終モデルが全タスクで平均してどれだけ正解するか。</translation>
+    </message>
+    <message>
+        <source>The average accuracy over seen tasks, averaged over the whole sequence: rewards methods that are good all along, not only at the end.</source>
+        <translation>学習済みタスクの平均精度を、タスク列全体で平均したもの。最後だけでなく、途中でも良い手法が高くなります。</translation>
+    </message>
+    <message>
+        <source>How training on later tasks changed accuracy on earlier ones. Negative means forgetting.</source>
+        <translation>後のタスクの学習で、前のタスクの精度がどう変わったか。負の値は忘却を表します。</translation>
+    </message>
+    <message>
+        <source>How much earlier tasks help a task before it is trained, compared with the untrained model.</source>
+        <translation>学習前のタスクに対して、それまでのタスクの学習がどれだけ役立つか（未学習モデルとの比較）。</translation>
+    </message>
+    <message>
+        <source>How much accuracy on old tasks dropped since its best (Chaudhry et al.).</source>
+        <translation>古いタスクの精度が最高値からどれだけ下がったか（Chaudhry ら）。</translation>
+    </message>
+    <message>
+        <source>How much accuracy on old tasks dropped since right after they were learned (Avalanche's definition; equals −BWT).</source>
+        <translation>古いタスクの精度が学習直後からどれだけ下がったか（Avalanche の定義。−BWT と等しい）。</translation>
+    </message>
+    <message>
+        <source>How well each task is learned when it is trained (mean of the diagonal).</source>
+        <translation>各タスクを学習した直後にどれだけ身に付いたか（対角成分の平均）。</translation>
+    </message>
+    <message>
+        <source>R[i][j]: accuracy on task j after training task i; b[j]: accuracy before training; T tasks. See docs/metrics.md.</source>
+        <translation>R[i][j]: タスク i の学習後のタスク j の精度。b[j]: 学習前の精度。T: タスク数。詳しくは docs/metrics.md を参照。</translation>
+    </message>
+    <message>
+        <source>%1 pp</source>
+        <translation>%1 pt</translation>
+    </message>
+    <message>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <source>Metric</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>Value</source>
+        <translation>値</translation>
+    </message>
+    <message numerus="yes">
+        <source>Comparison of %n run(s)</source>
+        <translation><numerusform>%n 件のランの比較</numerusform></translation>
+    </message>
+    <message numerus="yes">
+        <source>Final metrics (%n task(s))</source>
+        <translation><numerusform>最終指標（%n タスク）</numerusform></translation>
+    </message>
+    <message>
+        <source>So far: after task %1 of %2</source>
+        <translation>途中経過: %2 タスク中 %1 タスク目の後</translation>
+    </message>
+    <message>
+        <source>Metrics appear after the first task is evaluated</source>
+        <translation>最初のタスクを評価すると指標が表示されます</translation>
+    </message>
+</context>
+<context>
+    <name>ParamForm</name>
+    <message>
+        <source>This strategy has no parameters.</source>
+        <translation>この手法にはパラメータがありません。</translation>
+    </message>
+</context>
+<context>
+    <name>ReportWriter</name>
+    <message>
+        <source>Experiment</source>
+        <translation>実験</translation>
+    </message>
+    <message>
+        <source>Metrics</source>
+        <translation>指標</translation>
+    </message>
+    <message>
+        <source>CL Workbench report, %1</source>
+        <translation>CL Workbench レポート、%1</translation>
+    </message>
+</context>
+<context>
+    <name>RunsBrowser</name>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>開く</translation>
+    </message>
+    <message>
+        <source>Show the selected run in the charts (or double-click it)</source>
+        <translation>選択したランをグラフに表示します（ダブルクリックでも可）</translation>
+    </message>
+    <message>
+        <source>Compare</source>
+        <translation>比較</translation>
+    </message>
+    <message>
+        <source>Compare two or more selected runs side by side</source>
+        <translation>選択した 2 つ以上のランを並べて比較します</translation>
+    </message>
+    <message>
+        <source>Rename…</source>
+        <translation>名前を変更…</translation>
+    </message>
+    <message>
+        <source>Tags…</source>
+        <translation>タグ…</translation>
+    </message>
+    <message>
+        <source>Delete…</source>
+        <translation>削除…</translation>
+    </message>
+    <message>
+        <source>Open database…</source>
+        <translation>データベースを開く…</translation>
+    </message>
+    <message>
+        <source>Database: %1</source>
+        <translation>データベース: %1</translation>
+    </message>
+    <message>
+        <source>Cannot open database</source>
+        <translation>データベースを開けません</translation>
+    </message>
+    <message>
+        <source>Could not open %1:
+%2</source>
+        <translation>%1 を開けませんでした:
+%2</translation>
+    </message>
+    <message>
+        <source>Database error: %1</source>
+        <translation>データベースのエラー: %1</translation>
+    </message>
+    <message>
+        <source>Rename run</source>
+        <translation>ランの名前を変更</translation>
+    </message>
+    <message>
+        <source>Name of run %1:</source>
+        <translation>ラン %1 の名前:</translation>
+    </message>
+    <message>
+        <source>Tag run</source>
+        <translation>ランにタグを付ける</translation>
+    </message>
+    <message>
+        <source>Comma-separated tags for run %1:</source>
+        <translation>ラン %1 のタグ（カンマ区切り）:</translation>
+    </message>
+    <message>
+        <source>Delete runs</source>
+        <translation>ランを削除</translation>
+    </message>
+    <message numerus="yes">
+        <source>Delete %n run(s) and all their stored data? This cannot be undone.</source>
+        <translation><numerusform>%n 件のランと保存されたすべてのデータを削除しますか？ この操作は元に戻せません。</numerusform></translation>
+    </message>
+    <message>
+        <source>Open or create a run database</source>
+        <translation>ランのデータベースを開く／作成</translation>
+    </message>
+    <message>
+        <source>Run databases (*.sqlite *.db);;All files (*)</source>
+        <translation>ランのデータベース (*.sqlite *.db);;すべてのファイル (*)</translation>
+    </message>
+</context>
+<context>
+    <name>RunsTableModel</name>
+    <message>
+        <source>running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>finished</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>cancelled</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>interrupted</source>
+        <translation>中断</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>Status</source>
+        <translation>状態</translation>
+    </message>
+    <message>
+        <source>Started</source>
+        <translation>開始日時</translation>
+    </message>
+    <message>
+        <source>A_T (%)</source>
+        <translation>A_T (%)</translation>
+    </message>
+    <message>
+        <source>BWT (pp)</source>
+        <translation>BWT (pt)</translation>
+    </message>
+    <message>
+        <source>Tags</source>
+        <translation>タグ</translation>
+    </message>
+</context>
+<context>
+    <name>TaskTableModel</name>
+    <message>
+        <source>All classes, pixel permutation %1</source>
+        <translation>全クラス、画素置換 %1</translation>
+    </message>
+    <message>
+        <source>All classes, rotated %1°</source>
+        <translation>全クラス、%1° 回転</translation>
+    </message>
+    <message>
+        <source>(no classes)</source>
+        <translation>（クラスなし）</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>タスク %1</translation>
+    </message>
+    <message>
+        <source>Classes</source>
+        <translation>クラス</translation>
+    </message>
+    <message>
+        <source>Class ids</source>
+        <translation>クラス ID</translation>
+    </message>
+    <message>
+        <source>Add task</source>
+        <translation>タスクを追加</translation>
+    </message>
+    <message>
+        <source>Remove task %1</source>
+        <translation>タスク %1 を削除</translation>
+    </message>
+    <message>
+        <source>Move task up</source>
+        <translation>タスクを上へ移動</translation>
+    </message>
+    <message>
+        <source>Move task down</source>
+        <translation>タスクを下へ移動</translation>
+    </message>
+    <message>
+        <source>Change classes of task %1</source>
+        <translation>タスク %1 のクラスを変更</translation>
+    </message>
+    <message>
+        <source>Preset: split %1 × %2</source>
+        <translation>プリセット: %1 × %2 に分割</translation>
+    </message>
+    <message>
+        <source>Preset: permuted</source>
+        <translation>プリセット: Permuted</translation>
+    </message>
+    <message>
+        <source>Preset: rotated</source>
+        <translation>プリセット: Rotated</translation>
+    </message>
+</context>
+<context>
+    <name>TrainingWorker</name>
+    <message>
+        <source>unknown error</source>
+        <translation>不明なエラー</translation>
+    </message>
+</context>
+<context>
+    <name>main</name>
+    <message>
+        <source>CL Workbench: continual-learning experiments.</source>
+        <translation>CL Workbench: 継続学習の実験。</translation>
+    </message>
+    <message>
+        <source>Load the demo and run it.</source>
+        <translation>デモを読み込んで実行します。</translation>
+    </message>
+    <message>
+        <source>Start CONFIG at once.</source>
+        <translation>CONFIG をすぐに実行します。</translation>
+    </message>
+    <message>
+        <source>Save a screenshot of the window when the run ends.</source>
+        <translation>ラン終了時にウィンドウのスクリーンショットを保存します。</translation>
+    </message>
+    <message>
+        <source>Write a PDF report when the run ends.</source>
+        <translation>ラン終了時に PDF レポートを書き出します。</translation>
+    </message>
+    <message>
+        <source>Exit when the run (and screenshot) is done.</source>
+        <translation>ラン（とスクリーンショット）が終わったら終了します。</translation>
+    </message>
+    <message>
+        <source>Run database file.</source>
+        <translation>ランのデータベースファイル。</translation>
+    </message>
+    <message>
+        <source>Interface language.</source>
+        <translation>表示言語。</translation>
+    </message>
+    <message>
+        <source>Experiment to open.</source>
+        <translation>開く実験。</translation>
+    </message>
+</context>
+</TS>

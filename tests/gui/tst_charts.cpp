@@ -1,0 +1,227 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Charts fed with synthetic RunEvents offscreen: graphs, points, heatmap cells, coalescing.
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include <cmath>
+
+#include "charts/accuracy_curve_chart.h"
+#include "charts/accuracy_matrix_chart.h"
+#include "charts/importance_chart.h"
+#include "charts/loss_chart.h"
+#include "clwb/metrics.h"
+#include "panels/chart_area.h"
+#include "panels/metrics_panel.h"
+
+using Kind = clwb::RunEvent::Kind;
+
+class TstCharts : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase() { QLocale::setDefault(QLocale::c()); }
+    void curvesShowStartedTasksOnly();
+    void matrixFillsCellByCell();
+    void lossIsDecimated();
+    void replotsAreCoalesced();
+    void importanceHeatmapAndDetail();
+    void metricsFollowRowsThenFinal();
+    void exportsImages();
+};
+
+namespace {
+
+clwb::RunEvent step(int task, std::int64_t s, double loss = 1.0)
+{
+    clwb::RunEvent e;
+    e.kind = Kind::Step;
+    e.task = task;
+    e.step = s;
+    e.loss = loss;
+    e.total = 30;
+    return e;
+}
+
+clwb::RunEvent curve(int task, std::int64_t s, std::vector<double> values)
+{
+    clwb::RunEvent e;
+    e.kind = Kind::Curve;
+    e.task = task;
+    e.step = s;
+    e.values = std::move(values);
+    return e;
+}
+
+clwb::RunEvent row(int task, std::vector<double> values)
+{
+    clwb::RunEvent e;
+    e.kind = Kind::TaskEvaluated;
+    e.task = task;
+    e.values = std::move(values);
+    return e;
+}
+
+const clwb::AccuracyMatrix kR = {{0.9, 0.1, 0.2}, {0.6, 0.8, 0.3}, {0.5, 0.7, 0.95}};
+const std::vector<double> kInit = {0.1, 0.2, 0.15};
+
+}  // namespace
+
+void TstCharts::curvesShowStartedTasksOnly()
+{
+    AccuracyCurveChart chart;
+    clwb::RunEvent started;
+    started.kind = Kind::Started;
+    started.total = 30;
+    chart.handleEvent(started);
+    for (int s = 1; s <= 10; ++s) chart.handleEvent(step(0, s));
+    chart.handleEvent(curve(0, 5, {0.5, 0.0, 0.0}));
+    chart.handleEvent(curve(0, 10, {0.9, 0.1, 0.0}));
+    QCOMPARE(chart.visibleTaskCount(), 1);  // tasks 2 and 3 have not started
+    QCOMPARE(chart.pointCount(0), 2);
+    QCOMPARE(chart.boundaryCount(), 0);
+    for (int s = 11; s <= 20; ++s) chart.handleEvent(step(1, s));
+    QCOMPARE(chart.boundaryCount(), 1);
+    chart.handleEvent(curve(1, 20, {0.6, 0.8, 0.1}));
+    QCOMPARE(chart.visibleTaskCount(), 2);
+    QCOMPARE(chart.pointCount(0), 3);
+    QCOMPARE(chart.pointCount(1), 1);
+    chart.clear();
+    QCOMPARE(chart.visibleTaskCount(), 0);
+    QCOMPARE(chart.boundaryCount(), 0);
+}
+
+void TstCharts::matrixFillsCellByCell()
+{
+    AccuracyMatrixChart chart;
+    QCOMPARE(chart.taskCount(), 0);
+    chart.handleEvent(row(-1, kInit));
+    QCOMPARE(chart.taskCount(), 3);
+    QVERIFY(chart.initRowFilled());
+    QCOMPARE(chart.filledCells(), 0);
+    for (int i = 0; i < 3; ++i) {
+        chart.handleEvent(row(i, kR[size_t(i)]));
+        QCOMPARE(chart.filledCells(), 3 * (i + 1));
+        QVERIFY(i == 2 || std::isnan(chart.cellValue(i + 1, 0)));
+    }
+    for (int i = 0; i < 3; ++i)
+        for (int j = 0; j < 3; ++j) QCOMPARE(chart.cellValue(i, j), kR[size_t(i)][size_t(j)]);
+    QCOMPARE(chart.cellValue(-1, 1), 0.2);
+    QCOMPARE(chart.cellText(2, 2), QStringLiteral("95.0"));
+    QCOMPARE(chart.cellText(-1, 0), QStringLiteral("10.0"));
+    QCOMPARE(chart.rows(), kR);
+    chart.clear();
+    QCOMPARE(chart.filledCells(), 0);
+    QCOMPARE(chart.taskCount(), 0);
+}
+
+void TstCharts::lossIsDecimated()
+{
+    LossChart chart;
+    for (int s = 1; s <= 5000; ++s) chart.handleEvent(step(0, s, s % 2 ? 1.0 : 3.0));
+    chart.flushReplot();
+    QCOMPARE(chart.rawPointCount(), 5000);
+    QVERIFY(chart.plottedPointCount() <= LossChart::kMaxPoints);
+    QVERIFY(chart.plottedPointCount() >= LossChart::kMaxPoints / 2);
+    QVERIFY(chart.bucketSize() >= 5);
+}
+
+void TstCharts::replotsAreCoalesced()
+{
+    LossChart chart;
+    chart.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&chart));
+    const int before = chart.replotCount();
+    for (int s = 1; s <= 2000; ++s) chart.handleEvent(step(0, s));
+    QVERIFY(chart.replotPending());
+    QCOMPARE(chart.replotCount(), before);  // nothing drawn synchronously
+    QTRY_VERIFY(!chart.replotPending());
+    QVERIFY(chart.replotCount() - before <= 2);
+}
+
+void TstCharts::importanceHeatmapAndDetail()
+{
+    ImportanceChart chart;
+    QCOMPARE(chart.snapshotCount(), 0);
+    for (int task = 0; task < 2; ++task) {
+        clwb::RunEvent e;
+        e.kind = Kind::Importance;
+        e.task = task;
+        e.importance.task = task;
+        e.importance.kind = "weight-change";
+        for (int b = 0; b < 3; ++b)
+            for (const char* m : {"qkv", "proj", "fc1", "fc2"}) {
+                clwb::ImportanceCell c;
+                c.block = b;
+                c.module = m;
+                c.score = 0.1 * (b + 1) + task;
+                c.rows = 2;
+                c.cols = 4;
+                c.map.assign(8, float(b));
+                e.importance.cells.push_back(c);
+            }
+        clwb::ImportanceCell head;  // not a block module: not in the grid
+        head.block = -1;
+        head.module = "head";
+        head.score = 99;
+        e.importance.cells.push_back(head);
+        chart.handleEvent(e);
+    }
+    QCOMPARE(chart.snapshotCount(), 2);
+    QCOMPARE(chart.currentTask(), 1);  // follows the latest
+    QCOMPARE(chart.blockCount(), 3);
+    QVERIFY(qAbs(chart.cellScore(2, 3) - 1.3) < 1e-9);
+    QCOMPARE(chart.detailSize(), QSize(4, 2));  // the strongest cell is preselected
+    chart.showSnapshot(0);
+    QCOMPARE(chart.currentTask(), 0);
+    QVERIFY(qAbs(chart.cellScore(0, 0) - 0.1) < 1e-9);
+    QVERIFY(chart.selectCell(1, 2));
+    QCOMPARE(chart.detailSize(), QSize(4, 2));
+    QVERIFY(!chart.selectCell(7, 0));
+}
+
+void TstCharts::metricsFollowRowsThenFinal()
+{
+    MetricsPanel panel;
+    panel.handleEvent(row(-1, kInit));
+    QVERIFY(std::isnan(panel.value("final_average_accuracy")));
+    panel.handleEvent(row(0, kR[0]));
+    QCOMPARE(panel.value("final_average_accuracy"), 0.9);
+    panel.handleEvent(row(1, kR[1]));
+    // After two tasks: the leading 2 x 2 block.
+    const auto m2 = clwb::computeMetrics({{0.9, 0.1}, {0.6, 0.8}}, {0.1, 0.2});
+    QCOMPARE(panel.value("bwt"), m2.bwt);
+    QCOMPARE(panel.value("fwt"), m2.fwt);
+    panel.handleEvent(row(2, kR[2]));
+    const auto m3 = clwb::computeMetrics(kR, kInit);
+    QCOMPARE(panel.value("forgetting"), m3.forgetting);
+    QCOMPARE(panel.value("average_incremental_accuracy"), m3.averageIncrementalAccuracy);
+    QVERIFY(!panel.isFinal());
+    clwb::RunEvent fin;
+    fin.kind = Kind::Finished;
+    for (const auto& [k, v] : clwb::metricsAsList(m3)) fin.values.push_back(v + 0.0);
+    panel.handleEvent(fin);
+    QVERIFY(panel.isFinal());
+    QCOMPARE(panel.value("plasticity"), m3.plasticity);
+    QVERIFY(panel.formattedValue("bwt", -0.125).contains(QStringLiteral("-12.5")));
+}
+
+void TstCharts::exportsImages()
+{
+    QTemporaryDir dir;
+    ChartArea area;
+    area.resize(1200, 800);
+    area.handleEvent(row(-1, kInit));
+    for (int i = 0; i < 3; ++i) area.handleEvent(row(i, kR[size_t(i)]));
+    const QString png = dir.filePath(QStringLiteral("m.png"));
+    const QString pdf = dir.filePath(QStringLiteral("m.pdf"));
+    QVERIFY(area.matrix()->savePng(png, 400, 300));
+    QVERIFY(area.matrix()->savePdf(pdf, 400, 300));
+    QVERIFY(QFileInfo(png).size() > 1000);
+    QVERIFY(QFileInfo(pdf).size() > 1000);
+    QCOMPARE(area.matrix()->toPixmap(200, 100).size(), QSize(200, 100));
+}
+
+QTEST_MAIN(TstCharts)
+#include "tst_charts.moc"

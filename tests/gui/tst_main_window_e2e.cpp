@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// End to end: a tiny synthetic experiment through the real window and the real engine.
+#include <QAction>
+#include <QListWidget>
+#include <QSignalSpy>
+#include <QStandardPaths>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "charts/accuracy_curve_chart.h"
+#include "charts/accuracy_matrix_chart.h"
+#include "charts/loss_chart.h"
+#include "clwb/run_store.h"
+#include "main_window.h"
+#include "panels/chart_area.h"
+#include "panels/experiment_panel.h"
+#include "panels/metrics_panel.h"
+#include "panels/runs_browser.h"
+#include "panels/runs_table_model.h"
+#include "translation_manager.h"
+
+class TstMainWindowE2e : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void tinyRunFinishesAndIsStored();
+    void stopCancelsWithinASecond();
+    void batchRunsEachStrategy();
+    void languageSwitchRetranslates();
+
+private:
+    QString writeConfig(int epochs, int trainPerClass);
+    QTemporaryDir dir_;
+};
+
+void TstMainWindowE2e::initTestCase()
+{
+    QStandardPaths::setTestModeEnabled(true);  // never touch the user's settings
+    QCoreApplication::setOrganizationName(QStringLiteral("CLWorkbenchTest"));
+    QCoreApplication::setApplicationName(QStringLiteral("tst_main_window_e2e"));
+    QVERIFY(dir_.isValid());
+}
+
+QString TstMainWindowE2e::writeConfig(int epochs, int trainPerClass)
+{
+    const QString file =
+        dir_.filePath(QStringLiteral("tiny-%1-%2.json").arg(epochs).arg(trainPerClass));
+    QFile f(file);
+    if (!f.open(QIODevice::WriteOnly)) return {};
+    f.write(QStringLiteral(R"({
+  "name": "e2e tiny",
+  "strategy": "finetune",
+  "data": {"dataset": "synthetic", "tasks": [[0, 1], [2, 3]], "train_per_class": %2,
+           "test_per_class": 16},
+  "model": {"backbone": "random", "image_size": 16, "patch_size": 4, "dim": 32, "depth": 2,
+            "heads": 2},
+  "train": {"epochs": %1, "batch_size": 16, "lr": 0.003, "eval_every": 2},
+  "threads": 2
+})")
+                .arg(epochs)
+                .arg(trainPerClass)
+                .toUtf8());
+    return file;
+}
+
+void TstMainWindowE2e::tinyRunFinishesAndIsStored()
+{
+    const QString db = dir_.filePath(QStringLiteral("e2e.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.loadExperiment(writeConfig(2, 32)));
+    QSignalSpy done(&w, &MainWindow::batchFinished);
+    w.startAction()->trigger();
+    QVERIFY(w.isRunning());
+    QVERIFY(!w.startAction()->isEnabled());
+    QVERIFY(w.stopAction()->isEnabled());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
+    QCOMPARE(done.count(), 1);
+    QCOMPARE(w.lastStatus(), QStringLiteral("finished"));
+    QVERIFY(w.lastRunId() > 0);
+
+    // The charts saw the whole run: T x T matrix, init row, curves for both tasks, losses.
+    ChartArea* charts = w.chartArea();
+    charts->flushReplots();
+    QCOMPARE(charts->matrix()->taskCount(), 2);
+    QCOMPARE(charts->matrix()->filledCells(), 4);
+    QVERIFY(charts->matrix()->initRowFilled());
+    QCOMPARE(charts->curves()->visibleTaskCount(), 2);
+    QVERIFY(charts->loss()->rawPointCount() > 0);
+    QVERIFY(charts->metrics()->isFinal());
+
+    // The database holds the finished run with its matrix and metrics.
+    clwb::RunStore store(db.toStdString());
+    const auto run = store.run(w.lastRunId());
+    QVERIFY(run);
+    QVERIFY(run->status == clwb::RunStatus::Finished);
+    QCOMPARE(int(store.matrix(w.lastRunId()).size()), 2 * 2 + 2);  // + the init row
+    QVERIFY(run->metrics.count("final_average_accuracy"));
+    QCOMPARE(charts->metrics()->value("final_average_accuracy"),
+             run->metrics.at("final_average_accuracy"));
+    QCOMPARE(w.runsBrowser()->model()->rowCount(), 1);
+
+    // Reopening it from the database rebuilds the same matrix.
+    const auto rows = charts->matrix()->rows();
+    charts->clear();
+    w.openStoredRun(w.lastRunId());
+    QCOMPARE(charts->matrix()->rows(), rows);
+
+    // Exports of the run on show.
+    QVERIFY(w.writeCsv(dir_.filePath(QStringLiteral("m.csv"))));
+    QVERIFY(w.writeReport(dir_.filePath(QStringLiteral("r.pdf"))));
+    QVERIFY(QFileInfo(dir_.filePath(QStringLiteral("r.pdf"))).size() > 10000);
+}
+
+void TstMainWindowE2e::stopCancelsWithinASecond()
+{
+    const QString db = dir_.filePath(QStringLiteral("stop.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    QVERIFY(w.loadExperiment(writeConfig(200, 64)));
+    QVERIFY(w.startExperiment());
+    // Wait until training is under way, then stop.
+    QTRY_VERIFY_WITH_TIMEOUT(w.chartArea()->loss()->rawPointCount() > 3, 60000);
+    QElapsedTimer timer;
+    timer.start();
+    w.stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 5000);
+    QVERIFY2(timer.elapsed() < 1500, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(w.lastStatus(), QStringLiteral("cancelled"));
+    clwb::RunStore store(db.toStdString());
+    const auto run = store.run(w.lastRunId());
+    QVERIFY(run);
+    QVERIFY(run->status == clwb::RunStatus::Cancelled);
+}
+
+void TstMainWindowE2e::batchRunsEachStrategy()
+{
+    const QString db = dir_.filePath(QStringLiteral("batch.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    QVERIFY(w.loadExperiment(writeConfig(1, 16)));
+    ExperimentPanel* panel = w.experimentPanel();
+    panel->setStrategyChecked(QStringLiteral("finetune"), true);
+    panel->setStrategyChecked(QStringLiteral("freeze"), true);
+    QCOMPARE(panel->batchConfigs().size(), size_t(2));
+    QVERIFY(w.startExperiment());
+    QCOMPARE(w.queueView()->count(), 2);
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
+    clwb::RunStore store(db.toStdString());
+    const auto runs = store.listRuns();
+    QCOMPARE(int(runs.size()), 2);
+    for (const auto& r : runs) QVERIFY(r.status == clwb::RunStatus::Finished);
+}
+
+void TstMainWindowE2e::languageSwitchRetranslates()
+{
+    MainWindow w(dir_.filePath(QStringLiteral("lang.sqlite")));
+    const QString english = w.startAction()->text();
+    QCOMPARE(english, QStringLiteral("&Start"));
+    w.setLanguage(QStringLiteral("ja"));
+    QCoreApplication::processEvents();
+    QCOMPARE(translation_manager::language(), QStringLiteral("ja"));
+    QVERIFY(w.startAction()->text() != english);
+    QVERIFY(w.startAction()->text().contains(QChar(0x958B)));  // 開 of 開始
+    QCOMPARE(w.runsBrowser()
+                 ->model()
+                 ->headerData(RunsTableModel::StatusColumn, Qt::Horizontal)
+                 .toString(),
+             QStringLiteral("状態"));
+    w.setLanguage(QStringLiteral("en"));
+    QCoreApplication::processEvents();
+    QCOMPARE(w.startAction()->text(), english);
+}
+
+QTEST_MAIN(TstMainWindowE2e)
+#include "tst_main_window_e2e.moc"

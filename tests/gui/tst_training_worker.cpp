@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// TrainingWorker with a fake engine: signal order, stop, failures, store per thread.
+#include <QElapsedTimer>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QtTest>
+
+#include <atomic>
+#include <chrono>
+#include <stdexcept>
+#include <thread>
+
+#include "worker/training_worker.h"
+
+using Kind = clwb::RunEvent::Kind;
+
+class TstTrainingWorker : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void signalsInOrder();
+    void stopTakesEffectQuickly();
+    void exceptionBecomesFailure();
+    void engineFailureIsForwarded();
+    void storeIsOpenedOnWorkerThread();
+
+private:
+    /// Runs `worker` on its own thread for one config, like MainWindow does.
+    struct Harness
+    {
+        explicit Harness(TrainingWorker::RunFunction fn, const QString& db = {})
+            : worker(new TrainingWorker(db, std::move(fn)))
+        {
+            worker->moveToThread(&thread);
+            QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+            thread.start();
+        }
+        ~Harness()
+        {
+            worker->requestStop();
+            thread.quit();
+            thread.wait();
+        }
+        void start(const clwb::RunConfig& c)
+        {
+            QMetaObject::invokeMethod(worker, "start", Qt::QueuedConnection,
+                                      Q_ARG(clwb::RunConfig, c));
+        }
+        QThread thread;
+        TrainingWorker* worker;
+    };
+};
+
+namespace {
+
+clwb::RunEvent ev(Kind kind, int task = -1, std::int64_t step = 0)
+{
+    clwb::RunEvent e;
+    e.kind = kind;
+    e.task = task;
+    e.step = step;
+    return e;
+}
+
+}  // namespace
+
+void TstTrainingWorker::signalsInOrder()
+{
+    Harness h([](const clwb::RunConfig& c, clwb::RunStore*, const clwb::ProgressCallback& cb) {
+        cb(ev(Kind::Started));
+        for (int s = 1; s <= 5; ++s) cb(ev(Kind::Step, 0, s));
+        auto row = ev(Kind::TaskEvaluated, 0, 5);
+        row.values = {0.9};
+        cb(row);
+        cb(ev(Kind::Finished));
+        clwb::RunResult r;
+        r.status = "finished";
+        r.runId = 42;
+        r.message = c.name;
+        return r;
+    });
+    QSignalSpy events(h.worker, &TrainingWorker::eventReady);
+    QSignalSpy finished(h.worker, &TrainingWorker::runFinished);
+    clwb::RunConfig config;
+    config.name = "order";
+    h.start(config);
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(events.count(), 8);
+    QCOMPARE(events.first().at(0).value<clwb::RunEvent>().kind, Kind::Started);
+    for (int i = 1; i <= 5; ++i) {
+        const auto e = events.at(i).at(0).value<clwb::RunEvent>();
+        QCOMPARE(e.kind, Kind::Step);
+        QCOMPARE(e.step, std::int64_t(i));
+    }
+    QCOMPARE(events.at(6).at(0).value<clwb::RunEvent>().values, std::vector<double>{0.9});
+    QCOMPARE(events.last().at(0).value<clwb::RunEvent>().kind, Kind::Finished);
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("order"));
+    QCOMPARE(finished.first().at(2).toLongLong(), 42);
+}
+
+void TstTrainingWorker::stopTakesEffectQuickly()
+{
+    // Like the engine: a step every 10 ms until the callback says stop, then Cancelled.
+    Harness h([](const clwb::RunConfig&, clwb::RunStore*, const clwb::ProgressCallback& cb) {
+        clwb::RunResult r;
+        cb(ev(Kind::Started));
+        for (int s = 1; s < 100000; ++s) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(10));
+            if (!cb(ev(Kind::Step, 0, s))) {
+                cb(ev(Kind::Cancelled));
+                r.status = "cancelled";
+                r.message = "stopped by the user";
+                return r;
+            }
+        }
+        r.status = "finished";
+        return r;
+    });
+    QSignalSpy events(h.worker, &TrainingWorker::eventReady);
+    QSignalSpy finished(h.worker, &TrainingWorker::runFinished);
+    h.start({});
+    QTRY_VERIFY_WITH_TIMEOUT(events.count() >= 5, 5000);
+    QElapsedTimer timer;
+    timer.start();
+    h.worker->requestStop();
+    QVERIFY(finished.wait(2000));
+    QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(events.last().at(0).value<clwb::RunEvent>().kind, Kind::Cancelled);
+
+    // A stop stays in effect until cleared: the next start stops at its first callback.
+    finished.clear();
+    events.clear();
+    h.start({});
+    QVERIFY(finished.wait(2000));
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("cancelled"));
+    h.worker->clearStop();
+    QVERIFY(!h.worker->stopRequested());
+}
+
+void TstTrainingWorker::exceptionBecomesFailure()
+{
+    Harness h([](const clwb::RunConfig&, clwb::RunStore*,
+                 const clwb::ProgressCallback& cb) -> clwb::RunResult {
+        cb(ev(Kind::Started));
+        throw std::runtime_error("disk on fire");
+    });
+    QSignalSpy events(h.worker, &TrainingWorker::eventReady);
+    QSignalSpy finished(h.worker, &TrainingWorker::runFinished);
+    h.start({});
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("failed"));
+    QCOMPARE(finished.first().at(1).toString(), QStringLiteral("disk on fire"));
+    QCOMPARE(events.count(), 2);
+    const auto failed = events.last().at(0).value<clwb::RunEvent>();
+    QCOMPARE(failed.kind, Kind::Failed);
+    QCOMPARE(failed.message, std::string("disk on fire"));
+    // The worker survives and runs again.
+    QVERIFY(h.thread.isRunning());
+}
+
+void TstTrainingWorker::engineFailureIsForwarded()
+{
+    // The engine reports its own failures (event + status): no duplicate Failed event.
+    Harness h([](const clwb::RunConfig&, clwb::RunStore*, const clwb::ProgressCallback& cb) {
+        auto failed = ev(Kind::Failed);
+        failed.message = "loss became NaN";
+        cb(failed);
+        clwb::RunResult r;
+        r.status = "failed";
+        r.message = "loss became NaN";
+        return r;
+    });
+    QSignalSpy events(h.worker, &TrainingWorker::eventReady);
+    QSignalSpy finished(h.worker, &TrainingWorker::runFinished);
+    h.start({});
+    QVERIFY(finished.wait(5000));
+    QCOMPARE(events.count(), 1);
+    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("failed"));
+}
+
+void TstTrainingWorker::storeIsOpenedOnWorkerThread()
+{
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    std::atomic<bool> haveStore{false};
+    std::atomic<QThread*> ranOn{nullptr};
+    Harness h(
+        [&](const clwb::RunConfig&, clwb::RunStore* store, const clwb::ProgressCallback&) {
+            haveStore = store != nullptr;
+            ranOn = QThread::currentThread();
+            clwb::RunResult r;
+            r.status = "finished";
+            return r;
+        },
+        dir.filePath(QStringLiteral("runs.sqlite")));
+    QSignalSpy finished(h.worker, &TrainingWorker::runFinished);
+    h.start({});
+    QVERIFY(finished.wait(5000));
+    QVERIFY(haveStore.load());
+    QCOMPARE(ranOn.load(), &h.thread);
+    QVERIFY(QFile::exists(dir.filePath(QStringLiteral("runs.sqlite"))));
+}
+
+QTEST_GUILESS_MAIN(TstTrainingWorker)
+#include "tst_training_worker.moc"
