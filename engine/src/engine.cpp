@@ -31,12 +31,15 @@ void setBlasThreads(int n)
 void configureThreads(int requested)
 {
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    const int n = requested > 0 ? requested : cores;
-    at::set_num_threads(n);
-    // Torch calls BLAS from its calling thread, so BLAS may use the same cores; the best split
-    // was measured by bench/thread_sweep (docs/performance.md). CLWB_BLAS_THREADS overrides it.
-    int blas = 1;  // omp 2 + blas 1 beat omp 2 + blas 2 by 1.5x on 2 cores (spinning pools)
+    // Measured on the 2-core reference machine (docs/performance.md, bench/thread_sweep.sh): GEMMs
+    // dominate and OpenBLAS parallelises them well, while OpenMP barriers around the many small
+    // ops of a small ViT cost more than they save (and collapse when another process wants a
+    // core). So "auto" = one intra-op thread, BLAS on every core; an explicit count N uses N of
+    // both. CLWB_BLAS_THREADS overrides the BLAS count.
+    const int omp = requested > 0 ? requested : 1;
+    int blas = requested > 0 ? requested : cores;
     if (const char* env = std::getenv("CLWB_BLAS_THREADS"); env && *env) blas = std::atoi(env);
+    at::set_num_threads(omp);
     setBlasThreads(blas);
 }
 

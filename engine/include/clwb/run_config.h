@@ -62,7 +62,7 @@ struct RunConfig
     TrainConfig train;
     int seed = 0;
     std::string device = "auto";  ///< "auto" | "cpu" | "cuda"
-    int threads = 0;              ///< intra-op threads; 0 = all cores
+    int threads = 0;              ///< 0 = auto (1 intra-op thread, BLAS on all cores); N = N of both
 };
 
 /// A problem with a config, located by its JSON path ("train.lr", "data.tasks[2].classes").
