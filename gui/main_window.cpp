@@ -46,6 +46,7 @@
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
 #include "run_replay.h"
+#include "strategy_strings.h"
 #include "translation_manager.h"
 #include "worker/training_worker.h"
 
@@ -68,7 +69,7 @@ QString formatDuration(double seconds)
 QString strategyName(const std::string& id)
 {
     const clwb::StrategyInfo* info = clwb::findStrategy(id);
-    return QString::fromStdString(info ? info->displayName : id);
+    return info ? trStrategy(info->displayName) : QString::fromStdString(id);
 }
 
 }  // namespace

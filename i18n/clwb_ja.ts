@@ -1128,6 +1128,245 @@
     </message>
 </context>
 <context>
+    <name>StrategyStrings</name>
+    <message>
+        <source>Sequential fine-tuning</source>
+        <translation>逐次ファインチューニング</translation>
+    </message>
+    <message>
+        <source>Trains every weight on each task in turn; the forgetting baseline.</source>
+        <translation>各タスクで全重みを順に学習します。忘却を見るためのベースラインです。</translation>
+    </message>
+    <message>
+        <source>Class-masked loss</source>
+        <translation>クラスマスク付き損失</translation>
+    </message>
+    <message>
+        <source>Cross-entropy only over the current task's classes (logits of other classes set to -inf while training). Forgets far less in class-incremental learning.</source>
+        <translation>交差エントロピーを現在のタスクのクラスだけで計算します（学習中は他クラスのロジットを -inf にします）。クラス増分学習で忘却が大きく減ります。</translation>
+    </message>
+    <message>
+        <source>Freeze (linear probe)</source>
+        <translation>凍結（線形プローブ）</translation>
+    </message>
+    <message>
+        <source>Frozen pretrained backbone; only a linear head is trained, class-masked.</source>
+        <translation>事前学習済みバックボーンを凍結し、線形ヘッドだけをクラスマスク付きで学習します。</translation>
+    </message>
+    <message>
+        <source>SimpleCIL</source>
+        <translation>SimpleCIL</translation>
+    </message>
+    <message>
+        <source>No training: a cosine classifier over class-mean features of the frozen backbone.</source>
+        <translation>学習なし：凍結したバックボーンのクラス平均特徴に対するコサイン分類器です。</translation>
+    </message>
+    <message>
+        <source>Sequential LoRA</source>
+        <translation>逐次 LoRA</translation>
+    </message>
+    <message>
+        <source>LoRA adapters on a frozen backbone, either one adapter continued across tasks or a fresh adapter per task merged into the weights afterwards.</source>
+        <translation>凍結したバックボーンに LoRA アダプタを付けます。1 つのアダプタを全タスクで学習し続けるか、タスクごとに新しいアダプタを学習して終了後に重みへマージします。</translation>
+    </message>
+    <message>
+        <source>Variant</source>
+        <translation>方式</translation>
+    </message>
+    <message>
+        <source>continue: one adapter trained across all tasks; merge: a fresh adapter per task, merged into W after the task (SEFE/CoIN baseline).</source>
+        <translation>継続：1 つのアダプタを全タスクで学習します。マージ：タスクごとに新しいアダプタを学習し、タスク終了後に W へマージします（SEFE/CoIN のベースライン）。</translation>
+    </message>
+    <message>
+        <source>continue</source>
+        <translation>継続</translation>
+    </message>
+    <message>
+        <source>merge</source>
+        <translation>マージ</translation>
+    </message>
+    <message>
+        <source>Rank r</source>
+        <translation>ランク r</translation>
+    </message>
+    <message>
+        <source>LoRA rank per adapted matrix.</source>
+        <translation>適応する行列ごとの LoRA ランク。</translation>
+    </message>
+    <message>
+        <source>α</source>
+        <translation>α</translation>
+    </message>
+    <message>
+        <source>LoRA scaling numerator: ΔW = (α/r)·BA.</source>
+        <translation>LoRA のスケーリング係数の分子：ΔW = (α/r)·BA。</translation>
+    </message>
+    <message>
+        <source>LoRA targets</source>
+        <translation>LoRA の適用先</translation>
+    </message>
+    <message>
+        <source>Which linear layers of every block get adapters.</source>
+        <translation>各ブロックのどの線形層にアダプタを付けるか。</translation>
+    </message>
+    <message>
+        <source>qkv, proj, fc1, fc2</source>
+        <translation>qkv, proj, fc1, fc2</translation>
+    </message>
+    <message>
+        <source>qkv</source>
+        <translation>qkv</translation>
+    </message>
+    <message>
+        <source>qkv, proj</source>
+        <translation>qkv, proj</translation>
+    </message>
+    <message>
+        <source>fc1, fc2</source>
+        <translation>fc1, fc2</translation>
+    </message>
+    <message>
+        <source>EWC</source>
+        <translation>EWC</translation>
+    </message>
+    <message>
+        <source>Penalises changes to weights that mattered for earlier tasks (diagonal Fisher).</source>
+        <translation>以前のタスクで重要だった重みの変化にペナルティを課します（対角 Fisher 情報行列）。</translation>
+    </message>
+    <message>
+        <source>λ</source>
+        <translation>λ</translation>
+    </message>
+    <message>
+        <source>Penalty strength; 1e2–1e5 is typical for small nets.</source>
+        <translation>ペナルティの強さ。小さなネットワークでは 1e2–1e5 が一般的です。</translation>
+    </message>
+    <message>
+        <source>Fisher samples</source>
+        <translation>Fisher 推定のサンプル数</translation>
+    </message>
+    <message>
+        <source>Training images used to estimate the Fisher.</source>
+        <translation>Fisher 情報の推定に使う学習画像の数。</translation>
+    </message>
+    <message>
+        <source>Online EWC</source>
+        <translation>オンライン EWC</translation>
+    </message>
+    <message>
+        <source>Keep one decayed Fisher and one anchor instead of one per task.</source>
+        <translation>タスクごとではなく、減衰させた Fisher とアンカーを 1 つずつだけ保持します。</translation>
+    </message>
+    <message>
+        <source>Online decay γ</source>
+        <translation>オンライン減衰率 γ</translation>
+    </message>
+    <message>
+        <source>F ← γF + F_t (online EWC only).</source>
+        <translation>F ← γF + F_t（オンライン EWC のみ）。</translation>
+    </message>
+    <message>
+        <source>Joint (upper bound)</source>
+        <translation>同時学習（上限）</translation>
+    </message>
+    <message>
+        <source>Retrains on all data seen so far at every task: the accuracy a CL method aims for.</source>
+        <translation>タスクごとに、それまでに見た全データで学習し直します。継続学習手法が目指す精度です。</translation>
+    </message>
+    <message>
+        <source>O-LoRA</source>
+        <translation>O-LoRA</translation>
+    </message>
+    <message>
+        <source>A fresh LoRA per task whose input subspace (A) is pushed orthogonal to all previous tasks' LoRAs; old LoRAs stay frozen in the sum.</source>
+        <translation>タスクごとに新しい LoRA を学習し、その入力部分空間（A）を以前の全タスクの LoRA と直交させます。古い LoRA は凍結したまま和に残ります。</translation>
+    </message>
+    <message>
+        <source>LoRA rank per task and matrix. Keep tasks x r &lt;= d_in.</source>
+        <translation>タスクと行列ごとの LoRA ランク。タスク数 × r ≤ d_in に保ってください。</translation>
+    </message>
+    <message>
+        <source>LoRA scaling numerator: ΔW = (α/r)·BA (official: 32).</source>
+        <translation>LoRA のスケーリング係数の分子：ΔW = (α/r)·BA（公式実装：32）。</translation>
+    </message>
+    <message>
+        <source>λ1 (orthogonality)</source>
+        <translation>λ1（直交性）</translation>
+    </message>
+    <message>
+        <source>Weight of Σ|A_old·A_tᵀ| (sum of absolute entries, per module).</source>
+        <translation>Σ|A_old·A_tᵀ| の重み（モジュールごとの要素の絶対値の和）。</translation>
+    </message>
+    <message>
+        <source>λ2 (L2)</source>
+        <translation>λ2（L2）</translation>
+    </message>
+    <message>
+        <source>Weight of the L2 norms of the new task's A and B (official: 0).</source>
+        <translation>新しいタスクの A と B の L2 ノルムの重み（公式実装：0）。</translation>
+    </message>
+    <message>
+        <source>LoRAC-IPC</source>
+        <translation>LoRAC-IPC</translation>
+    </message>
+    <message>
+        <source>A per-task LoRA pool composed with learned per-matrix weights and kept orthonormal (LoRAC); after each task the most important weight matrices (sensitivity x uncertainty) are frozen for all later tasks (IPC).</source>
+        <translation>タスクごとの LoRA プールを、行列ごとに学習した重みで合成し、正規直交に保ちます（LoRAC）。各タスクの後、最も重要な重み行列（感度 × 不確実性）を以降の全タスクで凍結します（IPC）。</translation>
+    </message>
+    <message>
+        <source>LoRA scaling numerator: ΔW = (α/r)·BA (official: 1).</source>
+        <translation>LoRA のスケーリング係数の分子：ΔW = (α/r)·BA（公式実装：1）。</translation>
+    </message>
+    <message>
+        <source>λ orth</source>
+        <translation>λ 直交</translation>
+    </message>
+    <message>
+        <source>Weight of the orthonormality loss ‖QQᵀ−I‖_F over the stacked A's of every unfrozen matrix.</source>
+        <translation>凍結されていない全行列の A を積み重ねたものに対する正規直交性損失 ‖QQᵀ−I‖_F の重み。</translation>
+    </message>
+    <message>
+        <source>IPC</source>
+        <translation>IPC</translation>
+    </message>
+    <message>
+        <source>Important Parameter Constraints: freeze the top-scored weight matrices after each task (off = plain LoRAC).</source>
+        <translation>重要パラメータ制約（Important Parameter Constraints）：各タスクの後、スコア上位の重み行列を凍結します（オフ = 通常の LoRAC）。</translation>
+    </message>
+    <message>
+        <source>IPC threshold</source>
+        <translation>IPC のしきい値</translation>
+    </message>
+    <message>
+        <source>Fraction of all adapted matrices frozen after each task: k = ⌊threshold·N⌋, N = 6 × depth.</source>
+        <translation>各タスクの後に凍結する、適応対象の全行列に対する割合：k = ⌊threshold·N⌋、N = 6 × depth。</translation>
+    </message>
+    <message>
+        <source>β1</source>
+        <translation>β1</translation>
+    </message>
+    <message>
+        <source>EMA factor of the sensitivity.</source>
+        <translation>感度の指数移動平均（EMA）係数。</translation>
+    </message>
+    <message>
+        <source>β2</source>
+        <translation>β2</translation>
+    </message>
+    <message>
+        <source>EMA factor of the uncertainty.</source>
+        <translation>不確実性の指数移動平均（EMA）係数。</translation>
+    </message>
+    <message>
+        <source>Gradient clip</source>
+        <translation>勾配クリップ</translation>
+    </message>
+    <message>
+        <source>Max global gradient norm of the trainable parameters (0 = off).</source>
+        <translation>学習対象パラメータの全体勾配ノルムの上限（0 = オフ）。</translation>
+    </message>
+</context>
+<context>
     <name>TaskTableModel</name>
     <message>
         <source>All classes, pixel permutation %1</source>

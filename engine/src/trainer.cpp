@@ -220,16 +220,8 @@ private:
     void emitImportance(TaskContext& ctx)
     {
         auto snap = strategy_->importance(ctx);
-        if (!snap) {  // default: relative weight change since the start of the run
-            torch::NoGradGuard noGrad;
-            snap = ImportanceSnapshot{ctx.task, "weight-change", {}};
-            auto ls = model_->linears();
-            for (size_t i = 0; i < ls.size(); ++i) {
-                auto d = ls[i].layer->effectiveWeight() - initialWeights_[i];
-                snap->cells.push_back(importanceCell(
-                    ls[i].block, ls[i].module, (d.norm() / initialWeights_[i].norm()).item<double>(), d));
-            }
-        }
+        if (!snap)  // default: relative weight change since the start of the run
+            snap = weightChangeSnapshot(model_, initialWeights_, ctx.task, "weight-change");
         snap->task = ctx.task;
         if (store_) store_->addImportance(runId_, *snap);
         RunEvent ev;

@@ -26,6 +26,7 @@
 #include "clwb/strategy_info.h"
 #include "panels/param_form.h"
 #include "panels/task_table_model.h"
+#include "strategy_strings.h"
 
 namespace {
 const QString kBrowse = QStringLiteral("__browse__");
@@ -209,14 +210,10 @@ void ExperimentPanel::buildStrategyGroup()
     auto* v = new QVBoxLayout(strategyGroup_);
     strategies_ = new QListWidget(strategyGroup_);
     for (const auto& info : clwb::listStrategies()) {
-        auto* item = new QListWidgetItem(QString::fromStdString(info.displayName), strategies_);
+        auto* item = new QListWidgetItem(trStrategy(info.displayName), strategies_);
         item->setData(Qt::UserRole, QString::fromStdString(info.id));
         item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable | Qt::ItemIsUserCheckable);
-        item->setCheckState(Qt::Unchecked);
-        QString tip = QString::fromStdString(info.summary);
-        if (!info.reference.empty())
-            tip += QStringLiteral("\n") + QString::fromStdString(info.reference);
-        item->setToolTip(tip);
+        item->setCheckState(Qt::Unchecked);  // text and tooltip: retranslateUi()
     }
     strategies_->setMaximumHeight(std::min(8, strategies_->count() + 1) *
                                   (strategies_->fontMetrics().height() + 6));
@@ -320,6 +317,20 @@ void ExperimentPanel::retranslateUi()
     backbone_->setItemText(backbone_->count() - 1, tr("Checkpoint file…"));
     backbone_->setToolTip(tr("Weights the ViT backbone starts from"));
     strategyGroup_->setTitle(tr("Strategies (check several to run a batch)"));
+    {
+        const QSignalBlocker block(strategies_);  // a text change is no user edit
+        for (int i = 0; i < strategies_->count(); ++i) {
+            QListWidgetItem* item = strategies_->item(i);
+            const clwb::StrategyInfo* info =
+                clwb::findStrategy(item->data(Qt::UserRole).toString().toStdString());
+            if (!info) continue;
+            item->setText(trStrategy(info->displayName));
+            QString tip = trStrategy(info->summary);
+            if (!info->reference.empty())
+                tip += QStringLiteral("\n") + QString::fromStdString(info->reference);
+            item->setToolTip(tip);
+        }
+    }
     trainingGroup_->setTitle(tr("Training"));
     epochsLabel_->setText(tr("&Epochs per task:"));
     batchLabel_->setText(tr("Batch si&ze:"));
@@ -481,9 +492,9 @@ void ExperimentPanel::showStrategy(const QString& id)
         strategySummary_->clear();
         return;
     }
-    const QString name = QString::fromStdString(info->displayName);
+    const QString name = trStrategy(info->displayName);
     paramsGroup_->setTitle(tr("Parameters: %1").arg(name));
-    strategySummary_->setText(QString::fromStdString(info->summary));
+    strategySummary_->setText(trStrategy(info->summary));
     paramForm_->setSpecs(info->params, strategyParams(id));
 }
 

@@ -10,6 +10,8 @@
 
 #include <cmath>
 
+#include "strategy_strings.h"
+
 namespace {
 
 int decimalsFor(const clwb::ParamSpec& spec)
@@ -58,9 +60,9 @@ void ParamForm::setSpecs(const std::vector<clwb::ParamSpec>& specs, const clwb::
     specs_ = specs;
     for (const auto& spec : specs_) {
         QWidget* editor = makeEditor(spec);
-        editor->setToolTip(QString::fromStdString(spec.help));
+        editor->setToolTip(trStrategy(spec.help));
         editor->setObjectName(QString::fromStdString(spec.key));
-        auto* label = new QLabel(QString::fromStdString(spec.label), this);
+        auto* label = new QLabel(trStrategy(spec.label), this);
         label->setToolTip(editor->toolTip());
         label->setBuddy(editor);
         layout_->addRow(label, editor);
@@ -103,7 +105,7 @@ QWidget* ParamForm::makeEditor(const clwb::ParamSpec& spec)
         }
         case clwb::ParamSpec::Type::Choice: {
             auto* box = new QComboBox(this);
-            for (const auto& c : spec.choices) box->addItem(QString::fromStdString(c));
+            for (const auto& c : spec.choices) box->addItem(trStrategy(c));
             connect(box, &QComboBox::currentIndexChanged, this,
                     [this, key] { editorChanged(key); });
             return box;

@@ -2,6 +2,7 @@
 // ParamForm: editors per ParamSpec type, ranges, tooltips, log stepping, undoable edits.
 #include <QCheckBox>
 #include <QComboBox>
+#include <QLabel>
 #include <QSignalSpy>
 #include <QSpinBox>
 #include <QUndoStack>
@@ -10,6 +11,8 @@
 #include "clwb/strategy_info.h"
 #include "panels/experiment_panel.h"
 #include "panels/param_form.h"
+#include "strategy_strings.h"
+#include "translation_manager.h"
 
 class TstParamForm : public QObject
 {
@@ -22,6 +25,7 @@ private Q_SLOTS:
     void editsEmitOldAndNew();
     void everyRegisteredStrategyBuilds();
     void panelUndoesParamEdits();
+    void strategyTextsTranslate();
 };
 
 namespace {
@@ -167,6 +171,35 @@ void TstParamForm::panelUndoesParamEdits()
             found = true;
         }
     QVERIFY(found);
+}
+
+void TstParamForm::strategyTextsTranslate()
+{
+    // Unknown texts (a strategy added later) pass through unchanged, in English.
+    QCOMPARE(trStrategy("A text no catalogue has"), QStringLiteral("A text no catalogue has"));
+    QCOMPARE(trStrategy(""), QString());
+    const clwb::StrategyInfo* ewc = clwb::findStrategy("ewc");
+    QVERIFY(ewc);
+    const clwb::ParamSpec* fisher = nullptr;
+    for (const auto& p : ewc->params)
+        if (p.key == "fisher_samples") fisher = &p;
+    if (!fisher) QSKIP("EWC has no fisher_samples parameter any more");
+
+    QVERIFY(translation_manager::setLanguage(QStringLiteral("ja")));
+    ParamForm form;
+    form.setSpecs(ewc->params);
+    QWidget* editor = form.editor("fisher_samples");
+    QVERIFY(editor);
+    QVERIFY(editor->toolTip() != QString::fromStdString(fisher->help));
+    QCOMPARE(editor->toolTip(), trStrategy(fisher->help));
+    QLabel* label = nullptr;
+    for (QLabel* l : form.findChildren<QLabel*>())
+        if (l->buddy() == editor) label = l;
+    QVERIFY(label);
+    QVERIFY(label->text() != QString::fromStdString(fisher->label));
+    QVERIFY(trStrategy(ewc->summary) != QString::fromStdString(ewc->summary));
+    QVERIFY(translation_manager::setLanguage(QStringLiteral("en")));
+    QCOMPARE(trStrategy(fisher->label), QString::fromStdString(fisher->label));
 }
 
 QTEST_MAIN(TstParamForm)

@@ -51,17 +51,8 @@ public:
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
     {
-        torch::NoGradGuard noGrad;
-        ImportanceSnapshot snap;
-        snap.task = ctx.task;
-        snap.kind = "lora-update";  // ||W_eff - W_0||_F / ||W_0||_F, the LoRA share of each matrix
-        auto ls = ctx.model->linears();
-        for (size_t i = 0; i < ls.size(); ++i) {
-            auto d = ls[i].layer->effectiveWeight() - base_[i];
-            snap.cells.push_back(importanceCell(ls[i].block, ls[i].module,
-                                                (d.norm() / base_[i].norm()).item<double>(), d));
-        }
-        return snap;
+        // ||W_eff - W_0||_F / ||W_0||_F: the LoRA share of each matrix (merged ones included).
+        return weightChangeSnapshot(ctx.model, base_, ctx.task, "lora-update");
     }
 
     int64_t storedParameters() const override { return 0; }

@@ -108,6 +108,20 @@ int64_t countParameters(const std::vector<torch::Tensor>& params)
     return n;
 }
 
+ImportanceSnapshot weightChangeSnapshot(Vit& model, const std::vector<torch::Tensor>& reference,
+                                        int task, const std::string& kind)
+{
+    torch::NoGradGuard noGrad;
+    ImportanceSnapshot snap{task, kind, {}};
+    auto ls = model->linears();
+    for (size_t i = 0; i < ls.size(); ++i) {
+        auto d = ls[i].layer->effectiveWeight() - reference[i];
+        snap.cells.push_back(importanceCell(ls[i].block, ls[i].module,
+                                            (d.norm() / reference[i].norm()).item<double>(), d));
+    }
+    return snap;
+}
+
 ImportanceCell importanceCell(int block, const std::string& module, double score,
                               const torch::Tensor& matrix, int maxSide)
 {

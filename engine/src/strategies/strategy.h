@@ -114,6 +114,10 @@ torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tenso
                                  const torch::Tensor& mask);
 /// Sum of numel.
 int64_t countParameters(const std::vector<torch::Tensor>& params);
+/// Relative change ||W_eff - W_ref||_F / ||W_ref||_F of every backbone linear (adapters included),
+/// with element maps; `reference` is in Vit::linears() order.
+ImportanceSnapshot weightChangeSnapshot(Vit& model, const std::vector<torch::Tensor>& reference,
+                                        int task, const std::string& kind);
 /// Mean-pools |m| down to at most maxSide x maxSide for importance element maps.
 ImportanceCell importanceCell(int block, const std::string& module, double score,
                               const torch::Tensor& matrix, int maxSide = 16);
