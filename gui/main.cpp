@@ -37,6 +37,14 @@ int main(int argc, char* argv[])
         QStringLiteral("screenshot"),
         QCoreApplication::translate("main", "Save a screenshot of the window when the run ends."),
         QStringLiteral("FILE.png"));
+    const QCommandLineOption midScreenshot(
+        QStringLiteral("mid-screenshot"),
+        QCoreApplication::translate("main", "Also save a screenshot while the run is in progress."),
+        QStringLiteral("FILE.png"));
+    const QCommandLineOption midScreenshotAfter(
+        QStringLiteral("mid-screenshot-after"),
+        QCoreApplication::translate("main", "Seconds after the start for --mid-screenshot (default 15)."),
+        QStringLiteral("SECONDS"), QStringLiteral("15"));
     const QCommandLineOption report(
         QStringLiteral("report"),
         QCoreApplication::translate("main", "Write a PDF report when the run ends."),
@@ -50,7 +58,8 @@ int main(int argc, char* argv[])
     const QCommandLineOption lang(QStringLiteral("lang"),
                                   QCoreApplication::translate("main", "Interface language."),
                                   QStringLiteral("en|ja"));
-    for (const auto& o : {demo, run, screenshot, report, quitWhenDone, db, lang})
+    for (const auto& o :
+         {demo, run, screenshot, midScreenshot, midScreenshotAfter, report, quitWhenDone, db, lang})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("CONFIG.json"),
                                  QCoreApplication::translate("main", "Experiment to open."));
@@ -89,5 +98,13 @@ int main(int argc, char* argv[])
         return 2;
     }
     if (!started && batch) return 2;
+    if (parser.isSet(midScreenshot)) {
+        const QString file = parser.value(midScreenshot);
+        const int ms = int(parser.value(midScreenshotAfter).toDouble() * 1000.0);
+        QTimer::singleShot(ms, &window, [&window, file] {
+            if (!window.grab().save(file))
+                std::fprintf(stderr, "clwb: cannot save %s\n", qPrintable(file));
+        });
+    }
     return app.exec();
 }

@@ -91,6 +91,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     runs_ = new RunsBrowser(this);
 
     progress_ = new QProgressBar(this);
+    progress_->setObjectName(QStringLiteral("runProgress"));
     progress_->setMaximumWidth(260);
     progress_->setRange(0, 1);
     progress_->setValue(0);
@@ -652,7 +653,7 @@ void MainWindow::onRunEvent(const clwb::RunEvent& event)
     charts_->handleEvent(event);
     switch (event.kind) {
         case Kind::Started:
-            progress_->setRange(0, int(std::max<std::int64_t>(1, event.total)));
+            progress_->setRange(0, 0);  // busy until the first step reports the planned total
             progress_->setValue(0);
             log_->appendLine(QString::fromStdString(event.message));
             runs_->refresh();  // the engine has created the run record by now
@@ -663,6 +664,8 @@ void MainWindow::onRunEvent(const clwb::RunEvent& event)
         case Kind::Step:
             // Label text is cheap but not free; steps of tiny models arrive by the thousand.
             if (event.step % 5 == 0 || event.step == event.total) {
+                const int total = int(std::max<std::int64_t>(1, event.total));
+                if (progress_->maximum() != total) progress_->setRange(0, total);
                 progress_->setValue(int(event.step));
                 progressLabel_->setText(tr("Task %1/%2 · epoch %3 · step %4/%5 · ETA %6")
                                             .arg(event.task + 1)

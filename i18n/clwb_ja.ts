@@ -1435,6 +1435,14 @@
 <context>
     <name>main</name>
     <message>
+        <source>Also save a screenshot while the run is in progress.</source>
+        <translation>実行中のスクリーンショットも保存します。</translation>
+    </message>
+    <message>
+        <source>Seconds after the start for --mid-screenshot (default 15).</source>
+        <translation>--mid-screenshot を撮るまでの開始からの秒数（既定値 15）。</translation>
+    </message>
+    <message>
         <source>CL Workbench: continual-learning experiments.</source>
         <translation>CL Workbench: 継続学習の実験。</translation>
     </message>

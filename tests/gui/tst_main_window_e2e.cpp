@@ -2,6 +2,7 @@
 // End to end: a tiny synthetic experiment through the real window and the real engine.
 #include <QAction>
 #include <QListWidget>
+#include <QProgressBar>
 #include <QSignalSpy>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -91,6 +92,11 @@ void TstMainWindowE2e::tinyRunFinishesAndIsStored()
     QVERIFY(charts->matrix()->initRowFilled());
     QCOMPARE(charts->curves()->visibleTaskCount(), 2);
     QVERIFY(charts->loss()->rawPointCount() > 0);
+    // The progress bar spans the planned steps and ends full.
+    auto* bar = w.findChild<QProgressBar*>(QStringLiteral("runProgress"));
+    QVERIFY(bar);
+    QCOMPARE(bar->maximum(), charts->loss()->rawPointCount());
+    QCOMPARE(bar->value(), bar->maximum());
     QVERIFY(charts->metrics()->isFinal());
 
     // The database holds the finished run with its matrix and metrics.
@@ -125,6 +131,9 @@ void TstMainWindowE2e::stopCancelsWithinASecond()
     QVERIFY(w.startExperiment());
     // Wait until training is under way, then stop.
     QTRY_VERIFY_WITH_TIMEOUT(w.chartArea()->loss()->rawPointCount() > 3, 60000);
+    // Mid-run the bar moves through the planned steps (it once stayed at 0 %).
+    auto* bar = w.findChild<QProgressBar*>(QStringLiteral("runProgress"));
+    QTRY_VERIFY(bar->maximum() > 1 && bar->value() > 0);
     QElapsedTimer timer;
     timer.start();
     w.stopAction()->trigger();
