@@ -8,8 +8,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 headless=0
 [ "${1:-}" = "--headless" ] && headless=1 && shift
-scripts/install-deps.sh
-scripts/build.sh
+scripts/install-deps.sh >&2  # stdout carries only the JSON summary
+scripts/build.sh >&2
 if [ $headless -eq 1 ] || [ ! -x build/bin/clwb ] || { [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ]; }; then
   [ $headless -eq 0 ] && echo "demo: no display found, running headless (clwb-run --demo)" >&2
   exec build/bin/clwb-run --demo "$@"
