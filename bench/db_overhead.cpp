@@ -17,6 +17,8 @@
 #include <string>
 #include <vector>
 
+#include "test_configs.h"
+
 #include "clwb/engine.h"
 #include "clwb/run_config.h"
 #include "clwb/run_store.h"
@@ -42,30 +44,18 @@ const char* kUsage = R"(usage: bench_db_overhead [options]
   --train-per-class N  training images per class (default 200)
   --epochs N           epochs per task (default 2)
   --eval-every N       steps between live accuracy points (default 5)
-  --threads N          intra-op threads (default 0 = all cores)
+  --threads N          threads (default 0 = auto: 1 OpenMP thread, BLAS on all cores)
 )";
 
 /// tests/engine/test_configs.h's tiny synthetic experiment, scaled up.
 clwb::RunConfig benchConfig(const Options& o)
 {
-    clwb::RunConfig c;
+    auto c = clwb::test::tinyConfig("finetune", o.tasks);
     c.name = "bench_db_overhead";
-    c.strategy = "finetune";
-    c.data.dataset = "synthetic";
-    c.data.tasks.clear();
-    for (int t = 0; t < o.tasks; ++t) c.data.tasks.push_back({{2 * t, 2 * t + 1}});
     c.data.trainPerClass = o.trainPerClass;
     c.data.testPerClass = 100;
     c.data.curvePerTask = 50;
-    c.model.backbone = "random";
-    c.model.imageSize = 16;
-    c.model.patchSize = 4;
-    c.model.dim = 32;
-    c.model.depth = 2;
-    c.model.heads = 2;
     c.train.epochs = o.epochs;
-    c.train.batchSize = 32;
-    c.train.lr = 3e-3;
     c.train.evalEvery = o.evalEvery;
     c.threads = o.threads;
     c.device = "cpu";

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # OpenMP threads x OpenBLAS threads sweep of the ViT train step (bench_train_throughput), to
-# justify the engine's default split (engine.cpp, configureThreads: OpenMP = all cores,
-# OpenBLAS = 1 unless CLWB_BLAS_THREADS is set). Prints one table row per combination.
+# justify the engine's default split (engine.cpp, configureThreads: auto = 1 OpenMP thread,
+# OpenBLAS on all cores, unless CLWB_BLAS_THREADS is set). Prints one table row per combination.
 #
 # usage: bench/thread_sweep.sh [--configs "tiny base"] [--omp "1 2"] [--blas "1 2"]
 #                              [--steps N] [--warmup N] [--batch N] [--wait "default passive"]

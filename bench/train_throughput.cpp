@@ -44,8 +44,8 @@ const std::vector<BenchConfig> kConfigs = {
 
 struct Options
 {
-    int threads = 0;       ///< OpenMP (intra-op) threads; 0 = all cores, as the engine does
-    int blasThreads = -1;  ///< -1 = the engine's default (CLWB_BLAS_THREADS or 1)
+    int threads = 0;       ///< OpenMP (intra-op) threads; 0 = auto (1), as the engine does
+    int blasThreads = -1;  ///< -1 = the engine's default (CLWB_BLAS_THREADS, else all cores)
     int steps = 20;
     int warmup = 3;
     int batch = 128;
@@ -54,8 +54,8 @@ struct Options
 
 const char* kUsage = R"(usage: bench_train_throughput [options]
   --config tiny|small|base|all  which ViT configs to time (default all)
-  --threads N        OpenMP intra-op threads (default: all cores, like the engine)
-  --blas-threads N   OpenBLAS threads (default: $CLWB_BLAS_THREADS or 1, like the engine)
+  --threads N        OpenMP intra-op threads (default: 1, like the engine's auto)
+  --blas-threads N   OpenBLAS threads (default: $CLWB_BLAS_THREADS or all cores, like the engine)
   --steps N          timed steps per config (default 20)
   --warmup N         untimed warm-up steps per config (default 3)
   --batch N          batch size (default 128)
@@ -236,10 +236,10 @@ int main(int argc, char** argv)
 
     // The engine's thread set-up (engine.cpp, configureThreads), with explicit overrides.
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(opt.threads > 0 ? opt.threads : cores);
+    at::set_num_threads(opt.threads > 0 ? opt.threads : 1);
     int blas = opt.blasThreads;
     if (blas < 0) {
-        blas = 1;
+        blas = opt.threads > 0 ? opt.threads : cores;
         if (const char* env = std::getenv("CLWB_BLAS_THREADS"); env && *env) blas = std::atoi(env);
     }
     setBlasThreads(blas);
