@@ -21,6 +21,7 @@
 #include <torch/torch.h>
 
 #include "model/vit.h"
+#include "threads.h"
 
 namespace {
 
@@ -76,13 +77,6 @@ double median(std::vector<double> v)
 
 // OpenBLAS keeps its own pool beside torch's OpenMP one; looked up at run time like engine.cpp
 // does, so the benchmark also runs (without BLAS control) against another BLAS.
-void setBlasThreads(int n)
-{
-    using SetThreads = void (*)(int);
-    if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-        fn(n);
-}
-
 int blasThreads()
 {
     using GetThreads = int (*)();
@@ -234,15 +228,10 @@ int main(int argc, char** argv)
         return 2;
     }
 
-    // The engine's thread set-up (engine.cpp, configureThreads), with explicit overrides.
+    // The engine's thread set-up (engine.cpp, configureThreads), with an explicit BLAS override.
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
-    at::set_num_threads(opt.threads > 0 ? opt.threads : 1);
-    int blas = opt.blasThreads;
-    if (blas < 0) {
-        blas = opt.threads > 0 ? opt.threads : cores;
-        if (const char* env = std::getenv("CLWB_BLAS_THREADS"); env && *env) blas = std::atoi(env);
-    }
-    setBlasThreads(blas);
+    clwb::detail::configureThreads(opt.threads);
+    if (opt.blasThreads >= 0) clwb::detail::setBlasThreads(opt.blasThreads);
     const int omp = at::get_num_threads();
     const int blasNow = blasThreads();
 
@@ -259,9 +248,9 @@ int main(int argc, char** argv)
     const double peak = sgemmPeak();
     std::printf("sgemm peak (torch::mm 1024x1024 float32, same threads): %.1f GFLOP/s\n", peak);
     if (blasNow > 0 && blasNow != cores) {  // for reference only: the ratios use `peak`
-        setBlasThreads(cores);
+        clwb::detail::setBlasThreads(cores);
         const double allCores = sgemmPeak();
-        setBlasThreads(blas);
+        clwb::detail::setBlasThreads(blasNow);
         std::printf("(for reference: %.1f GFLOP/s with OpenBLAS threads = %d cores)\n", allCores,
                     cores);
     }

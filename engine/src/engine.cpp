@@ -14,6 +14,7 @@
 
 #include "checks.h"
 #include "clwb/run_store.h"
+#include "threads.h"
 #include "trainer.h"
 
 namespace clwb {

@@ -10,12 +10,10 @@
 #include "data/task_sequence.h"
 #include "model/vit.h"
 #include "strategies/strategy.h"
+#include "threads.h"
 
 namespace clwb {
 namespace detail {
-std::string resolveDevice(const std::string& requested);
-void configureThreads(int requested);
-
 namespace {
 
 namespace F = torch::nn::functional;

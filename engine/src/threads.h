@@ -1,0 +1,17 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Device and thread set-up shared by runs, pretraining and the throughput benchmark.
+#pragma once
+
+#include <string>
+
+namespace clwb::detail {
+
+/// OpenBLAS thread count, found at run time (no effect with another BLAS).
+void setBlasThreads(int n);
+/// 0 = auto (1 OpenMP thread, BLAS on every core); N = N of both. CLWB_BLAS_THREADS overrides
+/// the BLAS count.
+void configureThreads(int requested);
+/// "auto" -> "cuda" when available, else "cpu".
+std::string resolveDevice(const std::string& requested);
+
+}  // namespace clwb::detail
