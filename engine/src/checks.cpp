@@ -65,6 +65,22 @@ std::optional<ModelConfig> checkpointModel(const std::string& path)
 
 std::string bundledBackbonePath() { return resourceDir() + "/backbone.pt"; }
 
+std::string backbonePath(const ModelConfig& model)
+{
+    return model.backbone == "pretrained" ? bundledBackbonePath() : model.backbone;
+}
+
+RunConfig effectiveConfig(RunConfig config)
+{
+    if (config.model.backbone == "random") return config;
+    if (auto arch = checkpointModel(backbonePath(config.model))) {
+        const auto backbone = config.model.backbone;
+        config.model = *arch;
+        config.model.backbone = backbone;
+    }
+    return config;
+}
+
 std::string defaultFashionMnistDir()
 {
     if (const char* env = std::getenv("CLWB_FASHION_MNIST_DIR"); env && *env) return env;

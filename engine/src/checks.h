@@ -18,6 +18,13 @@ std::optional<ModelConfig> checkpointModel(const std::string& path);
 /// Path of the bundled pretrained backbone.
 std::string bundledBackbonePath();
 
+/// The checkpoint file a model config names ("pretrained" = the bundled one).
+std::string backbonePath(const ModelConfig& model);
+
+/// `config` with the checkpoint's architecture adopted (backbone choice kept), so the stored
+/// snapshot is what actually runs. Unchanged for "random" or an unreadable checkpoint.
+RunConfig effectiveConfig(RunConfig config);
+
 /// Default Fashion-MNIST directory: $CLWB_FASHION_MNIST_DIR or the Debian package's.
 std::string defaultFashionMnistDir();
 

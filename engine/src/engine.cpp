@@ -51,20 +51,6 @@ std::string resolveDevice(const std::string& requested)
     return torch::cuda::is_available() ? "cuda" : "cpu";
 }
 
-/// A checkpoint's architecture replaces the config's, so the stored snapshot is what ran.
-RunConfig effectiveConfig(RunConfig config)
-{
-    if (config.model.backbone == "random") return config;
-    const auto path =
-        config.model.backbone == "pretrained" ? bundledBackbonePath() : config.model.backbone;
-    if (auto arch = checkpointModel(path)) {
-        const auto backbone = config.model.backbone;
-        config.model = *arch;
-        config.model.backbone = backbone;
-    }
-    return config;
-}
-
 std::string firstLine(const std::string& s) { return s.substr(0, s.find('\n')); }
 
 }  // namespace detail

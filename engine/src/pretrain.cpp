@@ -201,18 +201,10 @@ ProbeResult probeBackbone(const RunConfig& requested, const ProgressCallback& on
 {
     using namespace detail;
     (void)onEvent;
-    RunConfig config = requested;
+    const RunConfig config = effectiveConfig(requested);
     const torch::Device device(resolveDevice(config.device));
     configureThreads(config.threads);
     torch::manual_seed(uint64_t(config.seed));
-    if (config.model.backbone != "random") {
-        const auto path = config.model.backbone == "pretrained" ? bundledBackbonePath() : config.model.backbone;
-        if (auto arch = checkpointModel(path)) {
-            const auto b = config.model.backbone;
-            config.model = *arch;
-            config.model.backbone = b;
-        }
-    }
     auto seq = buildTaskSequence(config, device);
     std::vector<torch::Tensor> trX, trY, teX, teY;
     for (auto& t : seq.tasks) {
@@ -230,8 +222,7 @@ ProbeResult probeBackbone(const RunConfig& requested, const ProgressCallback& on
     } else {
         Vit model(config.model, seq.numClasses);
         if (config.model.backbone != "random")
-            model->loadBackbone(config.model.backbone == "pretrained" ? bundledBackbonePath()
-                                                                     : config.model.backbone);
+            model->loadBackbone(backbonePath(config.model));
         model->to(device);
         ftr = featuresOf(model, xtr);
         fte = featuresOf(model, xte);

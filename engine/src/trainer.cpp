@@ -53,8 +53,7 @@ public:
 
         model_ = Vit(config_.model, seq_.numClasses);
         if (config_.model.backbone != "random") {
-            const auto path = config_.model.backbone == "pretrained" ? bundledBackbonePath()
-                                                                     : config_.model.backbone;
+            const auto path = backbonePath(config_.model);
             model_->loadBackbone(path);
             log("backbone loaded from " + path);
         } else {

@@ -671,8 +671,7 @@ void validateModel(const ModelConfig& m, std::vector<ConfigError>& errors)
         return;
     }
     const bool bundled = m.backbone == "pretrained";
-    const std::string problem =
-        detail::checkpointProblem(bundled ? detail::bundledBackbonePath() : m.backbone);
+    const std::string problem = detail::checkpointProblem(detail::backbonePath(m));
     if (!problem.empty())
         errors.push_back({"model.backbone", (bundled ? "pretrained backbone: " : "") + problem});
 }
