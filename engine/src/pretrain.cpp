@@ -6,6 +6,7 @@
 
 #include "checks.h"
 #include "clwb/engine.h"
+#include "data/augment.h"
 #include "data/fashion_mnist.h"
 #include "data/task_sequence.h"
 #include "model/vit.h"
@@ -17,31 +18,6 @@ namespace detail {
 namespace {
 
 namespace F = torch::nn::functional;
-
-/// SimCLR views of a batch of [0,1] images: random resized crop + flip (one affine grid per
-/// sample), brightness/contrast jitter and a little noise. All batched, no per-image loop.
-torch::Tensor augment(const torch::Tensor& x, torch::Generator& gen)
-{
-    const int64_t b = x.size(0);
-    auto opts = torch::TensorOptions().device(x.device());
-    auto u = [&](double lo, double hi) { return torch::rand({b}, gen).to(x.device()) * (hi - lo) + lo; };
-    auto area = u(0.35, 1.0);
-    auto logRatio = u(std::log(3.0 / 4.0), std::log(4.0 / 3.0));
-    auto sx = (area * logRatio.exp()).sqrt().clamp_max(1.0);
-    auto sy = (area / logRatio.exp()).sqrt().clamp_max(1.0);
-    auto tx = (u(-1.0, 1.0)) * (1.0 - sx);
-    auto ty = (u(-1.0, 1.0)) * (1.0 - sy);
-    auto flip = torch::where(u(0.0, 1.0) < 0.5, torch::full({b}, -1.0, opts), torch::ones({b}, opts));
-    auto zero = torch::zeros({b}, opts);
-    auto theta = torch::stack({torch::stack({sx * flip, zero, tx}, 1), torch::stack({zero, sy, ty}, 1)}, 1);
-    auto grid = F::affine_grid(theta, x.sizes(), false);
-    auto out = F::grid_sample(x, grid, F::GridSampleFuncOptions().align_corners(false));
-    auto contrast = u(0.6, 1.4).view({b, 1, 1, 1});
-    auto bright = u(-0.2, 0.2).view({b, 1, 1, 1});
-    auto jitter = (u(0.0, 1.0) < 0.8).to(torch::kFloat32).view({b, 1, 1, 1});
-    out = out + jitter * (out * (contrast - 1.0) + bright);
-    return (out + 0.03 * torch::randn(out.sizes(), gen).to(x.device())).clamp(0.0, 1.0);
-}
 
 torch::Tensor ntXent(const torch::Tensor& z1, const torch::Tensor& z2, double temperature)
 {
@@ -151,7 +127,7 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
                 for (auto& group : opt.param_groups())
                     static_cast<torch::optim::AdamWOptions&>(group.options()).lr(lr);
                 auto x = images.index_select(0, perm.slice(0, i, i + bs));
-                auto v1 = (augment(x, gen) - mean) / stdv, v2 = (augment(x, gen) - mean) / stdv;
+                auto v1 = (randomViews(x, gen) - mean) / stdv, v2 = (randomViews(x, gen) - mean) / stdv;
                 model->train();
                 auto loss = ntXent(projector->forward(model->features(v1)),
                                    projector->forward(model->features(v2)), config.temperature);

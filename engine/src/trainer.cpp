@@ -64,7 +64,8 @@ public:
         strategy_ = makeStrategy(config_.strategy);
         params_ = resolveParams(*findStrategy(config_.strategy), config_.params);
         TaskContext ctx{model_, seq_, config_, params_, device_, rng_, 0,
-                        [this](const std::string& m) { log(m); }};
+                        [this](const std::string& m) { log(m); }, {}};
+        ctx.reportStep = [this, &ctx](double loss) { reportStep(ctx.task, -1, loss); };
         strategy_->setup(ctx);
         for (auto& l : model_->linears()) initialWeights_.push_back(l.layer->weight.detach().clone());
 
@@ -72,6 +73,7 @@ public:
         for (int t = 0; t < T; ++t) {
             ctx.task = t;
             totalSteps_ += strategy_->trains(ctx) ? stepsFor(strategy_->trainingSize(ctx)) : 0;
+            totalSteps_ += strategy_->plannedExtraSteps(ctx);
         }
         log("planned optimisation steps: " + std::to_string(totalSteps_));
 
@@ -114,17 +116,24 @@ private:
 
     void trainTask(TaskContext& ctx)
     {
-        auto params = strategy_->trainableParameters(ctx);
-        result_.trainableParams = std::max(result_.trainableParams, countParameters(params));
-        torch::optim::AdamW opt(params, torch::optim::AdamWOptions(config_.train.lr)
-                                            .weight_decay(config_.train.weightDecay));
+        std::vector<torch::optim::OptimizerParamGroup> groups;
+        int64_t count = 0;
+        for (auto& g : strategy_->parameterGroups(ctx)) {
+            count += countParameters(g.params);
+            groups.emplace_back(g.params, std::make_unique<torch::optim::AdamWOptions>(
+                                              torch::optim::AdamWOptions(config_.train.lr * g.lrScale)
+                                                  .weight_decay(config_.train.weightDecay)));
+        }
+        result_.trainableParams = std::max(result_.trainableParams, count);
+        torch::optim::AdamW opt(std::move(groups), torch::optim::AdamWOptions(config_.train.lr)
+                                                       .weight_decay(config_.train.weightDecay));
         const Batch data = strategy_->trainingData(ctx);
         const int64_t n = data.x.size(0), bs = config_.train.batchSize;
         for (int epoch = 0; epoch < config_.train.epochs; ++epoch) {
             auto perm = torch::randperm(n, torch::TensorOptions().device(device_).dtype(torch::kLong));
             for (int64_t i = 0; i < n; i += bs) {
                 auto idx = perm.slice(0, i, std::min(n, i + bs));
-                StepContext sctx{ctx, epoch, step_, {data.x.index_select(0, idx), data.y.index_select(0, idx)}};
+                StepContext sctx{ctx, epoch, step_, {data.x.index_select(0, idx), data.y.index_select(0, idx)}, &opt};
                 sctx.batch = strategy_->augment(sctx.batch, sctx);
                 model_->train();
                 auto loss = strategy_->loss(sctx.batch, sctx);
@@ -140,25 +149,31 @@ private:
                 total.backward();
                 strategy_->afterBackward(sctx);
                 opt.step();
+                reportStep(ctx.task, epoch, value);
                 strategy_->afterStep(sctx);
-                ++step_;
-
-                pending_.push_back({"loss", step_, ctx.task, value});
-                RunEvent ev;
-                ev.kind = RunEvent::Kind::Step;
-                ev.task = ctx.task;
-                ev.epoch = epoch;
-                ev.step = step_;
-                ev.total = totalSteps_;
-                ev.loss = value;
-                const double elapsed = seconds(trainStart_, Clock::now());
-                ev.etaSeconds = elapsed / double(step_) * double(std::max<int64_t>(0, totalSteps_ - step_));
-                emit(ev);
                 if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
                     emitCurve(ctx, ctx.task);
                 flush(false);
             }
         }
+    }
+
+    /// One optimisation step done (by the loop or by a strategy): loss series, progress, ETA.
+    void reportStep(int task, int epoch, double loss)
+    {
+        ++step_;
+        pending_.push_back({"loss", step_, task, loss});
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Step;
+        ev.task = task;
+        ev.epoch = epoch;
+        ev.step = step_;
+        ev.total = std::max(totalSteps_, step_);
+        ev.loss = loss;
+        const double elapsed = seconds(trainStart_, Clock::now());
+        ev.etaSeconds = elapsed / double(step_) * double(std::max<int64_t>(0, totalSteps_ - step_));
+        emit(ev);
+        if (epoch < 0) flush(false);
     }
 
     /// Accuracy of every task's test set, predicting over the classes seen after task `t`.

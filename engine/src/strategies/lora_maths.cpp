@@ -82,3 +82,46 @@ void dropGradients(LoraAdapter& ad)
 }
 
 }  // namespace clwb::detail
+
+namespace clwb::detail {
+
+torch::Tensor keyElements(const torch::Tensor& delta, double fraction)
+{
+    auto flat = delta.detach().to(torch::kFloat32).abs().flatten();
+    const int64_t k = std::max<int64_t>(1, int64_t(double(flat.numel()) * fraction));
+    return std::get<1>(flat.topk(std::min(k, flat.numel())));
+}
+
+torch::Tensor regLoraPenalty(const std::vector<torch::Tensor>& deltas,
+                             const std::vector<torch::Tensor>& keys)
+{
+    torch::Tensor total;
+    for (size_t m = 0; m < deltas.size(); ++m) {
+        if (m >= keys.size() || !keys[m].defined() || keys[m].numel() == 0) continue;
+        auto term = deltas[m].flatten().index_select(0, keys[m]).abs().mean();
+        total = total.defined() ? total + term : term;
+    }
+    if (!total.defined()) return torch::zeros({});
+    return total / double(deltas.size());
+}
+
+torch::Tensor expertWeights(const torch::Tensor& feats, const torch::Tensor& anchors,
+                            double temperature)
+{
+    namespace F = torch::nn::functional;
+    auto f = F::normalize(feats, F::NormalizeFuncOptions().dim(1));
+    auto a = F::normalize(anchors, F::NormalizeFuncOptions().dim(1));
+    return torch::softmax(torch::matmul(f, a.t()) / temperature, 1);
+}
+
+double linearCka(const torch::Tensor& x, const torch::Tensor& y)
+{
+    auto xc = (x - x.mean(0, true)).to(torch::kFloat64);
+    auto yc = (y - y.mean(0, true)).to(torch::kFloat64);
+    const double cross = torch::matmul(yc.t(), xc).pow(2).sum().item<double>();
+    const double nx = torch::matmul(xc.t(), xc).norm().item<double>();
+    const double ny = torch::matmul(yc.t(), yc).norm().item<double>();
+    return (nx > 0 && ny > 0) ? cross / (nx * ny) : 0.0;
+}
+
+}  // namespace clwb::detail

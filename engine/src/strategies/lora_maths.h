@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The pure maths of the orthogonal-LoRA strategies (O-LoRA, LoRAC-IPC), kept apart from the
+// The pure maths of the LoRA-based strategies (O-LoRA, LoRAC-IPC, SEFE RegLoRA, HiDe), kept apart from the
 // strategies' state so tst_lora_methods can check every formula on hand-made tensors.
 // A matrices use the peft layout of LoraAdapter: A is [rank, d_in], one row per LoRA direction.
 #pragma once
@@ -54,5 +54,31 @@ void gateAdapter(LoraAdapter& ad);
 /// Drops any gradient a gated adapter holds (undefined, not zero: AdamW would still apply weight
 /// decay to a zero gradient).
 void dropGradients(LoraAdapter& ad);
+
+}  // namespace clwb::detail
+
+namespace clwb::detail {
+
+// ---- SEFE RegLoRA (algorithms.md §1.1 B) ----
+
+/// Flat indices of the top `fraction` entries of |delta| (at least one): one task's key elements
+/// of a module. `delta` is B A without the LoRA scale, in fp32.
+torch::Tensor keyElements(const torch::Tensor& delta, double fraction);
+
+/// RegLoRA's regulariser: (1/|M|) sum_m mean_{p in S^m} |delta_m[p]|, with `keys[m]` the flat
+/// index list S^m (duplicates kept, so a position chosen by two tasks weighs twice) and |M| the
+/// number of modules. A module without keys contributes 0.
+torch::Tensor regLoraPenalty(const std::vector<torch::Tensor>& deltas,
+                             const std::vector<torch::Tensor>& keys);
+
+// ---- HiDe (algorithms.md §3.1) ----
+
+/// Expert weights d = softmax(cos(f, a_i) / temperature) per sample: feats [B, d], anchors
+/// [E, d] -> [B, E]. One row per sample (the official code evaluates with batch size 1).
+torch::Tensor expertWeights(const torch::Tensor& feats, const torch::Tensor& anchors,
+                            double temperature);
+
+/// Linear CKA with centering between two feature matrices [n, d1], [n, d2] of the same samples.
+double linearCka(const torch::Tensor& x, const torch::Tensor& y);
 
 }  // namespace clwb::detail

@@ -21,6 +21,14 @@ StrategyInfo oLoraInfo();
 std::unique_ptr<Strategy> makeOLora();
 StrategyInfo loracIpcInfo();
 std::unique_ptr<Strategy> makeLoracIpc();
+StrategyInfo sefeInfo();
+std::unique_ptr<Strategy> makeSefe();
+StrategyInfo hideInfo();
+std::unique_ptr<Strategy> makeHide();
+StrategyInfo recurrentKifInfo();
+std::unique_ptr<Strategy> makeRecurrentKif();
+StrategyInfo mistInfo();
+std::unique_ptr<Strategy> makeMist();
 
 const std::vector<StrategyEntry>& strategyRegistry()
 {
@@ -33,6 +41,10 @@ const std::vector<StrategyEntry>& strategyRegistry()
         {&jointInfo, &makeJoint},
         {&oLoraInfo, &makeOLora},
         {&loracIpcInfo, &makeLoracIpc},
+        {&sefeInfo, &makeSefe},
+        {&hideInfo, &makeHide},
+        {&recurrentKifInfo, &makeRecurrentKif},
+        {&mistInfo, &makeMist},
     };
     return registry;
 }

@@ -32,6 +32,9 @@ struct TaskContext
     int task = 0;
     /// Logs a line through the run's event stream.
     std::function<void(const std::string&)> log;
+    /// Reports one optimisation step the strategy ran itself (MIST's pre-adaptation, KIF's outer
+    /// steps): it counts towards progress and ETA, and throws RunCancelled when the user stopped.
+    std::function<void(double loss)> reportStep;
 };
 
 /// A training batch; strategies may replace it (replay) or extend it.
@@ -47,6 +50,17 @@ struct StepContext
     int epoch = 0;
     int64_t step = 0;  ///< global step
     Batch batch;
+    /// The task's optimiser, for strategies that take extra steps with it (Recurrent-KIF's outer
+    /// learner reuses the inner AdamW, as the official code does).
+    torch::optim::Optimizer* optimizer = nullptr;
+};
+
+/// Parameters sharing one learning rate: lrScale multiplies the run's lr (SEFE trains the head
+/// 10x slower than the LoRA, as its projector).
+struct ParamGroup
+{
+    std::vector<torch::Tensor> params;
+    double lrScale = 1.0;
 };
 
 class Strategy
@@ -61,6 +75,13 @@ public:
     virtual void beforeTask(TaskContext&) {}
     /// Parameters the optimiser updates for this task (called after beforeTask).
     virtual std::vector<torch::Tensor> trainableParameters(TaskContext& ctx);
+    /// The same split into learning-rate groups; default: one group at the run's lr.
+    virtual std::vector<ParamGroup> parameterGroups(TaskContext& ctx)
+    {
+        return {{trainableParameters(ctx), 1.0}};
+    }
+    /// Steps the strategy will report through TaskContext::reportStep for task ctx.task.
+    virtual int64_t plannedExtraSteps(TaskContext&) { return 0; }
     /// Training images and labels for this task (joint: the union so far).
     virtual Batch trainingData(TaskContext& ctx);
     /// Number of training images of task ctx.task, without building them (progress and ETA).

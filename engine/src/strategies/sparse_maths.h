@@ -1,0 +1,49 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// The pure maths of the element-wise importance strategies (Recurrent-KIF, MIST): importance
+// EMAs, quantile masks, KIF's fusion table, MIST's gradient dropping and MI loss. Kept apart from
+// the strategies' state so tst_lora_methods can check every formula on hand-made tensors.
+#pragma once
+
+#include <utility>
+#include <vector>
+
+#include <torch/torch.h>
+
+namespace clwb::detail {
+
+/// Element-wise sensitivity x uncertainty EMAs (AdaLoRA style, as KIF's lora_importance_bilevel):
+/// I = |w * g|;  I-bar <- b1 I-bar + (1-b1) I;  U-bar <- b2 U-bar + (1-b2) |I - I-bar|.
+struct ElementEma
+{
+    torch::Tensor sensitivity;  ///< I-bar (undefined until the first update)
+    torch::Tensor uncertainty;  ///< U-bar
+    void update(const torch::Tensor& ipt, double beta1, double beta2);
+    torch::Tensor score() const { return sensitivity * uncertainty; }
+    void reset() { *this = ElementEma{}; }
+};
+
+/// Masks s > quantile(all scores together, q): one global threshold over every tensor (KIF's
+/// calculate_score_inner, q = 0.8 keeps the top 20 %).
+std::vector<torch::Tensor> globalQuantileMasks(const std::vector<torch::Tensor>& scores, double q);
+
+/// KIF's element-wise fusion weights (w_in, w_out) for masks (m_in, m_out), the official table:
+/// (1,0) -> (1,0); (0,1) -> (0,1); (1,1) -> (0.4,0.6); (0,0) -> (0.5,0.5).
+std::pair<torch::Tensor, torch::Tensor> kifFusionWeights(const torch::Tensor& mIn,
+                                                         const torch::Tensor& mOut);
+
+/// MIST's per-tensor selection: score >= quantile(score, 1 - rate) (ties may select more).
+torch::Tensor perTensorTopMask(const torch::Tensor& score, double rate);
+
+/// MIST's gradient filter: g * mask * Bernoulli(1 - dropRate) * penalty^overlap, with a fresh
+/// Bernoulli draw per element; frozen elements (if defined) get 0.
+torch::Tensor filterGradient(const torch::Tensor& grad, const torch::Tensor& mask,
+                             const torch::Tensor& overlap, const torch::Tensor& frozen,
+                             double dropRate, double overlapPenalty, torch::Generator& gen);
+
+/// MIST's L_MI (Supervised_NT_xent_n): z [2B, d] the normalised projections of [x; x'], y [2B].
+/// Softmax over j != i of z_i.z_j / t;  L = mean_i -log p(i -> twin) + 2 mean_i sum_j P_ij
+/// (-log p(i -> j)), P_ij = 1[y_i = y_j] / #{j != i : y_j = y_i}.
+torch::Tensor supervisedNtXent(const torch::Tensor& z, const torch::Tensor& y,
+                               double temperature);
+
+}  // namespace clwb::detail
