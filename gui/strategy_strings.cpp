@@ -118,6 +118,128 @@ const std::vector<const char*>& strategyStringCatalogue()
         QT_TRANSLATE_NOOP("StrategyStrings", "Gradient clip"),
         QT_TRANSLATE_NOOP("StrategyStrings",
                           "Max global gradient norm of the trainable parameters (0 = off)."),
+        // sefe
+        QT_TRANSLATE_NOOP("StrategyStrings", "SEFE RegLoRA"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "A fresh LoRA per task, merged afterwards; later tasks are penalised for "
+                          "changing the top-2 % key elements of every earlier task's own update."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "LoRA rank per task and matrix."),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "LoRA scaling numerator: ΔW = (α/r)·BA (2r by default)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "λ (RegLoRA)"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Weight of the mean |BA| at earlier key positions (official: 2500)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Key elements M (%)"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Share of each module's entries kept as key "
+                          "positions per task (official: 2 %)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Head lr factor"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "The head trains at this fraction of the learning "
+                          "rate, as SEFE's projector (2e-5 vs 2e-4)."),
+        // hide
+        QT_TRANSLATE_NOOP("StrategyStrings", "HiDe"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Per-task LoRA experts trained from the base; at test "
+                          "time the top block(s) mix experts by feature-anchor "
+                          "similarity and the lower blocks use the fused experts."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Expert rank r"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "LoRA rank of each task's expert."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Scale s"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Expert update s·BA; the official α/R = 96/48 = 2 applies per expert."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Expanded top blocks"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Blocks that route experts per sample (from the top); the "
+                          "others fuse them. 0 = merge all, depth = expand all."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Lower-block fusion"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "code: (ΣB)(ΣA) as the official clitmoelora; "
+                          "paper: ΣB·A (no cross terms)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "code"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "paper"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Routing temperature"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Expert weights = softmax(cos / temperature) (official: 0.1)."),
+        // recurrent-kif
+        QT_TRANSLATE_NOOP("StrategyStrings", "Recurrent-KIF"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "One LoRA continued across tasks; rounds of inner steps "
+                          "on the task and outer steps on a small replay memory, "
+                          "fused element-wise by dynamic importance masks."),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "kif: dynamic importance fusion; replay-lora: the "
+                          "same inner + outer steps without fusion (control); "
+                          "static: masks fixed after a task's first round."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "kif"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "replay-lora"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "static"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "LoRA rank (official: 8)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Inner steps Q"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Task steps per round (official: 8)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Outer steps"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Memory steps per round (official: 4)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Memory batch"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Images per outer step."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Memory per task (%)"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Class-balanced share of each finished task "
+                          "kept for replay (official: 2)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Mask quantile"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Elements above this global quantile of "
+                          "importance are key (0.8 = top 20 %)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "β1 (sensitivity EMA)"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Official code: 0.85 (paper: 0.55)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "β2 (uncertainty EMA)"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Official code: 0.85."),
+        // mist
+        QT_TRANSLATE_NOOP("StrategyStrings", "MIST (+ SimpleCIL)"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Before each task, sparsely tunes the backbone with a "
+                          "mutual-information objective (the most informative few "
+                          "% of each weight tensor, random gradient dropping), "
+                          "then runs a frozen-backbone method (SimpleCIL) on it."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Base method"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "The frozen-backbone strategy run after each pre-adaptation."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "simplecil"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "freeze"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Selection"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "mi-fisher: MIST; random: k % at random; "
+                          "grad-magnitude: top-k % by |∇CE| (controls)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "mi-fisher"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "random"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "grad-magnitude"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Objective"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "mi: supervised contrastive mutual information "
+                          "(MIST); ce: cross-entropy (control)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "mi"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "ce"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Selected per tensor k (%)"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Share of each weight tensor that may change (code 10, paper 5)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Gradient drop rate"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Probability of dropping each selected "
+                          "gradient per step (official 0.9)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Pre-adaptation epochs"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "1 scoring epoch + (n-1) tuning epochs before each task (official 20)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Batch size"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Images per pre-adaptation step (official 32)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Backbone lr"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "SGD learning rate of the backbone (official 1e-4)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Projection lr"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "SGD learning rate of the projection head (official 0.01)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Temperature"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Contrastive temperature (official 0.07)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "Overlap penalty"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Gradient factor per earlier selection of an element (official 0.9)."),
     };
     return catalogue;
 }

@@ -397,6 +397,34 @@
         <source>Block %1, %2: element map</source>
         <translation>ブロック %1、%2: 要素マップ</translation>
     </message>
+    <message>
+        <source>LoRA share of each matrix (‖ΔW‖/‖W₀‖)</source>
+        <translation>各行列に占めるLoRAの割合（‖ΔW‖/‖W₀‖）</translation>
+    </message>
+    <message>
+        <source>this task&apos;s LoRA update (‖sBA‖/‖W₀‖)</source>
+        <translation>このタスクのLoRA更新（‖sBA‖/‖W₀‖）</translation>
+    </message>
+    <message>
+        <source>IPC score (sensitivity × uncertainty); right column marks frozen matrices</source>
+        <translation>IPCスコア（感度×不確実性）。右の列は凍結した行列を示す</translation>
+    </message>
+    <message>
+        <source>share of key elements protected by RegLoRA</source>
+        <translation>RegLoRAが保護する重要要素の割合</translation>
+    </message>
+    <message>
+        <source>this task&apos;s expert update; cka column: 1 − cross-task CKA</source>
+        <translation>このタスクのエキスパート更新。cka列：1 − タスク間CKA</translation>
+    </message>
+    <message>
+        <source>share of LoRA elements marked key by KIF&apos;s masks</source>
+        <translation>KIFのマスクが重要とみなしたLoRA要素の割合</translation>
+    </message>
+    <message>
+        <source>share of weights selected by MIST so far</source>
+        <translation>これまでにMISTが選択した重みの割合</translation>
+    </message>
 </context>
 <context>
     <name>LossChart</name>
@@ -1364,6 +1392,310 @@
     <message>
         <source>Max global gradient norm of the trainable parameters (0 = off).</source>
         <translation>学習対象パラメータの全体勾配ノルムの上限（0 = オフ）。</translation>
+    </message>
+    <message>
+        <source>SEFE RegLoRA</source>
+        <translation>SEFE RegLoRA</translation>
+    </message>
+    <message>
+        <source>A fresh LoRA per task, merged afterwards; later tasks are penalised for changing the top-2 % key elements of every earlier task&apos;s own update.</source>
+        <translation>タスクごとに新しい LoRA を学習し、終了後にマージします。後のタスクでは、以前の各タスク自身の更新における上位 2 % の重要要素を変化させるとペナルティを課します。</translation>
+    </message>
+    <message>
+        <source>LoRA rank per task and matrix.</source>
+        <translation>タスクと行列ごとの LoRA ランク。</translation>
+    </message>
+    <message>
+        <source>LoRA scaling numerator: ΔW = (α/r)·BA (2r by default).</source>
+        <translation>LoRA のスケーリング係数の分子：ΔW = (α/r)·BA（既定値は 2r）。</translation>
+    </message>
+    <message>
+        <source>λ (RegLoRA)</source>
+        <translation>λ（RegLoRA）</translation>
+    </message>
+    <message>
+        <source>Weight of the mean |BA| at earlier key positions (official: 2500).</source>
+        <translation>以前のタスクの重要位置における |BA| の平均値の重み（公式実装：2500）。</translation>
+    </message>
+    <message>
+        <source>Key elements M (%)</source>
+        <translation>重要要素 M（%）</translation>
+    </message>
+    <message>
+        <source>Share of each module&apos;s entries kept as key positions per task (official: 2 %).</source>
+        <translation>タスクごとに重要位置として保持する、各モジュールの要素の割合（公式実装：2 %）。</translation>
+    </message>
+    <message>
+        <source>Head lr factor</source>
+        <translation>ヘッドの学習率倍率</translation>
+    </message>
+    <message>
+        <source>The head trains at this fraction of the learning rate, as SEFE&apos;s projector (2e-5 vs 2e-4).</source>
+        <translation>ヘッドは学習率にこの倍率を掛けた値で学習します。SEFE のプロジェクタと同じ扱いです（2e-5 対 2e-4）。</translation>
+    </message>
+    <message>
+        <source>HiDe</source>
+        <translation>HiDe</translation>
+    </message>
+    <message>
+        <source>Per-task LoRA experts trained from the base; at test time the top block(s) mix experts by feature-anchor similarity and the lower blocks use the fused experts.</source>
+        <translation>タスクごとの LoRA エキスパートをベースモデルから学習します。テスト時には、上位のブロックで特徴アンカーとの類似度に応じてエキスパートを混合し、下位のブロックでは融合したエキスパートを使います。</translation>
+    </message>
+    <message>
+        <source>Expert rank r</source>
+        <translation>エキスパートのランク r</translation>
+    </message>
+    <message>
+        <source>LoRA rank of each task&apos;s expert.</source>
+        <translation>各タスクのエキスパートの LoRA ランク。</translation>
+    </message>
+    <message>
+        <source>Scale s</source>
+        <translation>スケール s</translation>
+    </message>
+    <message>
+        <source>Expert update s·BA; the official α/R = 96/48 = 2 applies per expert.</source>
+        <translation>エキスパートの更新は s·BA です。公式実装の α/R = 96/48 = 2 がエキスパートごとに適用されます。</translation>
+    </message>
+    <message>
+        <source>Expanded top blocks</source>
+        <translation>展開する上位ブロック数</translation>
+    </message>
+    <message>
+        <source>Blocks that route experts per sample (from the top); the others fuse them. 0 = merge all, depth = expand all.</source>
+        <translation>サンプルごとにエキスパートをルーティングするブロックの数（最上位から数えます）。残りのブロックではエキスパートを融合します。0 = すべてマージ、depth = すべて展開。</translation>
+    </message>
+    <message>
+        <source>Lower-block fusion</source>
+        <translation>下位ブロックの融合方式</translation>
+    </message>
+    <message>
+        <source>code: (ΣB)(ΣA) as the official clitmoelora; paper: ΣB·A (no cross terms).</source>
+        <translation>コード版：公式の clitmoelora と同じ (ΣB)(ΣA)。論文版：ΣB·A（交差項なし）。</translation>
+    </message>
+    <message>
+        <source>code</source>
+        <translation>コード版</translation>
+    </message>
+    <message>
+        <source>paper</source>
+        <translation>論文版</translation>
+    </message>
+    <message>
+        <source>Routing temperature</source>
+        <translation>ルーティング温度</translation>
+    </message>
+    <message>
+        <source>Expert weights = softmax(cos / temperature) (official: 0.1).</source>
+        <translation>エキスパートの重み = softmax(cos / temperature)（公式実装：0.1）。</translation>
+    </message>
+    <message>
+        <source>Recurrent-KIF</source>
+        <translation>Recurrent-KIF</translation>
+    </message>
+    <message>
+        <source>One LoRA continued across tasks; rounds of inner steps on the task and outer steps on a small replay memory, fused element-wise by dynamic importance masks.</source>
+        <translation>1 つの LoRA を全タスクで学習し続けます。タスクでの内側ステップと小さなリプレイメモリでの外側ステップを 1 ラウンドとして繰り返し、動的な重要度マスクで要素ごとに融合します。</translation>
+    </message>
+    <message>
+        <source>kif: dynamic importance fusion; replay-lora: the same inner + outer steps without fusion (control); static: masks fixed after a task&apos;s first round.</source>
+        <translation>KIF：動的な重要度融合。リプレイ LoRA：融合なしで同じ内側 + 外側ステップを行います（比較用）。静的：各タスクの最初のラウンドの後でマスクを固定します。</translation>
+    </message>
+    <message>
+        <source>kif</source>
+        <translation>KIF</translation>
+    </message>
+    <message>
+        <source>replay-lora</source>
+        <translation>リプレイ LoRA</translation>
+    </message>
+    <message>
+        <source>static</source>
+        <translation>静的</translation>
+    </message>
+    <message>
+        <source>LoRA rank (official: 8).</source>
+        <translation>LoRA ランク（公式実装：8）。</translation>
+    </message>
+    <message>
+        <source>Inner steps Q</source>
+        <translation>内側ステップ数 Q</translation>
+    </message>
+    <message>
+        <source>Task steps per round (official: 8).</source>
+        <translation>1 ラウンドあたりのタスクでのステップ数（公式実装：8）。</translation>
+    </message>
+    <message>
+        <source>Outer steps</source>
+        <translation>外側ステップ数</translation>
+    </message>
+    <message>
+        <source>Memory steps per round (official: 4).</source>
+        <translation>1 ラウンドあたりのメモリでのステップ数（公式実装：4）。</translation>
+    </message>
+    <message>
+        <source>Memory batch</source>
+        <translation>メモリのバッチサイズ</translation>
+    </message>
+    <message>
+        <source>Images per outer step.</source>
+        <translation>外側ステップ 1 回あたりの画像数。</translation>
+    </message>
+    <message>
+        <source>Memory per task (%)</source>
+        <translation>タスクごとのメモリ（%）</translation>
+    </message>
+    <message>
+        <source>Class-balanced share of each finished task kept for replay (official: 2).</source>
+        <translation>終了した各タスクのデータのうち、リプレイ用にクラス均衡で保持する割合（公式実装：2）。</translation>
+    </message>
+    <message>
+        <source>Mask quantile</source>
+        <translation>マスクの分位点</translation>
+    </message>
+    <message>
+        <source>Elements above this global quantile of importance are key (0.8 = top 20 %).</source>
+        <translation>重要度がこの全体分位点を超える要素を重要要素とみなします（0.8 = 上位 20 %）。</translation>
+    </message>
+    <message>
+        <source>β1 (sensitivity EMA)</source>
+        <translation>β1（感度の EMA）</translation>
+    </message>
+    <message>
+        <source>Official code: 0.85 (paper: 0.55).</source>
+        <translation>公式コード：0.85（論文：0.55）。</translation>
+    </message>
+    <message>
+        <source>β2 (uncertainty EMA)</source>
+        <translation>β2（不確実性の EMA）</translation>
+    </message>
+    <message>
+        <source>Official code: 0.85.</source>
+        <translation>公式コード：0.85。</translation>
+    </message>
+    <message>
+        <source>MIST (+ SimpleCIL)</source>
+        <translation>MIST（+ SimpleCIL）</translation>
+    </message>
+    <message>
+        <source>Before each task, sparsely tunes the backbone with a mutual-information objective (the most informative few % of each weight tensor, random gradient dropping), then runs a frozen-backbone method (SimpleCIL) on it.</source>
+        <translation>各タスクの前に、相互情報量を目的関数としてバックボーンを疎に調整し（各重みテンソルのうち最も情報量の多い数 % のみを更新し、勾配をランダムにドロップ）、その上で凍結バックボーン手法（SimpleCIL）を実行します。</translation>
+    </message>
+    <message>
+        <source>Base method</source>
+        <translation>ベース手法</translation>
+    </message>
+    <message>
+        <source>The frozen-backbone strategy run after each pre-adaptation.</source>
+        <translation>各事前適応の後に実行する、凍結バックボーンの手法。</translation>
+    </message>
+    <message>
+        <source>simplecil</source>
+        <translation>SimpleCIL</translation>
+    </message>
+    <message>
+        <source>freeze</source>
+        <translation>凍結</translation>
+    </message>
+    <message>
+        <source>Selection</source>
+        <translation>選択方法</translation>
+    </message>
+    <message>
+        <source>mi-fisher: MIST; random: k % at random; grad-magnitude: top-k % by |∇CE| (controls).</source>
+        <translation>MI-Fisher：MIST。ランダム：ランダムに k % を選択。勾配の大きさ：|∇CE| の上位 k %（ランダムと勾配の大きさは比較用）。</translation>
+    </message>
+    <message>
+        <source>mi-fisher</source>
+        <translation>MI-Fisher</translation>
+    </message>
+    <message>
+        <source>random</source>
+        <translation>ランダム</translation>
+    </message>
+    <message>
+        <source>grad-magnitude</source>
+        <translation>勾配の大きさ</translation>
+    </message>
+    <message>
+        <source>Objective</source>
+        <translation>目的関数</translation>
+    </message>
+    <message>
+        <source>mi: supervised contrastive mutual information (MIST); ce: cross-entropy (control).</source>
+        <translation>MI：教師あり対照学習による相互情報量（MIST）。CE：交差エントロピー（比較用）。</translation>
+    </message>
+    <message>
+        <source>mi</source>
+        <translation>MI</translation>
+    </message>
+    <message>
+        <source>ce</source>
+        <translation>CE</translation>
+    </message>
+    <message>
+        <source>Selected per tensor k (%)</source>
+        <translation>テンソルごとの選択率 k（%）</translation>
+    </message>
+    <message>
+        <source>Share of each weight tensor that may change (code 10, paper 5).</source>
+        <translation>各重みテンソルのうち変更を許す割合（コード：10、論文：5）。</translation>
+    </message>
+    <message>
+        <source>Gradient drop rate</source>
+        <translation>勾配ドロップ率</translation>
+    </message>
+    <message>
+        <source>Probability of dropping each selected gradient per step (official 0.9).</source>
+        <translation>選択された各勾配をステップごとにドロップする確率（公式実装：0.9）。</translation>
+    </message>
+    <message>
+        <source>Pre-adaptation epochs</source>
+        <translation>事前適応のエポック数</translation>
+    </message>
+    <message>
+        <source>1 scoring epoch + (n-1) tuning epochs before each task (official 20).</source>
+        <translation>各タスクの前に、スコア計算 1 エポック + 調整 (n-1) エポックを行います（公式実装：20）。</translation>
+    </message>
+    <message>
+        <source>Batch size</source>
+        <translation>バッチサイズ</translation>
+    </message>
+    <message>
+        <source>Images per pre-adaptation step (official 32).</source>
+        <translation>事前適応の 1 ステップあたりの画像数（公式実装：32）。</translation>
+    </message>
+    <message>
+        <source>Backbone lr</source>
+        <translation>バックボーンの学習率</translation>
+    </message>
+    <message>
+        <source>SGD learning rate of the backbone (official 1e-4).</source>
+        <translation>バックボーンの SGD 学習率（公式実装：1e-4）。</translation>
+    </message>
+    <message>
+        <source>Projection lr</source>
+        <translation>射影ヘッドの学習率</translation>
+    </message>
+    <message>
+        <source>SGD learning rate of the projection head (official 0.01).</source>
+        <translation>射影ヘッドの SGD 学習率（公式実装：0.01）。</translation>
+    </message>
+    <message>
+        <source>Temperature</source>
+        <translation>温度</translation>
+    </message>
+    <message>
+        <source>Contrastive temperature (official 0.07).</source>
+        <translation>対照損失の温度（公式実装：0.07）。</translation>
+    </message>
+    <message>
+        <source>Overlap penalty</source>
+        <translation>重複ペナルティ</translation>
+    </message>
+    <message>
+        <source>Gradient factor per earlier selection of an element (official 0.9).</source>
+        <translation>要素が以前に選択されるたびに勾配に掛ける係数（公式実装：0.9）。</translation>
     </message>
 </context>
 <context>

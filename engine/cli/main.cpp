@@ -140,6 +140,14 @@ void printTable(const clwb::RunResult& r)
                       m.finalAverageAccuracy, m.averageIncrementalAccuracy, m.bwt, m.fwt, m.forgetting,
                       m.forgettingFirst, m.plasticity);
         s << buf;
+        if (r.questionAnswering) {
+            const auto& d = r.decomposition;
+            std::snprintf(buf, sizeof buf,
+                          "question answering: strict drop %.3f = essential %.3f (knowledge lost) + "
+                          "superficial %.3f (format drift)\n",
+                          d.meanStrictDrop, d.meanEssential, d.meanSuperficial);
+            s << buf;
+        }
     }
     s << "status " << r.status << (r.message.empty() ? "" : ": " + r.message) << ", "
       << fmtDuration(r.wallSeconds) << " on " << r.device << "\n";
@@ -164,6 +172,19 @@ nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& conf
     j["metrics"] = m;
     j["trainable_params"] = r.trainableParams;
     j["stored_params"] = r.storedParams;
+    if (r.questionAnswering) {
+        const auto& d = r.decomposition;
+        j["qa"] = {{"format_matrix", r.formatMatrix},
+                   {"knowledge_matrix", r.knowledgeMatrix},
+                   {"initial_format", r.initialFormat},
+                   {"initial_knowledge", r.initialKnowledge},
+                   {"strict_drop", d.strictDrop},
+                   {"essential", d.essential},
+                   {"superficial", d.superficial},
+                   {"mean_strict_drop", d.meanStrictDrop},
+                   {"mean_essential", d.meanEssential},
+                   {"mean_superficial", d.meanSuperficial}};
+    }
     j["config"] = nlohmann::json::parse(clwb::toJson(config));
     return j;
 }

@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trainer.h"
 
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <sstream>
 
 #include "checks.h"
 #include "clwb/metrics.h"
+#include "data/qa_tasks.h"
 #include "data/task_sequence.h"
 #include "model/vit.h"
 #include "strategies/strategy.h"
@@ -51,7 +53,7 @@ public:
         for (int t = 0; t < T; ++t) shape << (t ? " | " : "") << seq_.tasks[size_t(t)].trainX.size(0);
         log("tasks: " + std::to_string(T) + ", training images per task: " + shape.str());
 
-        model_ = Vit(config_.model, seq_.numClasses);
+        model_ = Vit(config_.model, seq_.qa ? kAnswerSlots * vocab::kSize : seq_.numClasses);
         if (config_.model.backbone != "random") {
             const auto path = backbonePath(config_.model);
             model_->loadBackbone(path);
@@ -59,6 +61,8 @@ public:
         } else {
             log("backbone: random initialisation");
         }
+        if (seq_.qa) model_->enableQuestions(qtok::kSize, kQuestionLength);
+        result_.questionAnswering = seq_.qa;
         model_->to(device_);
 
         strategy_ = makeStrategy(config_.strategy);
@@ -78,7 +82,9 @@ public:
         log("planned optimisation steps: " + std::to_string(totalSteps_));
 
         result_.initialAccuracy = evaluateRow(ctx, -1);
-        emitRow(-1, result_.initialAccuracy);
+        result_.initialFormat = format_;
+        result_.initialKnowledge = knowledge_;
+        emitRow(ctx, -1, result_.initialAccuracy);
 
         trainStart_ = Clock::now();
         for (int t = 0; t < T; ++t) {
@@ -88,13 +94,19 @@ public:
             strategy_->afterTask(ctx);
             auto row = evaluateRow(ctx, t);
             result_.accuracyMatrix.push_back(row);
-            emitRow(t, row);
+            if (seq_.qa) {
+                result_.formatMatrix.push_back(format_);
+                result_.knowledgeMatrix.push_back(knowledge_);
+            }
+            emitRow(ctx, t, row);
             emitCurve(ctx, t);
             emitImportance(ctx);
             flush(true);
         }
 
         result_.metrics = computeMetrics(result_.accuracyMatrix, result_.initialAccuracy);
+        if (seq_.qa)
+            result_.decomposition = decomposeForgetting(result_.accuracyMatrix, result_.knowledgeMatrix);
         result_.storedParams = strategy_->storedParameters();
         result_.wallSeconds = seconds(start, Clock::now());
         if (store_) {
@@ -103,6 +115,16 @@ public:
             m["trainable_params"] = double(result_.trainableParams);
             m["stored_params"] = double(result_.storedParams);
             m["wall_seconds"] = result_.wallSeconds;
+            if (seq_.qa) {
+                const auto& d = result_.decomposition;
+                m["strict_drop"] = d.meanStrictDrop;
+                m["essential_forgetting"] = d.meanEssential;
+                m["superficial_forgetting"] = d.meanSuperficial;
+                for (size_t j = 0; j < d.essential.size(); ++j) {
+                    m["essential_forgetting/task" + std::to_string(j)] = d.essential[j];
+                    m["superficial_forgetting/task" + std::to_string(j)] = d.superficial[j];
+                }
+            }
             store_->setMetrics(runId_, m);
         }
     }
@@ -133,7 +155,10 @@ private:
             auto perm = torch::randperm(n, torch::TensorOptions().device(device_).dtype(torch::kLong));
             for (int64_t i = 0; i < n; i += bs) {
                 auto idx = perm.slice(0, i, std::min(n, i + bs));
-                StepContext sctx{ctx, epoch, step_, {data.x.index_select(0, idx), data.y.index_select(0, idx)}, &opt};
+                StepContext sctx{ctx, epoch, step_,
+                                 {data.x.index_select(0, idx), data.y.index_select(0, idx),
+                                  data.q.defined() ? data.q.index_select(0, idx) : torch::Tensor()},
+                                 &opt};
                 sctx.batch = strategy_->augment(sctx.batch, sctx);
                 model_->train();
                 auto loss = strategy_->loss(sctx.batch, sctx);
@@ -177,11 +202,75 @@ private:
     }
 
     /// Accuracy of every task's test set, predicting over the classes seen after task `t`.
+    /// On QA sequences: strict accuracy, with format_ and knowledge_ filled alongside.
     std::vector<double> evaluateRow(TaskContext& ctx, int t)
     {
         std::vector<double> row;
-        for (const auto& task : seq_.tasks) row.push_back(accuracy(ctx, task.testX, task.testY, t));
+        format_.clear();
+        knowledge_.clear();
+        for (const auto& task : seq_.tasks) {
+            if (!seq_.qa) {
+                row.push_back(accuracy(ctx, task.testX, task.testY, t));
+                continue;
+            }
+            const auto s = qaRates(ctx, task.testX, task.testQ, task.testA, task.testY);
+            row.push_back(s[0]);
+            format_.push_back(s[1]);
+            knowledge_.push_back(s[2]);
+        }
         return row;
+    }
+
+    /// Answer scores of the model to a QA set [N, slots, vocab].
+    torch::Tensor answer(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& q)
+    {
+        torch::NoGradGuard noGrad;
+        model_->eval();
+        std::vector<torch::Tensor> parts;
+        for (int64_t i = 0; i < x.size(0); i += 1024) {
+            const int64_t e = std::min(x.size(0), i + 1024);
+            parts.push_back(strategy_->answerLogits({x.slice(0, i, e), {}, q.slice(0, i, e)}, ctx));
+        }
+        return parts.empty() ? torch::empty({0, kAnswerSlots, vocab::kSize}) : torch::cat(parts);
+    }
+
+    /// {strict, format, knowledge} rates of a QA set.
+    std::array<double, 3> qaRates(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& q,
+                                  const torch::Tensor& a, const torch::Tensor& labels)
+    {
+        if (x.size(0) == 0) return {0, 0, 0};
+        const auto s = scoreQa(answer(ctx, x, q), q, a, labels);
+        auto rate = [](const torch::Tensor& b) { return b.to(torch::kFloat64).mean().item<double>(); };
+        return {rate(s.strict), rate(s.format), rate(s.knowledge)};
+    }
+
+    /// The first kExamples test questions of every task, answered by the current model.
+    std::vector<QaExample> examples(TaskContext& ctx)
+    {
+        constexpr int64_t kExamples = 3;
+        std::vector<QaExample> out;
+        for (size_t j = 0; j < seq_.tasks.size(); ++j) {
+            const auto& task = seq_.tasks[j];
+            const int64_t n = std::min<int64_t>(kExamples, task.testX.size(0));
+            if (n == 0) continue;
+            auto q = task.testQ.slice(0, 0, n), a = task.testA.slice(0, 0, n);
+            auto y = task.testY.slice(0, 0, n);
+            const auto s = scoreQa(answer(ctx, task.testX.slice(0, 0, n), q), q, a, y);
+            const auto& pred = s.pred;
+            for (int64_t i = 0; i < n; ++i) {
+                QaExample e;
+                e.task = int(j);
+                e.style = styleName(QaStyle(task.style));
+                e.question = questionText(q[i]);
+                e.expected = answerText(a[i]);
+                e.answer = answerText(pred[i]);
+                e.strict = s.strict[i].item<bool>();
+                e.format = s.format[i].item<bool>();
+                e.knowledge = s.knowledge[i].item<bool>();
+                out.push_back(std::move(e));
+            }
+        }
+        return out;
     }
 
     double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t)
@@ -208,27 +297,48 @@ private:
         ev.task = t;
         ev.step = step_;
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
-            const double acc = accuracy(ctx, seq_.tasks[j].curveX, seq_.tasks[j].curveY, t);
+            const auto& task = seq_.tasks[j];
+            const double acc = seq_.qa ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
+                                       : accuracy(ctx, task.curveX, task.curveY, t);
             ev.values.push_back(acc);
             pending_.push_back({"acc/task" + std::to_string(j), step_, t, acc});
         }
         emit(ev);
     }
 
-    void emitRow(int t, const std::vector<double>& row)
+    void emitRow(TaskContext& ctx, int t, const std::vector<double>& row)
     {
         RunEvent ev;
         ev.kind = RunEvent::Kind::TaskEvaluated;
         ev.task = t;
         ev.step = step_;
         ev.values = row;
+        if (seq_.qa) {
+            ev.formatValues = format_;
+            ev.knowledgeValues = knowledge_;
+            ev.examples = examples(ctx);
+        }
         emit(ev);
         if (store_)
-            for (size_t j = 0; j < row.size(); ++j) store_->setMatrixCell(runId_, {t, int(j), row[j]});
+            for (size_t j = 0; j < row.size(); ++j) {
+                store_->setMatrixCell(runId_, {t, int(j), row[j]});
+                if (seq_.qa) {
+                    store_->setQaMatrixCell(runId_, "format", {t, int(j), format_[j]});
+                    store_->setQaMatrixCell(runId_, "knowledge", {t, int(j), knowledge_[j]});
+                }
+            }
         std::ostringstream s;
         s << (t < 0 ? "before training" : "after task " + std::to_string(t)) << ":";
         for (double a : row) s << " " << std::round(a * 1000.0) / 10.0;
         log(s.str());
+        if (seq_.qa) {
+            std::ostringstream q;
+            q << "  format:";
+            for (double a : format_) q << " " << std::round(a * 1000.0) / 10.0;
+            q << "  knowledge:";
+            for (double a : knowledge_) q << " " << std::round(a * 1000.0) / 10.0;
+            log(q.str());
+        }
     }
 
     void emitImportance(TaskContext& ctx)
@@ -284,6 +394,7 @@ private:
     std::unique_ptr<Strategy> strategy_;
     ParamValues params_;
     std::vector<torch::Tensor> initialWeights_;
+    std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow
     std::vector<SeriesPoint> pending_;
     int64_t step_ = 0;
     int64_t totalSteps_ = 0;

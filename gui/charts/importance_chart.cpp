@@ -105,6 +105,13 @@ QString ImportanceChart::kindText(const std::string& kind) const
     if (kind == "weight-change") return tr("relative weight change since the start");
     if (kind == "fisher") return tr("Fisher information");
     if (kind == "lora-norm") return tr("LoRA update norm");
+    if (kind == "lora-update") return tr("LoRA share of each matrix (‖ΔW‖/‖W₀‖)");
+    if (kind == "o-lora-task-update") return tr("this task's LoRA update (‖sBA‖/‖W₀‖)");
+    if (kind == "ipc-score") return tr("IPC score (sensitivity × uncertainty); right column marks frozen matrices");
+    if (kind == "reglora-key-density") return tr("share of key elements protected by RegLoRA");
+    if (kind == "hide-expert-cka") return tr("this task's expert update; cka column: 1 − cross-task CKA");
+    if (kind == "kif-mask-density") return tr("share of LoRA elements marked key by KIF's masks");
+    if (kind == "mist-selection-density") return tr("share of weights selected by MIST so far");
     return QString::fromStdString(kind);
 }
 
@@ -122,7 +129,7 @@ void ImportanceChart::updateCaption()
     } else {
         detailCaption_->setText(tr("Block %1, %2: element map")
                                     .arg(selectedBlock_)
-                                    .arg(modules().value(selectedModule_)));
+                                    .arg(columns_.value(selectedModule_)));
     }
 }
 
@@ -131,6 +138,7 @@ void ImportanceChart::clear()
     snapshots_.clear();
     shown_ = -1;
     blocks_ = 0;
+    columns_ = modules();
     selectedBlock_ = selectedModule_ = -1;
     map_->data()->clear();
     detailMap_->data()->clear();
@@ -164,11 +172,11 @@ void ImportanceChart::handleEvent(const clwb::RunEvent& event)
         // Start with the most changed matrix so the detail plot is never blank.
         const clwb::ImportanceCell* best = nullptr;
         for (const auto& c : snapshots_[size_t(index)].cells)
-            if (c.block >= 0 && modules().contains(QString::fromStdString(c.module)) &&
+            if (c.block >= 0 && columns_.contains(QString::fromStdString(c.module)) &&
                 (!best || c.score > best->score))
                 best = &c;
         if (best)
-            selectCell(best->block, int(modules().indexOf(QString::fromStdString(best->module))));
+            selectCell(best->block, int(columns_.indexOf(QString::fromStdString(best->module))));
     }
 }
 
@@ -186,21 +194,25 @@ void ImportanceChart::showSnapshot(int index)
         slider_->setValue(index);
     }
     const auto& snap = snapshots_[size_t(index)];
+    columns_ = modules();
+    for (const auto& c : snap.cells)
+        if (c.block >= 0 && !columns_.contains(QString::fromStdString(c.module)))
+            columns_.append(QString::fromStdString(c.module));
     blocks_ = 0;
     for (const auto& c : snap.cells)
-        if (c.block >= 0 && modules().contains(QString::fromStdString(c.module)))
-            blocks_ = std::max(blocks_, c.block + 1);
+        if (c.block >= 0) blocks_ = std::max(blocks_, c.block + 1);
     plot_->clearItems();
     labels_.clear();
-    const int nModules = int(modules().size());
+    const int nModules = int(columns_.size());
     map_->data()->setSize(nModules, std::max(1, blocks_));
     map_->data()->setRange(QCPRange(0, nModules - 1), QCPRange(0, std::max(1, blocks_ - 1)));
     map_->data()->fill(kNaN);
     double lo = std::numeric_limits<double>::max(), hi = std::numeric_limits<double>::lowest();
     for (const auto& c : snap.cells) {
-        const int m = int(modules().indexOf(QString::fromStdString(c.module)));
+        const int m = int(columns_.indexOf(QString::fromStdString(c.module)));
         if (c.block < 0 || m < 0) continue;
         map_->data()->setCell(m, c.block, c.score);
+        if (!modules().contains(columns_[m])) continue;  // extra columns do not set the scale
         lo = std::min(lo, c.score);
         hi = std::max(hi, c.score);
     }
@@ -208,18 +220,18 @@ void ImportanceChart::showSnapshot(int index)
     // Scores are unbounded, so the scale follows the snapshot; labels carry the numbers.
     map_->setDataRange(QCPRange(std::min(lo, 0.0), hi > lo ? hi : lo + 1e-9));
     for (const auto& c : snap.cells) {
-        const int m = int(modules().indexOf(QString::fromStdString(c.module)));
+        const int m = int(columns_.indexOf(QString::fromStdString(c.module)));
         if (c.block < 0 || m < 0) continue;
         auto* label = new QCPItemText(plot_);
         label->position->setCoords(m, c.block);
         label->setText(QLocale().toString(c.score, 'g', 2));
-        const double t = (c.score - map_->dataRange().lower) / map_->dataRange().size();
+        const double t = std::clamp((c.score - map_->dataRange().lower) / map_->dataRange().size(), 0.0, 1.0);
         label->setColor(chart_palette::textColorOn(chart_palette::viridis(t)));
         label->setClipToAxisRect(true);
         labels_.push_back(label);
     }
     QSharedPointer<QCPAxisTickerText> xt(new QCPAxisTickerText);
-    for (int m = 0; m < nModules; ++m) xt->addTick(m, modules()[m]);
+    for (int m = 0; m < nModules; ++m) xt->addTick(m, columns_[m]);
     QSharedPointer<QCPAxisTickerText> yt(new QCPAxisTickerText);
     for (int b = 0; b < blocks_; ++b) yt->addTick(b, QString::number(b));
     plot_->xAxis->setTicker(xt);
@@ -233,7 +245,7 @@ void ImportanceChart::showSnapshot(int index)
 
 double ImportanceChart::cellScore(int block, int module) const
 {
-    if (shown_ < 0 || block < 0 || block >= blocks_ || module < 0 || module >= modules().size())
+    if (shown_ < 0 || block < 0 || block >= blocks_ || module < 0 || module >= columns_.size())
         return kNaN;
     return map_->data()->cell(module, block);
 }
@@ -242,7 +254,7 @@ bool ImportanceChart::selectCell(int block, int module)
 {
     if (shown_ < 0) return false;
     const auto& snap = snapshots_[size_t(shown_)];
-    const QString name = modules().value(module);
+    const QString name = columns_.value(module);
     for (const auto& c : snap.cells) {
         if (c.block != block || QString::fromStdString(c.module) != name) continue;
         selectedBlock_ = block;
@@ -280,7 +292,7 @@ void ImportanceChart::onPlotClicked(QMouseEvent* event)
     const double x = plot_->xAxis->pixelToCoord(event->position().x());
     const double y = plot_->yAxis->pixelToCoord(event->position().y());
     const int module = int(std::lround(x)), block = int(std::lround(y));
-    if (module >= 0 && module < modules().size() && block >= 0 && block < blocks_)
+    if (module >= 0 && module < columns_.size() && block >= 0 && block < blocks_)
         selectCell(block, module);
 }
 

@@ -22,7 +22,10 @@ class ImportanceChart : public ChartPanel
     Q_OBJECT
 
 public:
-    static const QStringList& modules();  ///< qkv, proj, fc1, fc2: the heatmap columns
+    static const QStringList& modules();  ///< qkv, proj, fc1, fc2: the standard heatmap columns
+    /// Columns on show: the standard modules plus any per-block cells a strategy adds (HiDe's
+    /// "cka"), which are clamped to the modules' colour scale but labelled with their value.
+    const QStringList& columns() const { return columns_; }
 
     explicit ImportanceChart(QWidget* parent = nullptr);
     ~ImportanceChart() override;
@@ -56,6 +59,7 @@ private:
     int shown_ = -1;
     int blocks_ = 0;
     int selectedBlock_ = -1, selectedModule_ = -1;
+    QStringList columns_ = modules();
     QSlider* slider_;
     QLabel* caption_;
     QLabel* detailCaption_;

@@ -24,6 +24,27 @@ class TestMetrics : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    // SEFE's decomposition: strict drop = essential (knowledge drop) + superficial (the rest).
+    void forgettingDecomposition()
+    {
+        const AccuracyMatrix strict = {{0.9, 0, 0}, {0.5, 0.8, 0}, {0.3, 0.6, 0.9}};
+        const AccuracyMatrix knowledge = {{0.9, 0, 0}, {0.8, 0.8, 0}, {0.6, 0.7, 0.9}};
+        const auto d = clwb::decomposeForgetting(strict, knowledge);
+        QCOMPARE(d.afterTask, 2);
+        QCOMPARE(int(d.strictDrop.size()), 2);
+        QVERIFY(std::abs(d.strictDrop[0] - 0.6) < 1e-12 && std::abs(d.strictDrop[1] - 0.2) < 1e-12);
+        QVERIFY(std::abs(d.essential[0] - 0.3) < 1e-12 && std::abs(d.essential[1] - 0.1) < 1e-12);
+        QVERIFY(std::abs(d.superficial[0] - 0.3) < 1e-12 && std::abs(d.superficial[1] - 0.1) < 1e-12);
+        QVERIFY(std::abs(d.meanEssential - 0.2) < 1e-12 && std::abs(d.meanSuperficial - 0.2) < 1e-12);
+        const auto mid = clwb::decomposeForgetting(strict, knowledge, 1);  // after task 1: task 0 only
+        QCOMPARE(int(mid.essential.size()), 1);
+        QVERIFY(std::abs(mid.essential[0] - 0.1) < 1e-12 && std::abs(mid.superficial[0] - 0.3) < 1e-12);
+        QVERIFY(clwb::decomposeForgetting(strict, knowledge, 0).strictDrop.empty());
+        // Knowledge that rises while strict falls makes the superficial part exceed the drop.
+        const auto up = clwb::decomposeForgetting({{0.8, 0}, {0.4, 0.9}}, {{0.5, 0}, {0.6, 0.9}});
+        QVERIFY(std::abs(up.essential[0] + 0.1) < 1e-12 && std::abs(up.superficial[0] - 0.5) < 1e-12);
+    }
+
     // Task 0 peaks after task 1 (0.9 > first value 0.6), so max- and first-based forgetting differ.
     void threeTasks()
     {

@@ -487,11 +487,38 @@ private Q_SLOTS:
             QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
             QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
             QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
-            raw.exec("PRAGMA user_version = 2");
+            raw.exec("PRAGMA user_version = 3");
         }
         const std::string err = openError(path);
-        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 2 > 1)"),
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 3 > 2)"),
                  err.c_str());
+    }
+
+    void version1DatabaseGainsTheQaMatrices()
+    {
+        const std::string path = freshPath();
+        std::int64_t id = 0;
+        {
+            RunStore store(path);
+            id = store.createRun(sampleRun("old"));
+            store.setMatrixCell(id, {0, 0, 0.5});
+        }
+        {
+            RawDb raw(path);  // what a version-1 file looks like
+            raw.exec("DROP TABLE qa_matrix; PRAGMA user_version = 1");
+        }
+        RunStore store(path);
+        QCOMPARE(int(store.matrix(id).size()), 1);  // old data kept
+        store.setQaMatrixCell(id, "format", {0, 0, 0.25});
+        store.setQaMatrixCell(id, "knowledge", {0, 0, 0.75});
+        store.setQaMatrixCell(id, "format", {0, 0, 0.3});  // upsert
+        const auto f = store.qaMatrix(id, "format");
+        QCOMPARE(int(f.size()), 1);
+        QCOMPARE(f[0].accuracy, 0.3);
+        QCOMPARE(store.qaMatrix(id, "knowledge")[0].accuracy, 0.75);
+        QVERIFY(store.qaMatrix(id, "strict").empty());
+        RawDb raw(path);
+        QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(2));
     }
 
     void reopenKeepsData()

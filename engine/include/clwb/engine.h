@@ -26,6 +26,12 @@ struct RunResult
     double wallSeconds = 0;
     std::int64_t trainableParams = 0;
     std::int64_t storedParams = 0;
+    // Question-answering sequences only: the format and knowledge matrices next to the strict
+    // accuracyMatrix, and the superficial/essential decomposition after the last task.
+    bool questionAnswering = false;
+    AccuracyMatrix formatMatrix, knowledgeMatrix;
+    std::vector<double> initialFormat, initialKnowledge;
+    ForgettingDecomposition decomposition;
 };
 
 /// Runs a validated config to the end, a stop request, or a failure. Never throws:

@@ -36,6 +36,20 @@ double plasticity(const AccuracyMatrix& r);
 /// Throws std::invalid_argument if r is not square or initial has the wrong length.
 Metrics computeMetrics(const AccuracyMatrix& r, const std::vector<double>& initial);
 
+/// SEFE's two kinds of forgetting (docs/qa.md), per task j < i after training task i:
+/// strict drop = S[j][j] - S[i][j]; essential = K[j][j] - K[i][j] (knowledge lost);
+/// superficial = strict drop - essential (well-known answers in the wrong format).
+struct ForgettingDecomposition
+{
+    int afterTask = -1;
+    std::vector<double> strictDrop, essential, superficial;  ///< one per task j < afterTask
+    double meanStrictDrop = 0, meanEssential = 0, meanSuperficial = 0;
+};
+
+/// Decomposition after row `afterTask` (-1 = the last row) of the strict and knowledge matrices.
+ForgettingDecomposition decomposeForgetting(const AccuracyMatrix& strict,
+                                            const AccuracyMatrix& knowledge, int afterTask = -1);
+
 /// (key, value) pairs in a fixed order, with the JSON keys used by clwb-run.
 std::vector<std::pair<std::string, double>> metricsAsList(const Metrics& m);
 

@@ -20,7 +20,7 @@ struct DataConfig
 {
     std::string dataset = "fashion-mnist";  ///< "fashion-mnist" | "synthetic"
     std::string path;                       ///< directory of the IDX .gz files; empty = default
-    std::string scenario = "class-incremental";  ///< | "permuted" | "rotated"
+    std::string scenario = "class-incremental";  ///< | "permuted" | "rotated" | "qa"
     std::vector<TaskSpec> tasks;  ///< class groups; empty = 5 tasks x 2 classes
     int numTasks = 5;             ///< for permuted / rotated
     double rotationStep = 30.0;   ///< degrees per task for "rotated"
@@ -28,6 +28,12 @@ struct DataConfig
     int trainPerClass = 0;           ///< 0 = all training images of the class
     int testPerClass = 0;            ///< 0 = all test images of the class
     int curvePerTask = 200;          ///< test images per task for the live accuracy curves
+    /// "qa": native answer style of each task, cycled (yn | mcq | short | brief | detail);
+    /// empty = yn, mcq, short, brief, detail.
+    std::vector<std::string> qaStyles;
+    /// "qa": Answer Style Diversification, % of each task's training questions converted evenly
+    /// into the four other styles (SEFE: 20); 0 = native only.
+    double asdPercent = 0.0;
 };
 
 struct ModelConfig

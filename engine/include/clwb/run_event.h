@@ -26,6 +26,17 @@ struct ImportanceSnapshot
     std::vector<ImportanceCell> cells;
 };
 
+/// One fixed test question of a question-answering task and the current model's answer.
+struct QaExample
+{
+    int task = 0;
+    std::string style;     ///< "yn", "mcq", "short", "brief", "detail"
+    std::string question;  ///< "Is it a Sneaker? (yes/no)"
+    std::string expected;  ///< "yes"
+    std::string answer;    ///< what the model said
+    bool strict = false, format = false, knowledge = false;
+};
+
 struct RunEvent
 {
     enum class Kind {
@@ -49,6 +60,10 @@ struct RunEvent
     std::vector<double> values;
     std::string message;
     ImportanceSnapshot importance;
+    // TaskEvaluated on question-answering sequences: values = strict accuracy, plus
+    std::vector<double> formatValues;     ///< format compliance per task
+    std::vector<double> knowledgeValues;  ///< format-agnostic knowledge accuracy per task
+    std::vector<QaExample> examples;      ///< a few fixed test questions per task, answered now
 };
 
 /// Called on the training thread. Returning false asks the run to stop (cancelled).

@@ -64,7 +64,7 @@ public:
 
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
-    static constexpr int kSchemaVersion = 1;
+    static constexpr int kSchemaVersion = 2;  ///< 2: qa_matrix
 
     const std::string& path() const;
 
@@ -73,6 +73,9 @@ public:
     void heartbeat(std::int64_t runId);
     void appendSeries(std::int64_t runId, const std::vector<SeriesPoint>& points);
     void setMatrixCell(std::int64_t runId, const MatrixCell& cell);
+    /// The extra matrices of question-answering runs: kind "format" (compliance) or "knowledge";
+    /// the strict matrix is the ordinary one.
+    void setQaMatrixCell(std::int64_t runId, const std::string& kind, const MatrixCell& cell);
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
     void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
     void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
@@ -82,6 +85,7 @@ public:
     std::optional<RunRecord> run(std::int64_t runId);
     std::vector<SeriesPoint> series(std::int64_t runId);
     std::vector<MatrixCell> matrix(std::int64_t runId);
+    std::vector<MatrixCell> qaMatrix(std::int64_t runId, const std::string& kind);
     std::vector<ImportanceSnapshot> importance(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& name);
     void setTags(std::int64_t runId, const std::string& tags);

@@ -33,6 +33,9 @@ struct StrategyInfo
     std::string summary;      ///< one sentence for the picker
     std::string reference;    ///< paper + arXiv id, empty for plain baselines
     std::vector<ParamSpec> params;
+    /// Runs on question-answering sequences (data.scenario "qa"): trains through the default
+    /// loss and answers through the model's own head.
+    bool questionAnswering = false;
 };
 
 /// Every registered strategy, in the registry's order.

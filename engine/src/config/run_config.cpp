@@ -48,13 +48,16 @@ const Keys kDataKeys = {"dataset",
                         "shuffle_class_order",
                         "train_per_class",
                         "test_per_class",
-                        "curve_per_task"};
+                        "curve_per_task",
+                        "qa_styles",
+                        "asd_percent"};
 const Keys kModelKeys = {"backbone", "image_size", "channels",  "patch_size", "dim",
                          "depth",    "heads",      "mlp_ratio", "pool"};
 const Keys kTrainKeys = {"epochs", "batch_size", "lr", "weight_decay", "eval_every"};
 
 const Keys kDatasets = {"fashion-mnist", "synthetic"};
-const Keys kScenarios = {"class-incremental", "permuted", "rotated"};
+const Keys kScenarios = {"class-incremental", "permuted", "rotated", "qa"};
+const Keys kQaStyles = {"yn", "mcq", "short", "brief", "detail"};
 const Keys kDevices = {"auto", "cpu", "cuda"};
 const Keys kPools = {"mean", "cls"};
 const Keys kFashionMnistFiles = {"train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz",
@@ -280,6 +283,27 @@ public:
         }
     }
 
+    void readStringList(const Json& obj, const char* key, const std::string& parent,
+                        std::vector<std::string>& out)
+    {
+        const auto it = obj.find(key);
+        if (it == obj.end()) return;
+        const std::string path = parent + "." + key;
+        if (!it->is_array()) {
+            error(path, "expected an array of strings, got " + typeName(*it));
+            return;
+        }
+        std::vector<std::string> values;
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            if (!(*it)[i].is_string()) {
+                error(path + "[" + std::to_string(i) + "]", "expected a string, got " + typeName((*it)[i]));
+                return;
+            }
+            values.push_back((*it)[i].get<std::string>());
+        }
+        out = std::move(values);
+    }
+
     void readTasks(const Json& data, std::vector<TaskSpec>& out)
     {
         const auto it = data.find("tasks");
@@ -360,6 +384,8 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
         r.readInt(d, "train_per_class", "data", data.trainPerClass);
         r.readInt(d, "test_per_class", "data", data.testPerClass);
         r.readInt(d, "curve_per_task", "data", data.curvePerTask);
+        r.readStringList(d, "qa_styles", "data", data.qaStyles);
+        r.readDouble(d, "asd_percent", "data", data.asdPercent);
     }
     if (const auto it = root.find("model");
         it != root.end() && r.object(*it, "model", kModelKeys)) {
@@ -753,6 +779,10 @@ std::string toJson(const RunConfig& config, int indent)
                  {"curve_per_task", d.curvePerTask}};
     // An empty list would read back as an error; leaving it out means the default split.
     if (d.tasks.empty()) j["data"].erase("tasks");
+    if (d.scenario == "qa") {
+        if (!d.qaStyles.empty()) j["data"]["qa_styles"] = d.qaStyles;
+        j["data"]["asd_percent"] = d.asdPercent;
+    }
 
     const ModelConfig& m = config.model;
     j["model"] = {{"backbone", m.backbone}, {"image_size", m.imageSize},
@@ -790,6 +820,22 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
     checkOneOf(errors, "data.scenario", d.scenario, kScenarios, "scenario");
     if (d.scenario == "class-incremental") {
         validateTasks(config, errors);
+    } else if (d.scenario == "qa") {
+        validateTasks(config, errors);
+        for (std::size_t i = 0; i < d.qaStyles.size(); ++i)
+            checkOneOf(errors, "data.qa_styles[" + std::to_string(i) + "]", d.qaStyles[i], kQaStyles,
+                       "answer style");
+        if (!(std::isfinite(d.asdPercent) && d.asdPercent >= 0 && d.asdPercent <= 100))
+            errors.push_back({"data.asd_percent", "must be between 0 and 100, got " +
+                                                      formatNumber(d.asdPercent)});
+        if (const StrategyInfo* info = findStrategy(config.strategy); info && !info->questionAnswering) {
+            Keys ok;
+            for (const auto& s : listStrategies())
+                if (s.questionAnswering) ok.push_back(s.id);
+            errors.push_back({"strategy", "strategy " + inQuotes(config.strategy) +
+                                              " does not run on question-answering sequences; "
+                                              "use one of: " + join(ok)});
+        }
     } else if (d.scenario == "permuted" || d.scenario == "rotated") {
         checkBetween(errors, "data.num_tasks", d.numTasks, 1, kMaxDomainTasks);
         if (!std::isfinite(d.rotationStep))

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Class-incremental, permuted and rotated task sequences over Fashion-MNIST or synthetic data.
 #include "data/task_sequence.h"
+#include "data/qa_tasks.h"
 
 #include <cmath>
 #include <stdexcept>
@@ -96,7 +97,10 @@ TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device)
     TaskSequence seq;
     seq.numClasses = ds->numClasses;
     seq.classNames = classNames(d.dataset);
-    seq.classIncremental = d.scenario == "class-incremental";
+    seq.classIncremental = d.scenario == "class-incremental" || d.scenario == "qa";
+    seq.qa = d.scenario == "qa";
+    std::vector<int> allClasses;
+    for (int c = 0; c < ds->numClasses; ++c) allClasses.push_back(c);
     auto gen = at::detail::createCPUGenerator(uint64_t(config.seed) * 7919 + 17);
     const auto specs = resolvedTasks(config);
     const int64_t pixels = ds->train.images[0].numel();
@@ -129,6 +133,25 @@ TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device)
         task.trainY = task.trainY.to(device);
         task.testY = task.testY.to(device);
         task.curveY = task.testY.index_select(0, curveIdx.to(device));
+        if (seq.qa) {
+            // Native style per task (cycled), ASD on the training questions only; distractors
+            // and yes/no negatives come from every class of the dataset.
+            QaStyle native = QaStyle(int(t) % kQaStyles);
+            if (!d.qaStyles.empty()) parseStyle(d.qaStyles[t % d.qaStyles.size()], native);
+            task.style = int(native);
+            auto train = buildQa(task.trainY.cpu(),
+                                 trainingStyles(task.trainY.size(0), native, d.asdPercent, gen),
+                                 allClasses, gen);
+            auto test = buildQa(task.testY.cpu(),
+                                std::vector<QaStyle>(size_t(task.testY.size(0)), native), allClasses,
+                                gen);
+            task.trainQ = train.questions.to(device);
+            task.trainA = train.answers.to(device);
+            task.testQ = test.questions.to(device);
+            task.testA = test.answers.to(device);
+            task.curveQ = task.testQ.index_select(0, curveIdx.to(device));
+            task.curveA = task.testA.index_select(0, curveIdx.to(device));
+        }
         seq.tasks.push_back(std::move(task));
     }
     return seq;

@@ -17,6 +17,11 @@ struct TaskData
     torch::Tensor trainX, trainY;  ///< normalised images [N,C,H,W], labels [N]
     torch::Tensor testX, testY;
     torch::Tensor curveX, curveY;  ///< small test subset for live curves
+    // Question answering only (scenario "qa", data/qa_tasks.h); undefined otherwise.
+    int style = -1;  ///< native QaStyle of the task
+    torch::Tensor trainQ, trainA;  ///< question tokens [N, 5], answer tokens [N, 5]
+    torch::Tensor testQ, testA;    ///< native-style test questions
+    torch::Tensor curveQ, curveA;
 };
 
 struct TaskSequence
@@ -24,6 +29,7 @@ struct TaskSequence
     std::vector<TaskData> tasks;
     int numClasses = 10;
     bool classIncremental = true;
+    bool qa = false;  ///< question-answering sequence: y of a batch = answer tokens
     std::vector<std::string> classNames;
 
     int size() const { return int(tasks.size()); }

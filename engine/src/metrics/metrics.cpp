@@ -144,4 +144,29 @@ std::vector<std::pair<std::string, double>> metricsAsList(const Metrics& m)
     };
 }
 
+ForgettingDecomposition decomposeForgetting(const AccuracyMatrix& strict,
+                                            const AccuracyMatrix& knowledge, int afterTask)
+{
+    ForgettingDecomposition d;
+    const int rows = int(std::min(strict.size(), knowledge.size()));
+    const int i = afterTask < 0 ? rows - 1 : std::min(afterTask, rows - 1);
+    d.afterTask = i;
+    for (int j = 0; j < i; ++j) {
+        const double drop = strict[size_t(j)][size_t(j)] - strict[size_t(i)][size_t(j)];
+        const double essential = knowledge[size_t(j)][size_t(j)] - knowledge[size_t(i)][size_t(j)];
+        d.strictDrop.push_back(drop);
+        d.essential.push_back(essential);
+        d.superficial.push_back(drop - essential);
+    }
+    auto mean = [](const std::vector<double>& v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return v.empty() ? 0.0 : s / double(v.size());
+    };
+    d.meanStrictDrop = mean(d.strictDrop);
+    d.meanEssential = mean(d.essential);
+    d.meanSuperficial = mean(d.superficial);
+    return d;
+}
+
 }  // namespace clwb

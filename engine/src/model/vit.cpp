@@ -103,6 +103,28 @@ torch::Tensor VitImpl::features(const torch::Tensor& x)
     return pool(h);
 }
 
+void VitImpl::enableQuestions(int tokens, int length)
+{
+    const auto opts = patch_embed->proj->weight.options();
+    q_embed = register_module("q_embed", torch::nn::Embedding(tokens, config_.dim));
+    q_pos = register_parameter("q_pos", torch::zeros({1, length, config_.dim}));
+    torch::NoGradGuard noGrad;
+    // Token-sized inputs: unit-variance embeddings like the patch tokens after their projection,
+    // so the frozen-backbone strategies (LoRA) can read a question they cannot re-embed.
+    torch::nn::init::normal_(q_embed->weight, 0.0, 1.0);
+    torch::nn::init::normal_(q_pos, 0.0, 0.02);
+    q_embed->to(opts.device());
+    q_pos.set_data(q_pos.to(opts.device()));
+}
+
+torch::Tensor VitImpl::features(const torch::Tensor& x, const torch::Tensor& q)
+{
+    if (!q.defined() || !q_embed) return features(x);
+    auto h = torch::cat({embed(x), q_embed->forward(q) + q_pos}, 1);
+    for (auto& b : blockList) h = b->forward(h);
+    return pool(h);
+}
+
 std::vector<NamedLinear> VitImpl::linears(const std::vector<std::string>& modules)
 {
     auto wanted = [&](const std::string& m) {
@@ -124,11 +146,20 @@ std::vector<torch::Tensor> VitImpl::backboneParameters()
 {
     std::vector<torch::Tensor> out;
     for (const auto& item : named_parameters(true))
-        if (item.key().rfind("head.", 0) != 0) out.push_back(item.value());
+        if (item.key().rfind("head.", 0) != 0 && item.key().rfind("q_", 0) != 0)
+            out.push_back(item.value());
     return out;
 }
 
-std::vector<torch::Tensor> VitImpl::headParameters() { return head->parameters(); }
+std::vector<torch::Tensor> VitImpl::headParameters()
+{
+    auto out = head->parameters();
+    if (q_embed) {  // the question embedding trains with the head, as SEFE's projector
+        out.push_back(q_embed->weight);
+        out.push_back(q_pos);
+    }
+    return out;
+}
 
 void VitImpl::setBackboneTrainable(bool trainable)
 {

@@ -71,10 +71,24 @@ public:
     torch::Tensor pool(const torch::Tensor& tokens);  ///< final norm + pooling
     torch::Tensor forward(const torch::Tensor& x) { return head->forward(features(x)); }
 
+    /// Question-answering input (qa_tasks.h): `length` question tokens from a table of `tokens`
+    /// embeddings are appended to the patch tokens. Called after loading a backbone (the
+    /// checkpoint has no question embedding); its tensors count as head parameters (trained by
+    /// every strategy that trains a head, like SEFE's projector), not backbone ones.
+    void enableQuestions(int tokens, int length);
+    bool hasQuestions() const { return q_embed.get() != nullptr; }
+    /// Features / head output of images `x` with question tokens `q` [B, length] (undefined q =
+    /// the image-only path).
+    torch::Tensor features(const torch::Tensor& x, const torch::Tensor& q);
+    torch::Tensor forward(const torch::Tensor& x, const torch::Tensor& q)
+    {
+        return head->forward(features(x, q));
+    }
+
     /// The backbone's linear layers (qkv, proj, fc1, fc2 of every block), optionally filtered
     /// by module names; the head is not included.
     std::vector<NamedLinear> linears(const std::vector<std::string>& modules = {});
-    /// Every backbone parameter (everything but the head).
+    /// Every backbone parameter (everything but the head and the question embedding).
     std::vector<torch::Tensor> backboneParameters();
     std::vector<torch::Tensor> headParameters();
     void setBackboneTrainable(bool trainable);
@@ -92,6 +106,8 @@ public:
     std::vector<Block> blockList;
     torch::nn::LayerNorm norm{nullptr};
     LoraLinear head{nullptr};
+    torch::nn::Embedding q_embed{nullptr};
+    torch::Tensor q_pos;
 
 private:
     ModelConfig config_;

@@ -93,6 +93,18 @@ CREATE TABLE IF NOT EXISTS importance(
 CREATE INDEX IF NOT EXISTS importance_run_task ON importance(run_id, task, kind);
 )sql";
 
+// Version 1 -> 2: the format-compliance and knowledge matrices of question-answering runs.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS qa_matrix(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    after_task INTEGER NOT NULL,
+    eval_task INTEGER NOT NULL,
+    accuracy REAL,
+    PRIMARY KEY(run_id, kind, after_task, eval_task)
+);
+)sql";
+
 constexpr const char* kRunColumns =
     "id, name, strategy, status, config_json, seed, versions_json, device, started_at, "
     "ended_at, heartbeat_at, message, tags";
@@ -428,6 +440,7 @@ void Db::migrate()
     const int from =
         static_cast<int>(pragmaInt("PRAGMA user_version", "reading the schema version"));
     if (from < 1) exec(kSchemaV1, "creating the schema");
+    if (from < 2) exec(kSchemaV2, "adding the question-answering matrices");
     if (from < RunStore::kSchemaVersion) {
         // PRAGMAs take no parameters; both values are our own integer constants.
         const std::string stamp =
@@ -629,6 +642,22 @@ void RunStore::setMatrixCell(std::int64_t runId, const MatrixCell& cell)
         .run();
 }
 
+void RunStore::setQaMatrixCell(std::int64_t runId, const std::string& kind, const MatrixCell& cell)
+{
+    Impl& d = *impl_;
+    Query(d,
+          "INSERT INTO qa_matrix(run_id, kind, after_task, eval_task, accuracy) "
+          "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(run_id, kind, after_task, eval_task) "
+          "DO UPDATE SET accuracy = excluded.accuracy",
+          "storing a question-answering matrix cell")
+        .bind(1, runId)
+        .bind(2, kind)
+        .bind(3, cell.afterTask)
+        .bind(4, cell.evalTask)
+        .bind(5, cell.accuracy)
+        .run();
+}
+
 // Merges: keys not in `metrics` keep their stored values.
 void RunStore::setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics)
 {
@@ -772,6 +801,20 @@ std::vector<MatrixCell> RunStore::matrix(std::int64_t runId)
             "ORDER BY after_task, eval_task",
             "reading the accuracy matrix");
     q.bind(1, runId);
+    while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
+    return cells;
+}
+
+std::vector<MatrixCell> RunStore::qaMatrix(std::int64_t runId, const std::string& kind)
+{
+    Impl& d = *impl_;
+    std::vector<MatrixCell> cells;
+    Query q(d,
+            "SELECT after_task, eval_task, accuracy FROM qa_matrix WHERE run_id = ?1 AND kind = ?2 "
+            "ORDER BY after_task, eval_task",
+            "reading a question-answering matrix");
+    q.bind(1, runId);
+    q.bind(2, kind);
     while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
     return cells;
 }

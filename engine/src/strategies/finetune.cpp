@@ -17,7 +17,8 @@ StrategyInfo finetuneInfo()
 {
     return {"finetune", "Sequential fine-tuning",
             "Trains every weight on each task in turn; the forgetting baseline.", "",
-            {maskedCeParam(false)}};
+            {maskedCeParam(false)},
+            true};
 }
 
 std::unique_ptr<Strategy> makeFinetune() { return std::make_unique<Finetune>(); }

@@ -137,7 +137,8 @@ StrategyInfo oLoraInfo()
                         10),
              floatParam("lambda2", "λ2 (L2)",
                         "Weight of the L2 norms of the new task's A and B (official: 0).", 0, 0, 1),
-             targets, maskedCeParam(true)}};
+             targets, maskedCeParam(true)},
+            true};
 }
 
 std::unique_ptr<Strategy> makeOLora() { return std::make_unique<OLora>(); }

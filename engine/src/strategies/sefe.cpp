@@ -156,7 +156,8 @@ StrategyInfo sefeInfo()
                         "The head trains at this fraction of the learning rate, as SEFE's projector "
                         "(2e-5 vs 2e-4).",
                         0.1, 0.001, 10, true),
-             loraTargetsParam(), maskedCeParam(true)}};
+             loraTargetsParam(), maskedCeParam(true)},
+            true};
 }
 
 std::unique_ptr<Strategy> makeSefe() { return std::make_unique<Sefe>(); }

@@ -76,7 +76,8 @@ StrategyInfo seqLoraInfo()
                          {"continue", "merge"}, 0),
              intParam("rank", "Rank r", "LoRA rank per adapted matrix.", 8, 1, 64),
              floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA.", 16, 0.1, 256, true),
-             loraTargetsParam(), maskedCeParam(true)}};
+             loraTargetsParam(), maskedCeParam(true)},
+            true};
 }
 
 std::unique_ptr<Strategy> makeSeqLora() { return std::make_unique<SeqLora>(); }

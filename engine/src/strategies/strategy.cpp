@@ -2,6 +2,8 @@
 // Default hook behaviour and helpers shared by strategy files.
 #include "strategies/strategy.h"
 
+#include "data/qa_tasks.h"
+
 namespace clwb::detail {
 
 std::vector<torch::Tensor> Strategy::trainableParameters(TaskContext& ctx)
@@ -15,7 +17,8 @@ std::vector<torch::Tensor> Strategy::trainableParameters(TaskContext& ctx)
 Batch Strategy::trainingData(TaskContext& ctx)
 {
     const auto& t = ctx.seq.tasks[size_t(ctx.task)];
-    return {t.trainX, t.trainY};
+    if (ctx.seq.qa) return {t.trainX, t.trainA, t.trainQ};
+    return {t.trainX, t.trainY, {}};
 }
 
 int64_t Strategy::trainingSize(TaskContext& ctx)
@@ -25,6 +28,12 @@ int64_t Strategy::trainingSize(TaskContext& ctx)
 
 torch::Tensor Strategy::loss(const Batch& batch, StepContext& ctx)
 {
+    if (batch.q.defined()) {  // QA: cross-entropy per answer slot, nothing after EOS
+        auto logits = answerLogits(batch, ctx.task);
+        return torch::nn::functional::cross_entropy(
+            logits.reshape({-1, logits.size(2)}), batch.y.reshape({-1}),
+            torch::nn::functional::CrossEntropyFuncOptions().ignore_index(kIgnore));
+    }
     auto logits = ctx.task.model->forward(batch.x);
     torch::Tensor mask;
     auto it = ctx.task.params.find("masked_ce");
@@ -37,6 +46,11 @@ torch::Tensor Strategy::loss(const Batch& batch, StepContext& ctx)
 torch::Tensor Strategy::logits(const torch::Tensor& x, TaskContext& ctx)
 {
     return ctx.model->forward(x);
+}
+
+torch::Tensor Strategy::answerLogits(const Batch& batch, TaskContext& ctx)
+{
+    return ctx.model->forward(batch.x, batch.q).view({batch.x.size(0), kAnswerSlots, vocab::kSize});
 }
 
 ParamSpec boolParam(const std::string& key, const std::string& label, const std::string& help,

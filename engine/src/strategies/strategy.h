@@ -41,7 +41,8 @@ struct TaskContext
 struct Batch
 {
     torch::Tensor x;
-    torch::Tensor y;
+    torch::Tensor y;  ///< class labels [B]; answer tokens [B, kAnswerSlots] on QA sequences
+    torch::Tensor q;  ///< question tokens [B, kQuestionLength] on QA sequences, else undefined
 };
 
 struct StepContext
@@ -97,6 +98,8 @@ public:
     virtual void afterTask(TaskContext&) {}
     /// Class scores for evaluation; the trainer masks classes not yet seen. Default: model(x).
     virtual torch::Tensor logits(const torch::Tensor& x, TaskContext& ctx);
+    /// Answer-token scores [B, kAnswerSlots, vocab] of a QA batch (StrategyInfo::questionAnswering).
+    virtual torch::Tensor answerLogits(const Batch& batch, TaskContext& ctx);
     /// The strategy's own importance scores for the heatmap; nullopt = use weight change.
     virtual std::optional<ImportanceSnapshot> importance(TaskContext&) { return std::nullopt; }
     /// Extra numbers the strategy keeps between tasks (Fisher, anchors, prototypes, adapters).
