@@ -17,13 +17,16 @@ std::vector<clwb::RunEvent> eventsFromStore(clwb::RunStore& store, std::int64_t 
 {
     const auto run = store.run(runId);
     if (!run) return {};
-    return eventsFromData(*run, store.series(runId), store.matrix(runId), store.importance(runId));
+    return eventsFromData(*run, store.series(runId), store.matrix(runId), store.importance(runId),
+                          store.qaMatrix(runId, "format"), store.qaMatrix(runId, "knowledge"));
 }
 
 std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
                                            const std::vector<clwb::SeriesPoint>& series,
                                            const std::vector<clwb::MatrixCell>& matrix,
-                                           const std::vector<clwb::ImportanceSnapshot>& importance)
+                                           const std::vector<clwb::ImportanceSnapshot>& importance,
+                                           const std::vector<clwb::MatrixCell>& formatMatrix,
+                                           const std::vector<clwb::MatrixCell>& knowledgeMatrix)
 {
     using Kind = clwb::RunEvent::Kind;
     std::vector<clwb::RunEvent> events;
@@ -53,13 +56,27 @@ std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
         row.resize(size_t(T), std::numeric_limits<double>::quiet_NaN());
         if (c.evalTask >= 0 && c.evalTask < T) row[size_t(c.evalTask)] = c.accuracy;
     }
-    if (rows.count(-1)) {
+    // Question-answering runs: the format and knowledge rows travel with the strict ones.
+    auto rowsOf = [&](const std::vector<clwb::MatrixCell>& cells) {
+        std::map<int, std::vector<double>> out;
+        for (const auto& c : cells) {
+            auto& row = out[c.afterTask];
+            row.resize(size_t(T), std::numeric_limits<double>::quiet_NaN());
+            if (c.evalTask >= 0 && c.evalTask < T) row[size_t(c.evalTask)] = c.accuracy;
+        }
+        return out;
+    };
+    auto formatRows = rowsOf(formatMatrix), knowledgeRows = rowsOf(knowledgeMatrix);
+    auto rowEvent = [&](int task) {
         clwb::RunEvent ev;
         ev.kind = Kind::TaskEvaluated;
-        ev.task = -1;
-        ev.values = rows[-1];
-        events.push_back(ev);
-    }
+        ev.task = task;
+        ev.values = rows[task];
+        if (formatRows.count(task)) ev.formatValues = formatRows[task];
+        if (knowledgeRows.count(task)) ev.knowledgeValues = knowledgeRows[task];
+        return ev;
+    };
+    if (rows.count(-1)) events.push_back(rowEvent(-1));
 
     // Loss points become Step events; accuracy points recorded at the same step become one
     // Curve event, as the engine emitted them.
@@ -93,14 +110,8 @@ std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
         if (haveCurve) events.push_back(curve);
     }
 
-    for (const auto& [task, row] : rows) {
-        if (task < 0) continue;
-        clwb::RunEvent ev;
-        ev.kind = Kind::TaskEvaluated;
-        ev.task = task;
-        ev.values = row;
-        events.push_back(ev);
-    }
+    for (const auto& entry : rows)
+        if (entry.first >= 0) events.push_back(rowEvent(entry.first));
     for (const auto& snap : importance) {
         clwb::RunEvent ev;
         ev.kind = Kind::Importance;

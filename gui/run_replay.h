@@ -19,6 +19,8 @@ std::vector<clwb::RunEvent> eventsFromStore(clwb::RunStore& store, std::int64_t 
 std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
                                            const std::vector<clwb::SeriesPoint>& series,
                                            const std::vector<clwb::MatrixCell>& matrix,
-                                           const std::vector<clwb::ImportanceSnapshot>& importance);
+                                           const std::vector<clwb::ImportanceSnapshot>& importance,
+                                           const std::vector<clwb::MatrixCell>& formatMatrix = {},
+                                           const std::vector<clwb::MatrixCell>& knowledgeMatrix = {});
 
 }  // namespace run_replay

@@ -342,6 +342,14 @@
         <source>Parameters: %1</source>
         <translation>パラメータ: %1</translation>
     </message>
+    <message>
+        <source>Fashion-MNIST question answering, 5 answer styles</source>
+        <translation>Fashion-MNIST 質問応答（5 つの回答形式）</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST question answering, 5 styles + ASD 20 %</source>
+        <translation>Fashion-MNIST 質問応答（5 形式 + ASD 20 %）</translation>
+    </message>
 </context>
 <context>
     <name>ImportanceChart</name>
@@ -1756,6 +1764,38 @@
         <source>Preset: rotated</source>
         <translation>プリセット: Rotated</translation>
     </message>
+    <message>
+        <source>yes/no</source>
+        <translation>はい/いいえ</translation>
+    </message>
+    <message>
+        <source>multiple choice</source>
+        <translation>多肢選択</translation>
+    </message>
+    <message>
+        <source>short answer</source>
+        <translation>短答</translation>
+    </message>
+    <message>
+        <source>brief answer</source>
+        <translation>簡潔な回答</translation>
+    </message>
+    <message>
+        <source>detailed answer</source>
+        <translation>詳細な回答</translation>
+    </message>
+    <message>
+        <source>%1 — Q&amp;A: %2 (ASD %3 %)</source>
+        <translation>%1 — 質問応答：%2（ASD %3 %）</translation>
+    </message>
+    <message>
+        <source>%1 — Q&amp;A: %2</source>
+        <translation>%1 — 質問応答：%2</translation>
+    </message>
+    <message>
+        <source>Preset: question answering</source>
+        <translation>プリセット：質問応答</translation>
+    </message>
 </context>
 <context>
     <name>TrainingWorker</name>
@@ -1809,6 +1849,89 @@
     <message>
         <source>Experiment to open.</source>
         <translation>開く実験。</translation>
+    </message>
+</context>
+<context>
+    <name>ForgettingChart</name>
+    <message>
+        <source>Superficial vs essential forgetting</source>
+        <translation>表面的忘却と本質的忘却</translation>
+    </message>
+    <message>
+        <source>Task (its native answer style)</source>
+        <translation>タスク（固有の回答形式）</translation>
+    </message>
+    <message>
+        <source>Strict drop (points)</source>
+        <translation>厳密精度の低下（pt）</translation>
+    </message>
+    <message>
+        <source>Essential: knowledge lost</source>
+        <translation>本質的：知識の喪失</translation>
+    </message>
+    <message>
+        <source>Superficial: format drift</source>
+        <translation>表面的：形式のずれ</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>タスク</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>質問</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Model&apos;s answer</source>
+        <translation>モデルの回答</translation>
+    </message>
+    <message>
+        <source>For each earlier task j after the latest task i: strict drop = S[j][j] − S[i][j];
+essential = drop of the knowledge accuracy (answer decoded among the valid tokens of
+the requested style); superficial = strict drop − essential.</source>
+        <translation>最新のタスク i の後、それ以前の各タスク j について：厳密精度の低下 = S[j][j] − S[i][j]。
+本質的 = 知識精度（要求された形式の有効なトークンの中で復号した回答）の低下。
+表面的 = 厳密精度の低下 − 本質的。</translation>
+    </message>
+    <message>
+        <source>T%1</source>
+        <translation>T%1</translation>
+    </message>
+    <message>
+        <source>Shown for question-answering sequences (preset &quot;question answering&quot;).</source>
+        <translation>質問応答のタスク列（プリセット「質問応答」）で表示されます。</translation>
+    </message>
+    <message>
+        <source>After task %1: nothing to forget yet.</source>
+        <translation>タスク %1 の後：まだ忘却の対象はありません。</translation>
+    </message>
+    <message>
+        <source>After task %1: strict drop %2 = essential %3 + superficial %4 points (mean over earlier tasks).</source>
+        <translation>タスク %1 の後：厳密精度の低下 %2 = 本質的 %3 + 表面的 %4 ポイント（それ以前のタスクの平均）。</translation>
+    </message>
+    <message>
+        <source>T%1 (%2)</source>
+        <translation>T%1（%2）</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Superficial: knows the answer, wrong format</source>
+        <translation>表面的：答えは分かっているが形式が違う</translation>
+    </message>
+    <message>
+        <source>Essential: well-formed but wrong</source>
+        <translation>本質的：形式は正しいが誤り</translation>
+    </message>
+    <message>
+        <source>Wrong and ill-formed</source>
+        <translation>誤りで形式も不正</translation>
     </message>
 </context>
 </TS>

@@ -8,6 +8,7 @@
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "panels/metrics_panel.h"
@@ -19,6 +20,7 @@ ChartArea::ChartArea(QWidget* parent)
       matrix_(new AccuracyMatrixChart(this)),
       loss_(new LossChart(this)),
       importance_(new ImportanceChart(this)),
+      forgetting_(new ForgettingChart(this)),
       metrics_(new MetricsPanel(this))
 {
     auto* outer = new QVBoxLayout(this);
@@ -37,15 +39,20 @@ ChartArea::ChartArea(QWidget* parent)
     grid->addWidget(loss_, 1, 0);
     grid->addWidget(importance_, 1, 1);
     grid->addWidget(metrics_, 1, 2);
+    // Question-answering runs add a row: the forgetting decomposition and example answers.
+    grid->addWidget(forgetting_, 2, 0, 1, 3);
+    forgetting_->setVisible(false);
+    connect(forgetting_, &ForgettingChart::dataArrived, this, [this] { forgetting_->setVisible(true); });
     for (int c = 0; c < 3; ++c) grid->setColumnStretch(c, 1);
     grid->setRowStretch(0, 1);
     grid->setRowStretch(1, 1);
+    grid->setRowStretch(2, 1);
     outer->addLayout(grid, 1);
 }
 
 std::vector<ChartPanel*> ChartArea::charts() const
 {
-    return {curves_, matrix_, loss_, importance_};
+    return {curves_, matrix_, loss_, importance_, forgetting_};
 }
 
 void ChartArea::handleEvent(const clwb::RunEvent& event)
@@ -63,6 +70,7 @@ void ChartArea::clear()
 {
     for (ChartPanel* chart : charts()) chart->clear();
     metrics_->clear();
+    forgetting_->setVisible(false);
 }
 
 void ChartArea::setRunTitle(const QString& title)

@@ -11,6 +11,7 @@
 class AccuracyCurveChart;
 class AccuracyMatrixChart;
 class ChartPanel;
+class ForgettingChart;
 class ImportanceChart;
 class LossChart;
 class MetricsPanel;
@@ -36,6 +37,7 @@ public:
     AccuracyMatrixChart* matrix() const { return matrix_; }
     LossChart* loss() const { return loss_; }
     ImportanceChart* importance() const { return importance_; }
+    ForgettingChart* forgetting() const { return forgetting_; }
     MetricsPanel* metrics() const { return metrics_; }
     std::vector<ChartPanel*> charts() const;
 
@@ -45,5 +47,6 @@ private:
     AccuracyMatrixChart* matrix_;
     LossChart* loss_;
     ImportanceChart* importance_;
+    ForgettingChart* forgetting_;
     MetricsPanel* metrics_;
 };

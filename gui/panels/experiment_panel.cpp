@@ -107,7 +107,7 @@ void ExperimentPanel::buildTasksGroup()
     presets_->setPopupMode(QToolButton::InstantPopup);
     auto* menu = new QMenu(presets_);
     using P = TaskTableModel::Preset;
-    for (P p : {P::Split5x2, P::Split2x5, P::Split10x1, P::Permuted, P::Rotated}) {
+    for (P p : {P::Split5x2, P::Split2x5, P::Split10x1, P::Permuted, P::Rotated, P::Qa, P::QaAsd}) {
         QAction* a = menu->addAction(QString());
         a->setData(int(p));
         connect(a, &QAction::triggered, this, [this, p] { taskModel_->applyPreset(p); });
@@ -293,7 +293,9 @@ void ExperimentPanel::retranslateUi()
     const QStringList presetNames = {
         tr("Split Fashion-MNIST 5 × 2 classes"), tr("Split Fashion-MNIST 2 × 5 classes"),
         tr("Split Fashion-MNIST 10 × 1 class"), tr("Permuted Fashion-MNIST (5 tasks)"),
-        tr("Rotated Fashion-MNIST (5 tasks)")};
+        tr("Rotated Fashion-MNIST (5 tasks)"),
+        tr("Fashion-MNIST question answering, 5 answer styles"),
+        tr("Fashion-MNIST question answering, 5 styles + ASD 20 %")};
     const auto actions = presets_->menu()->actions();
     for (int i = 0; i < actions.size() && i < presetNames.size(); ++i)
         actions[i]->setText(presetNames[i]);

@@ -82,7 +82,8 @@ int TaskTableModel::columnCount(const QModelIndex& parent) const
 
 bool TaskTableModel::isClassIncremental() const
 {
-    return state_.scenario == QLatin1String("class-incremental");
+    return state_.scenario == QLatin1String("class-incremental") ||
+           state_.scenario == QLatin1String("qa");
 }
 
 QString TaskTableModel::classesText(int row) const
@@ -94,7 +95,21 @@ QString TaskTableModel::classesText(int row) const
     QStringList names;
     for (int c : state_.tasks[size_t(row)])
         names << (c >= 0 && c < classNames_.size() ? classNames_[c] : QString::number(c));
-    return names.isEmpty() ? tr("(no classes)") : names.join(QStringLiteral(", "));
+    const QString classes = names.isEmpty() ? tr("(no classes)") : names.join(QStringLiteral(", "));
+    if (state_.scenario != QLatin1String("qa")) return classes;
+    // The task's native answer style (cycled as the engine does) and the ASD share.
+    static const char* kDefault[] = {"yn", "mcq", "short", "brief", "detail"};
+    const std::string style = state_.qaStyles.empty()
+                                  ? kDefault[size_t(row) % 5]
+                                  : state_.qaStyles[size_t(row) % state_.qaStyles.size()];
+    const QString styleText = style == "yn"       ? tr("yes/no")
+                              : style == "mcq"    ? tr("multiple choice")
+                              : style == "short"  ? tr("short answer")
+                              : style == "brief"  ? tr("brief answer")
+                                                  : tr("detailed answer");
+    return state_.asdPercent > 0
+               ? tr("%1 — Q&A: %2 (ASD %3 %)").arg(classes, styleText).arg(state_.asdPercent)
+               : tr("%1 — Q&A: %2").arg(classes, styleText);
 }
 
 QVariant TaskTableModel::data(const QModelIndex& index, int role) const
@@ -222,6 +237,13 @@ void TaskTableModel::applyPreset(Preset preset)
             text = tr("Preset: split %1 × %2").arg(kNumClasses / per).arg(per);
             break;
         }
+        case Preset::Qa:
+        case Preset::QaAsd:
+            next.scenario = QStringLiteral("qa");
+            for (int c = 0; c < kNumClasses; c += 2) next.tasks.push_back({c, c + 1});
+            next.asdPercent = preset == Preset::QaAsd ? 20.0 : 0.0;
+            text = tr("Preset: question answering");
+            break;
         case Preset::Permuted:
         case Preset::Rotated:
             next.scenario =
@@ -288,6 +310,8 @@ void TaskTableModel::writeTo(clwb::DataConfig& data) const
 {
     data.scenario = state_.scenario.toStdString();
     data.rotationStep = state_.rotationStep;
+    data.asdPercent = state_.asdPercent;
+    data.qaStyles = state_.qaStyles;
     data.tasks.clear();
     if (isClassIncremental()) {
         for (const auto& t : state_.tasks) data.tasks.push_back(clwb::TaskSpec{t});
@@ -301,6 +325,10 @@ TaskTableModel::State TaskTableModel::stateFrom(const clwb::DataConfig& data)
     State s;
     s.scenario = QString::fromStdString(data.scenario);
     s.rotationStep = data.rotationStep;
+    if (data.scenario == "qa") {
+        s.asdPercent = data.asdPercent;
+        s.qaStyles = data.qaStyles;
+    }
     if (data.scenario == "permuted" || data.scenario == "rotated") {
         s.tasks.assign(size_t(std::max(1, data.numTasks)), allClasses());
     } else if (data.tasks.empty()) {  // the engine's default: 5 tasks x 2 classes

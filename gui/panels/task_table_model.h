@@ -5,6 +5,7 @@
 #include <QAbstractTableModel>
 #include <QStringList>
 
+#include <string>
 #include <vector>
 
 #include "clwb/run_config.h"
@@ -21,7 +22,7 @@ class TaskTableModel : public QAbstractTableModel
 
 public:
     enum Column { ClassesColumn = 0, IdsColumn, ColumnCount };
-    enum class Preset { Split5x2, Split2x5, Split10x1, Permuted, Rotated };
+    enum class Preset { Split5x2, Split2x5, Split10x1, Permuted, Rotated, Qa, QaAsd };
     static constexpr int ClassIdsRole = Qt::UserRole + 1;  ///< QVariantList of int class ids
     static constexpr int kNumClasses = 10;
 
@@ -30,9 +31,12 @@ public:
         QString scenario = QStringLiteral("class-incremental");
         std::vector<std::vector<int>> tasks;
         double rotationStep = 30.0;
+        double asdPercent = 0.0;            ///< "qa": Answer Style Diversification share
+        std::vector<std::string> qaStyles;  ///< "qa": native styles, cycled; empty = default
         bool operator==(const State& o) const
         {
-            return scenario == o.scenario && tasks == o.tasks && rotationStep == o.rotationStep;
+            return scenario == o.scenario && tasks == o.tasks && rotationStep == o.rotationStep &&
+                   asdPercent == o.asdPercent && qaStyles == o.qaStyles;
         }
         bool operator!=(const State& o) const { return !(*this == o); }
     };

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Charts fed with synthetic RunEvents offscreen: graphs, points, heatmap cells, coalescing.
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -8,11 +9,13 @@
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "clwb/metrics.h"
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
+#include "run_replay.h"
 
 using Kind = clwb::RunEvent::Kind;
 
@@ -29,6 +32,8 @@ private Q_SLOTS:
     void importanceHeatmapAndDetail();
     void metricsFollowRowsThenFinal();
     void exportsImages();
+    void forgettingDecompositionAndExamples();
+    void replayCarriesQaMatrices();
 };
 
 namespace {
@@ -221,6 +226,68 @@ void TstCharts::exportsImages()
     QVERIFY(QFileInfo(png).size() > 1000);
     QVERIFY(QFileInfo(pdf).size() > 1000);
     QCOMPARE(area.matrix()->toPixmap(200, 100).size(), QSize(200, 100));
+}
+
+namespace {
+
+clwb::RunEvent qaRow(int task, std::vector<double> strict, std::vector<double> knowledge)
+{
+    clwb::RunEvent e;
+    e.kind = Kind::TaskEvaluated;
+    e.task = task;
+    e.values = std::move(strict);
+    e.formatValues.assign(e.values.size(), 1.0);
+    e.knowledgeValues = std::move(knowledge);
+    clwb::QaExample ex;
+    ex.task = 0;
+    ex.style = "yn";
+    ex.question = "Is it a Sneaker? (yes/no)";
+    ex.expected = "yes";
+    ex.answer = "Sneaker";
+    ex.knowledge = true;
+    e.examples = {ex, ex};
+    return e;
+}
+
+}  // namespace
+
+void TstCharts::forgettingDecompositionAndExamples()
+{
+    ChartArea area;
+    area.resize(1200, 900);
+    area.show();
+    QVERIFY(area.forgetting()->isHidden());  // classification runs never show it
+    area.handleEvent(row(0, {0.9, 0.0}));    // no knowledge values: ignored
+    QVERIFY(!area.forgetting()->hasData());
+    QSignalSpy arrived(area.forgetting(), &ForgettingChart::dataArrived);
+    area.handleEvent(qaRow(0, {0.9, 0.0}, {0.9, 0.0}));
+    area.handleEvent(qaRow(1, {0.3, 0.8}, {0.7, 0.8}));
+    QCOMPARE(arrived.count(), 1);
+    QVERIFY(area.forgetting()->isVisible());
+    const auto& d = area.forgetting()->decomposition();
+    QCOMPARE(d.afterTask, 1);
+    QCOMPARE(int(d.essential.size()), 1);
+    QVERIFY(std::abs(d.strictDrop[0] - 0.6) < 1e-12);
+    QVERIFY(std::abs(d.essential[0] - 0.2) < 1e-12);
+    QVERIFY(std::abs(d.superficial[0] - 0.4) < 1e-12);
+    QCOMPARE(area.forgetting()->exampleCount(), 2);
+    QCOMPARE(area.forgetting()->examplesTable()->item(0, 3)->text(), QStringLiteral("Sneaker"));
+    area.clear();
+    QVERIFY(area.forgetting()->isHidden());
+    QCOMPARE(area.forgetting()->exampleCount(), 0);
+}
+
+void TstCharts::replayCarriesQaMatrices()
+{
+    clwb::RunRecord run;
+    run.status = clwb::RunStatus::Finished;
+    const std::vector<clwb::MatrixCell> strict = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.3}, {1, 1, 0.8}};
+    const std::vector<clwb::MatrixCell> knowledge = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.7}, {1, 1, 0.8}};
+    const auto events = run_replay::eventsFromData(run, {}, strict, {}, strict, knowledge);
+    ForgettingChart chart;
+    for (const auto& e : events) chart.handleEvent(e);
+    QVERIFY(chart.hasData());
+    QVERIFY(std::abs(chart.decomposition().superficial[0] - 0.4) < 1e-12);
 }
 
 QTEST_MAIN(TstCharts)

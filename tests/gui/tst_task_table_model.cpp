@@ -96,6 +96,19 @@ void TstTaskTableModel::presets()
     QCOMPARE(data.scenario, std::string("rotated"));
     QCOMPARE(data.numTasks, 6);
     QVERIFY(data.tasks.empty());
+
+    // Question answering: class-incremental tasks with a native answer style each, ASD share.
+    model.applyPreset(TaskTableModel::Preset::QaAsd);
+    QCOMPARE(model.rowCount(), 5);
+    QVERIFY(model.isClassIncremental());
+    QVERIFY(model.data(model.index(0, 0)).toString().contains(QStringLiteral("yes/no")));
+    QVERIFY(model.data(model.index(4, 0)).toString().contains(QStringLiteral("ASD 20")));
+    clwb::DataConfig qa;
+    model.writeTo(qa);
+    QCOMPARE(qa.scenario, std::string("qa"));
+    QCOMPARE(qa.asdPercent, 20.0);
+    QCOMPARE(int(qa.tasks.size()), 5);
+    QCOMPARE(TaskTableModel::stateFrom(qa), model.state());
 }
 
 void TstTaskTableModel::undoRedo()
