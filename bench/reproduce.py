@@ -152,9 +152,10 @@ def check_chain(stats, chain, kind):
     return verdicts
 
 
-def write_qa_section(w, out_dir, seeds):
+def load_summaries(out_dir, runs, seeds):
+    """{row: (label, [summary per seed found])} for the rows with at least one saved run."""
     rows = {}
-    for row, label, _, _ in QA_RUNS:
+    for row, label, _, _ in runs:
         sums = []
         for seed in seeds:
             path = os.path.join(out_dir, f"{row}-seed{seed}.json")
@@ -163,6 +164,11 @@ def write_qa_section(w, out_dir, seeds):
                     sums.append(json.load(f))
         if sums:
             rows[row] = (label, sums)
+    return rows
+
+
+def write_qa_section(w, out_dir, seeds):
+    rows = load_summaries(out_dir, QA_RUNS, seeds)
     if not rows:
         return
     w("## Question answering: superficial versus essential forgetting")
@@ -220,16 +226,7 @@ def write_qa_section(w, out_dir, seeds):
 
 
 def write_report(out_dir, seeds, doc_path, timing_note):
-    rows = {}
-    for row, label, example, params in RUNS:
-        summaries = []
-        for seed in seeds:
-            path = os.path.join(out_dir, f"{row}-seed{seed}.json")
-            if os.path.exists(path):
-                with open(path) as f:
-                    summaries.append(json.load(f))
-        if summaries:
-            rows[row] = (label, summaries)
+    rows = load_summaries(out_dir, RUNS, seeds)
 
     stats = {row: mean_std([s["metrics"]["final_average_accuracy"] * 100 for s in sums])
              for row, (_, sums) in rows.items()}

@@ -62,7 +62,7 @@ public:
     {
         current_ = ctx.task;
         const double r = ctx.params.at("rank");
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->addAdapter(expertName(ctx.task), int64_t(r), ctx.params.at("scale") * r);
             torch::NoGradGuard noGrad;
             ad.a.normal_(0.0, 0.01);  // the official expert init (B stays 0)
@@ -81,7 +81,7 @@ public:
     std::vector<torch::Tensor> trainableParameters(TaskContext& ctx) override
     {
         std::vector<torch::Tensor> out = ctx.model->headParameters();
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->adapter(expertName(current_));
             out.push_back(ad.a);
             out.push_back(ad.b);
@@ -100,7 +100,7 @@ public:
 
     void afterTask(TaskContext& ctx) override
     {
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->adapter(expertName(ctx.task));
             ad.a.set_requires_grad(false);
             ad.b.set_requires_grad(false);
@@ -134,11 +134,6 @@ public:
     int64_t storedParameters() const override { return stored_; }
 
 private:
-    static std::vector<NamedLinear> targets(TaskContext& ctx)
-    {
-        return ctx.model->linears(loraTargets(ctx.params.at("targets")));
-    }
-
     bool expanded(TaskContext& ctx, int block) const
     {
         return block >= ctx.model->config().depth - int(ctx.params.at("expand_blocks"));
@@ -147,7 +142,7 @@ private:
     /// Only the current expert, no gates, no fused adapter: the expert learns from the base.
     void trainingMode(TaskContext& ctx)
     {
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             l.layer->removeAdapter("fused");
             for (auto& [name, ad] : l.layer->adapters()) {
                 ad.enabled = name == expertName(current_);
@@ -162,7 +157,7 @@ private:
         torch::NoGradGuard noGrad;
         const bool codeFusion = ctx.params.at("fusion") == 0.0;
         stored_ = anchors_.numel();
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             const bool top = expanded(ctx, l.block);
             std::vector<torch::Tensor> as, bs;
             double scale = 1.0;
@@ -222,7 +217,7 @@ private:
     /// Block outputs (mean token) of `x` with expert i alone.
     std::vector<torch::Tensor> blockOutputs(TaskContext& ctx, const torch::Tensor& x, int expert)
     {
-        for (auto& l : targets(ctx))
+        for (auto& l : targetLinears(ctx))
             for (auto& [name, ad] : l.layer->adapters()) {
                 ad.enabled = name == expertName(expert);
                 ad.gate = torch::Tensor();

@@ -41,14 +41,14 @@ public:
     void beforeTask(TaskContext& ctx) override
     {
         current_ = taskAdapter(ctx.task);
-        for (auto& l : targets(ctx))
+        for (auto& l : targetLinears(ctx))
             l.layer->addAdapter(current_, int64_t(ctx.params.at("rank")), ctx.params.at("alpha"));
     }
 
     std::vector<torch::Tensor> trainableParameters(TaskContext& ctx) override
     {
         std::vector<torch::Tensor> out = ctx.model->headParameters();
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->adapter(current_);
             out.push_back(ad.a);
             out.push_back(ad.b);
@@ -62,7 +62,7 @@ public:
         const double lambda2 = ctx.task.params.at("lambda2");
         if (lambda1 == 0.0 && lambda2 == 0.0) return {};
         torch::Tensor orth, l2;
-        for (auto& l : targets(ctx.task)) {
+        for (auto& l : targetLinears(ctx.task)) {
             std::vector<torch::Tensor> oldAs;
             for (auto& [name, ad] : l.layer->adapters())
                 if (name != current_) oldAs.push_back(ad.a);
@@ -79,7 +79,7 @@ public:
     void afterTask(TaskContext& ctx) override
     {
         stored_ = 0;
-        for (auto& l : targets(ctx))
+        for (auto& l : targetLinears(ctx))
             for (auto& [name, ad] : l.layer->adapters()) {
                 // The finished task's LoRA joins the frozen sum (loranew -> lora in the code).
                 ad.a.set_requires_grad(false);
@@ -109,11 +109,6 @@ public:
     int64_t storedParameters() const override { return stored_; }
 
 private:
-    static std::vector<NamedLinear> targets(TaskContext& ctx)
-    {
-        return ctx.model->linears(loraTargets(ctx.params.at("targets")));
-    }
-
     std::string current_;
     int64_t stored_ = 0;
 };

@@ -53,14 +53,14 @@ public:
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);
-        for (auto& l : targets(ctx))
+        for (auto& l : targetLinears(ctx))
             l.layer->addAdapter(kAdapter, int64_t(ctx.params.at("rank")), ctx.params.at("alpha"));
     }
 
     void beforeTask(TaskContext& ctx) override
     {
         params_ = ctx.model->headParameters();
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->adapter(kAdapter);
             params_.push_back(ad.a);
             params_.push_back(ad.b);
@@ -128,7 +128,7 @@ public:
         ctx.log("Recurrent-KIF memory: " + std::to_string(memory_.x.size(0)) + " images; " +
                 std::to_string(rounds_) + " fusion rounds in this task");
         stored_ = memory_.x.numel() + memory_.y.numel();
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->adapter(kAdapter);
             stored_ += ad.a.numel() + ad.b.numel();
         }
@@ -141,12 +141,11 @@ public:
         ImportanceSnapshot snap;
         snap.task = ctx.task;
         snap.kind = "kif-mask-density";
-        auto layers = targets(ctx);
+        auto layers = targetLinears(ctx);
         for (auto& l : ctx.model->linears()) {
-            auto it = std::find_if(layers.begin(), layers.end(),
-                                   [&](const NamedLinear& t) { return t.name == l.name; });
             // params_ = [head weight, head bias, A_0, B_0, A_1, B_1, ...]
-            const size_t ia = it == layers.end() ? 0 : 2 + 2 * size_t(it - layers.begin());
+            const int m = indexOfLinear(layers, l.name);
+            const size_t ia = m < 0 ? 0 : 2 + 2 * size_t(m);
             if (ia == 0 || !freq_[ia].defined()) {
                 snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
                 continue;
@@ -164,11 +163,6 @@ private:
     enum class Mode { Kif, ReplayLora, Static };
 
     static Mode mode(TaskContext& ctx) { return Mode(int(ctx.params.at("mode"))); }
-
-    static std::vector<NamedLinear> targets(TaskContext& ctx)
-    {
-        return ctx.model->linears(loraTargets(ctx.params.at("targets")));
-    }
 
     void snapshot(std::vector<torch::Tensor>& out) const
     {

@@ -38,20 +38,20 @@ public:
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);
-        keys_.assign(targets(ctx).size(), torch::Tensor());
+        keys_.assign(targetLinears(ctx).size(), torch::Tensor());
     }
 
     void beforeTask(TaskContext& ctx) override
     {
         current_ = "sefe" + std::to_string(ctx.task);
-        for (auto& l : targets(ctx))
+        for (auto& l : targetLinears(ctx))
             l.layer->addAdapter(current_, int64_t(ctx.params.at("rank")), ctx.params.at("alpha"));
     }
 
     std::vector<ParamGroup> parameterGroups(TaskContext& ctx) override
     {
         ParamGroup lora, head{ctx.model->headParameters(), ctx.params.at("head_lr_scale")};
-        for (auto& l : targets(ctx)) {
+        for (auto& l : targetLinears(ctx)) {
             auto& ad = l.layer->adapter(current_);
             lora.params.push_back(ad.a);
             lora.params.push_back(ad.b);
@@ -71,7 +71,7 @@ public:
         const double lambda = ctx.task.params.at("lambda");
         if (ctx.task.task == 0 || lambda == 0.0) return {};  // no regulariser on the first task
         std::vector<torch::Tensor> deltas;
-        for (auto& l : targets(ctx.task)) {
+        for (auto& l : targetLinears(ctx.task)) {
             auto& ad = l.layer->adapter(current_);
             deltas.push_back(torch::matmul(ad.b, ad.a));  // without alpha/r, as the official
         }
@@ -82,7 +82,7 @@ public:
     {
         torch::NoGradGuard noGrad;
         const double fraction = ctx.params.at("key_fraction") / 100.0;
-        auto layers = targets(ctx);
+        auto layers = targetLinears(ctx);
         density_.assign(layers.size(), 0.0);
         maps_.assign(layers.size(), torch::Tensor());
         stored_ = 0;
@@ -105,16 +105,13 @@ public:
         ImportanceSnapshot snap;
         snap.task = ctx.task;
         snap.kind = "reglora-key-density";
-        auto layers = targets(ctx);
+        auto layers = targetLinears(ctx);
         for (auto& l : ctx.model->linears()) {
-            auto it = std::find_if(layers.begin(), layers.end(),
-                                   [&](const NamedLinear& t) { return t.name == l.name; });
-            if (it == layers.end() || maps_.empty()) {
+            const int m = indexOfLinear(layers, l.name);
+            if (m < 0 || maps_.empty())
                 snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
-                continue;
-            }
-            const auto m = size_t(it - layers.begin());
-            snap.cells.push_back(importanceCell(l.block, l.module, density_[m], maps_[m]));
+            else
+                snap.cells.push_back(importanceCell(l.block, l.module, density_[size_t(m)], maps_[size_t(m)]));
         }
         return snap;
     }
@@ -122,11 +119,6 @@ public:
     int64_t storedParameters() const override { return stored_; }
 
 private:
-    static std::vector<NamedLinear> targets(TaskContext& ctx)
-    {
-        return ctx.model->linears(loraTargets(ctx.params.at("targets")));
-    }
-
     std::string current_;
     std::vector<torch::Tensor> keys_;  ///< S^m: flat key indices per target module
     std::vector<double> density_;

@@ -160,4 +160,16 @@ ImportanceCell importanceCell(int block, const std::string& module, double score
     return cell;
 }
 
+std::vector<NamedLinear> targetLinears(TaskContext& ctx)
+{
+    return ctx.model->linears(loraTargets(ctx.params.at("targets")));
+}
+
+int indexOfLinear(const std::vector<NamedLinear>& list, const std::string& name)
+{
+    for (size_t i = 0; i < list.size(); ++i)
+        if (list[i].name == name) return int(i);
+    return -1;
+}
+
 }  // namespace clwb::detail

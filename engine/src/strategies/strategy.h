@@ -132,6 +132,10 @@ ParamSpec maskedCeParam(bool def);
 /// LoRA target modules choice: 0 = qkv+proj+fc1+fc2, 1 = qkv, 2 = qkv+proj, 3 = fc1+fc2.
 ParamSpec loraTargetsParam();
 std::vector<std::string> loraTargets(double choice);
+/// The backbone linears chosen by the strategy's "targets" parameter.
+std::vector<NamedLinear> targetLinears(TaskContext& ctx);
+/// Position of the linear called `name` in `list`, or -1.
+int indexOfLinear(const std::vector<NamedLinear>& list, const std::string& name);
 
 /// Cross-entropy; with `mask` (bool [numClasses]) the other classes' logits are -inf.
 torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& y,
