@@ -18,7 +18,8 @@ std::vector<clwb::RunEvent> eventsFromStore(clwb::RunStore& store, std::int64_t 
     const auto run = store.run(runId);
     if (!run) return {};
     return eventsFromData(*run, store.series(runId), store.matrix(runId), store.importance(runId),
-                          store.qaMatrix(runId, "format"), store.qaMatrix(runId, "knowledge"));
+                          store.qaMatrix(runId, "format"), store.qaMatrix(runId, "knowledge"),
+                          store.qaExamples(runId));
 }
 
 std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
@@ -26,7 +27,8 @@ std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
                                            const std::vector<clwb::MatrixCell>& matrix,
                                            const std::vector<clwb::ImportanceSnapshot>& importance,
                                            const std::vector<clwb::MatrixCell>& formatMatrix,
-                                           const std::vector<clwb::MatrixCell>& knowledgeMatrix)
+                                           const std::vector<clwb::MatrixCell>& knowledgeMatrix,
+                                           const std::map<int, std::vector<clwb::QaExample>>& examples)
 {
     using Kind = clwb::RunEvent::Kind;
     std::vector<clwb::RunEvent> events;
@@ -74,6 +76,7 @@ std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
         ev.values = rows[task];
         if (formatRows.count(task)) ev.formatValues = formatRows[task];
         if (knowledgeRows.count(task)) ev.knowledgeValues = knowledgeRows[task];
+        if (const auto it = examples.find(task); it != examples.end()) ev.examples = it->second;
         return ev;
     };
     if (rows.count(-1)) events.push_back(rowEvent(-1));

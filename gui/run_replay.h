@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <vector>
 
 #include "clwb/run_event.h"
@@ -21,6 +22,7 @@ std::vector<clwb::RunEvent> eventsFromData(const clwb::RunRecord& run,
                                            const std::vector<clwb::MatrixCell>& matrix,
                                            const std::vector<clwb::ImportanceSnapshot>& importance,
                                            const std::vector<clwb::MatrixCell>& formatMatrix = {},
-                                           const std::vector<clwb::MatrixCell>& knowledgeMatrix = {});
+                                           const std::vector<clwb::MatrixCell>& knowledgeMatrix = {},
+                                           const std::map<int, std::vector<clwb::QaExample>>& examples = {});
 
 }  // namespace run_replay

@@ -319,6 +319,7 @@ private:
             ev.examples = examples(ctx);
         }
         emit(ev);
+        if (store_ && seq_.qa) store_->setQaExamples(runId_, t, ev.examples);
         if (store_)
             for (size_t j = 0; j < row.size(); ++j) {
                 store_->setMatrixCell(runId_, {t, int(j), row[j]});

@@ -517,6 +517,20 @@ private Q_SLOTS:
         QCOMPARE(f[0].accuracy, 0.3);
         QCOMPARE(store.qaMatrix(id, "knowledge")[0].accuracy, 0.75);
         QVERIFY(store.qaMatrix(id, "strict").empty());
+        QaExample e;
+        e.task = 1;
+        e.style = "yn";
+        e.question = "Is it a Sneaker? (yes/no)";
+        e.expected = "yes";
+        e.answer = "Sneaker";
+        e.knowledge = true;
+        store.setQaExamples(id, 2, {e, e});
+        store.setQaExamples(id, 2, {e});  // a row's examples are replaced, not appended
+        const auto examples = store.qaExamples(id);
+        QCOMPARE(int(examples.size()), 1);
+        QCOMPARE(int(examples.at(2).size()), 1);
+        QCOMPARE(QString::fromStdString(examples.at(2)[0].answer), QStringLiteral("Sneaker"));
+        QVERIFY(examples.at(2)[0].knowledge && !examples.at(2)[0].strict);
         RawDb raw(path);
         QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(2));
     }

@@ -283,10 +283,14 @@ void TstCharts::replayCarriesQaMatrices()
     run.status = clwb::RunStatus::Finished;
     const std::vector<clwb::MatrixCell> strict = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.3}, {1, 1, 0.8}};
     const std::vector<clwb::MatrixCell> knowledge = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.7}, {1, 1, 0.8}};
-    const auto events = run_replay::eventsFromData(run, {}, strict, {}, strict, knowledge);
+    clwb::QaExample ex;
+    ex.answer = "no";
+    const auto events =
+        run_replay::eventsFromData(run, {}, strict, {}, strict, knowledge, {{1, {ex, ex, ex}}});
     ForgettingChart chart;
     for (const auto& e : events) chart.handleEvent(e);
     QVERIFY(chart.hasData());
+    QCOMPARE(chart.exampleCount(), 3);
     QVERIFY(std::abs(chart.decomposition().superficial[0] - 0.4) < 1e-12);
 }
 

@@ -76,6 +76,8 @@ public:
     /// The extra matrices of question-answering runs: kind "format" (compliance) or "knowledge";
     /// the strict matrix is the ordinary one.
     void setQaMatrixCell(std::int64_t runId, const std::string& kind, const MatrixCell& cell);
+    /// The example answers after task `afterTask` (replaces earlier ones of that row).
+    void setQaExamples(std::int64_t runId, int afterTask, const std::vector<QaExample>& examples);
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
     void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
     void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
@@ -86,6 +88,8 @@ public:
     std::vector<SeriesPoint> series(std::int64_t runId);
     std::vector<MatrixCell> matrix(std::int64_t runId);
     std::vector<MatrixCell> qaMatrix(std::int64_t runId, const std::string& kind);
+    /// Example answers by after_task.
+    std::map<int, std::vector<QaExample>> qaExamples(std::int64_t runId);
     std::vector<ImportanceSnapshot> importance(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& name);
     void setTags(std::int64_t runId, const std::string& tags);

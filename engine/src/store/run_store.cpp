@@ -93,7 +93,8 @@ CREATE TABLE IF NOT EXISTS importance(
 CREATE INDEX IF NOT EXISTS importance_run_task ON importance(run_id, task, kind);
 )sql";
 
-// Version 1 -> 2: the format-compliance and knowledge matrices of question-answering runs.
+// Version 1 -> 2: the format-compliance and knowledge matrices of question-answering runs, and the
+// example answers shown after each task.
 constexpr const char* kSchemaV2 = R"sql(
 CREATE TABLE IF NOT EXISTS qa_matrix(
     run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
@@ -102,6 +103,20 @@ CREATE TABLE IF NOT EXISTS qa_matrix(
     eval_task INTEGER NOT NULL,
     accuracy REAL,
     PRIMARY KEY(run_id, kind, after_task, eval_task)
+);
+CREATE TABLE IF NOT EXISTS qa_examples(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    task INTEGER NOT NULL,
+    style TEXT NOT NULL,
+    question TEXT NOT NULL,
+    expected TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    strict INTEGER NOT NULL,
+    format INTEGER NOT NULL,
+    knowledge INTEGER NOT NULL,
+    PRIMARY KEY(run_id, after_task, position)
 );
 )sql";
 
@@ -656,6 +671,60 @@ void RunStore::setQaMatrixCell(std::int64_t runId, const std::string& kind, cons
         .bind(4, cell.evalTask)
         .bind(5, cell.accuracy)
         .run();
+}
+
+void RunStore::setQaExamples(std::int64_t runId, int afterTask, const std::vector<QaExample>& examples)
+{
+    Impl& d = *impl_;
+    Transaction tx(d, Transaction::Mode::Write, "storing example answers");
+    Query(d, "DELETE FROM qa_examples WHERE run_id = ?1 AND after_task = ?2", "storing example answers")
+        .bind(1, runId)
+        .bind(2, afterTask)
+        .run();
+    for (size_t i = 0; i < examples.size(); ++i) {
+        const auto& e = examples[i];
+        Query(d,
+              "INSERT INTO qa_examples(run_id, after_task, position, task, style, question, expected, "
+              "answer, strict, format, knowledge) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+              "storing example answers")
+            .bind(1, runId)
+            .bind(2, afterTask)
+            .bind(3, int(i))
+            .bind(4, e.task)
+            .bind(5, e.style)
+            .bind(6, e.question)
+            .bind(7, e.expected)
+            .bind(8, e.answer)
+            .bind(9, int(e.strict))
+            .bind(10, int(e.format))
+            .bind(11, int(e.knowledge))
+            .run();
+    }
+    tx.commit();
+}
+
+std::map<int, std::vector<QaExample>> RunStore::qaExamples(std::int64_t runId)
+{
+    Impl& d = *impl_;
+    std::map<int, std::vector<QaExample>> out;
+    Query q(d,
+            "SELECT after_task, task, style, question, expected, answer, strict, format, knowledge "
+            "FROM qa_examples WHERE run_id = ?1 ORDER BY after_task, position",
+            "reading example answers");
+    q.bind(1, runId);
+    while (q.step()) {
+        QaExample e;
+        e.task = q.integer(1);
+        e.style = q.text(2);
+        e.question = q.text(3);
+        e.expected = q.text(4);
+        e.answer = q.text(5);
+        e.strict = q.integer(6) != 0;
+        e.format = q.integer(7) != 0;
+        e.knowledge = q.integer(8) != 0;
+        out[q.integer(0)].push_back(std::move(e));
+    }
+    return out;
 }
 
 // Merges: keys not in `metrics` keep their stored values.
