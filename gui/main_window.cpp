@@ -23,6 +23,7 @@
 #include <QStyle>
 #include <QTabWidget>
 #include <QTextStream>
+#include <QTableWidget>
 #include <QTimer>
 #include <QToolBar>
 #include <QUndoStack>
@@ -32,6 +33,7 @@
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "clwb/engine.h"
@@ -925,5 +927,24 @@ bool MainWindow::writeReport(const QString& file)
     r.importance = charts_->importance()->toPixmap(460, 380, 3.0);
     r.captions = {charts_->matrix()->title(), charts_->curves()->title(), charts_->loss()->title(),
                   charts_->importance()->title()};
+    if (ForgettingChart* f = charts_->forgetting(); f->hasData()) {
+        r.forgetting = f->toPixmap(900, 360, 3.0);
+        r.forgettingCaption = f->title();
+        const auto& d = f->decomposition();
+        const auto pts = [](double v) { return QLocale().toString(100.0 * v, 'f', 1); };
+        for (size_t j = 0; j < d.essential.size(); ++j)
+            r.decomposition.emplace_back(
+                tr("Task %1").arg(j + 1),
+                tr("drop %1 = essential %2 + superficial %3").arg(pts(d.strictDrop[j]), pts(d.essential[j]), pts(d.superficial[j])));
+        if (!d.essential.empty())
+            r.decomposition.emplace_back(
+                tr("Mean"), tr("drop %1 = essential %2 + superficial %3")
+                                .arg(pts(d.meanStrictDrop), pts(d.meanEssential), pts(d.meanSuperficial)));
+        const auto* table = f->examplesTable();
+        for (int i = 0; i < table->rowCount(); ++i)
+            r.examples.emplace_back(
+                table->item(i, 0)->text() + QStringLiteral(" ") + table->item(i, 1)->text(),
+                tr("%1 (expected %2)").arg(table->item(i, 3)->text(), table->item(i, 2)->text()));
+    }
     return report_writer::writePdf(file, r);
 }

@@ -901,6 +901,22 @@
         <source>%1 (run %2 of %3)</source>
         <translation>%1（%3 件中 %2 件目）</translation>
     </message>
+    <message>
+        <source>Task %1</source>
+        <translation>タスク %1</translation>
+    </message>
+    <message>
+        <source>drop %1 = essential %2 + superficial %3</source>
+        <translation>低下 %1 = 本質的 %2 + 表面的 %3</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>%1 (expected %2)</source>
+        <translation>%1（正解 %2）</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -1017,6 +1033,14 @@
     <message>
         <source>CL Workbench report, %1</source>
         <translation>CL Workbench レポート、%1</translation>
+    </message>
+    <message>
+        <source>Forgetting per task</source>
+        <translation>タスクごとの忘却</translation>
+    </message>
+    <message>
+        <source>Example answers</source>
+        <translation>回答例</translation>
     </message>
 </context>
 <context>

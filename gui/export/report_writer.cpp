@@ -119,11 +119,52 @@ bool writePdf(const QString& file, const Report& r)
         const QRect box((i % 2) * (cellW + 30), y + (i / 2) * (cellH + 30), cellW, cellH);
         drawFigure(p, box, *figures[i], r.captions.value(i));
     }
-    p.setFont(body);
-    p.setPen(QColor(120, 120, 120));
-    p.drawText(QRect(0, page.height() - lineH, page.width(), lineH), Qt::AlignRight,
-               QCoreApplication::translate("ReportWriter", "CL Workbench report, %1")
-                   .arg(QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat)));
+    auto footer = [&] {
+        p.setFont(body);
+        p.setPen(QColor(120, 120, 120));
+        p.drawText(QRect(0, page.height() - lineH, page.width(), lineH), Qt::AlignRight,
+                   QCoreApplication::translate("ReportWriter", "CL Workbench report, %1")
+                       .arg(QLocale().toString(QDateTime::currentDateTime(), QLocale::ShortFormat)));
+        p.setPen(Qt::black);
+    };
+    footer();
+    if (!r.forgetting.isNull()) {
+        pdf.newPage();
+        y = 0;
+        QFont h = titleFont;
+        h.setPointSizeF(14);
+        p.setFont(h);
+        p.drawText(QRect(0, y, page.width(), p.fontMetrics().height()), Qt::AlignLeft,
+                   r.forgettingCaption);
+        y += p.fontMetrics().height() + 20;
+        const int figH = page.height() * 2 / 5;
+        drawFigure(p, QRect(0, y, page.width(), figH), r.forgetting, QString());
+        y += figH + 30;
+        p.setFont(body);
+        y = drawTable(0, QCoreApplication::translate("ReportWriter", "Forgetting per task"),
+                      r.decomposition) + 30;
+        // Example answers at full width: question | the model's answer (expected).
+        QFont bold = body;
+        bold.setBold(true);
+        p.setFont(bold);
+        p.drawText(QRect(0, y, page.width(), lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                   QCoreApplication::translate("ReportWriter", "Example answers"));
+        p.setFont(body);
+        y += lineH + 2;
+        const int qW = page.width() * 11 / 20;
+        bool shade = false;
+        for (const auto& [question, answer] : r.examples) {
+            if (y + lineH > page.height() - footerH) break;
+            if (shade) p.fillRect(QRect(0, y, page.width(), lineH), QColor(242, 244, 247));
+            shade = !shade;
+            p.drawText(QRect(4, y, qW - 8, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                       p.fontMetrics().elidedText(question, Qt::ElideRight, qW - 8));
+            p.drawText(QRect(qW, y, page.width() - qW - 4, lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                       p.fontMetrics().elidedText(answer, Qt::ElideMiddle, page.width() - qW - 4));
+            y += lineH;
+        }
+        footer();
+    }
     return p.end();
 }
 

@@ -19,10 +19,16 @@ struct Report
     std::vector<std::pair<QString, QString>> metrics;  ///< label -> formatted value
     QPixmap matrix, curves, loss, importance;          ///< rendered charts (any may be null)
     QStringList captions;                              ///< matrix, curves, loss, importance
+    // Question-answering runs: a second page with the forgetting decomposition.
+    QPixmap forgetting;                                ///< null = no second page
+    QString forgettingCaption;
+    std::vector<std::pair<QString, QString>> decomposition;  ///< task -> "drop = ess + sup"
+    std::vector<std::pair<QString, QString>> examples;       ///< question -> answer (expected)
 };
 
 /// A4 portrait: title, config summary beside the metrics table, then the four charts in a
-/// 2 x 2 grid. Returns false if the file cannot be written.
+/// 2 x 2 grid; question-answering runs add a page with the forgetting decomposition and example
+/// answers. Returns false if the file cannot be written.
 bool writePdf(const QString& file, const Report& report);
 
 /// Matrix rows ("init", "after T1", ...) then a blank line and "metric,value" rows; numbers with

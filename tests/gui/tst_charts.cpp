@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Charts fed with synthetic RunEvents offscreen: graphs, points, heatmap cells, coalescing.
+#include <QRegularExpression>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTemporaryDir>
@@ -15,6 +16,7 @@
 #include "clwb/metrics.h"
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
+#include "export/report_writer.h"
 #include "run_replay.h"
 
 using Kind = clwb::RunEvent::Kind;
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void exportsImages();
     void forgettingDecompositionAndExamples();
     void replayCarriesQaMatrices();
+    void reportAddsAQaPage();
 };
 
 namespace {
@@ -292,6 +295,34 @@ void TstCharts::replayCarriesQaMatrices()
     QVERIFY(chart.hasData());
     QCOMPARE(chart.exampleCount(), 3);
     QVERIFY(std::abs(chart.decomposition().superficial[0] - 0.4) < 1e-12);
+}
+
+void TstCharts::reportAddsAQaPage()
+{
+    QTemporaryDir dir;
+    auto pages = [](const QString& file) {
+        QFile f(file);
+        if (!f.open(QIODevice::ReadOnly)) return -1;
+        // Page objects, not the /Pages tree node.
+        static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
+        int n = 0;
+        for (auto it = page.globalMatch(QString::fromLatin1(f.readAll())); it.hasNext(); it.next()) ++n;
+        return n;
+    };
+    report_writer::Report r;
+    r.title = QStringLiteral("t");
+    const QString plain = dir.filePath(QStringLiteral("plain.pdf"));
+    QVERIFY(report_writer::writePdf(plain, r));
+    QCOMPARE(pages(plain), 1);
+    QPixmap px(200, 100);
+    px.fill(Qt::white);
+    r.forgetting = px;
+    r.forgettingCaption = QStringLiteral("Superficial vs essential forgetting");
+    r.decomposition = {{QStringLiteral("Task 1"), QStringLiteral("drop 60 = essential 20 + superficial 40")}};
+    r.examples = {{QStringLiteral("T1 (yn) Is it a Sneaker?"), QStringLiteral("Sneaker (expected yes)")}};
+    const QString qa = dir.filePath(QStringLiteral("qa.pdf"));
+    QVERIFY(report_writer::writePdf(qa, r));
+    QCOMPARE(pages(qa), 2);
 }
 
 QTEST_MAIN(TstCharts)
