@@ -657,6 +657,14 @@ void RunStore::setMatrixCell(std::int64_t runId, const MatrixCell& cell)
         .run();
 }
 
+/// (after_task, eval_task, accuracy) rows of a bound matrix query.
+static std::vector<MatrixCell> readCells(Query& q)
+{
+    std::vector<MatrixCell> cells;
+    while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
+    return cells;
+}
+
 void RunStore::setQaMatrixCell(std::int64_t runId, const std::string& kind, const MatrixCell& cell)
 {
     Impl& d = *impl_;
@@ -863,29 +871,23 @@ std::vector<SeriesPoint> RunStore::series(std::int64_t runId)
 
 std::vector<MatrixCell> RunStore::matrix(std::int64_t runId)
 {
-    Impl& d = *impl_;
-    std::vector<MatrixCell> cells;
-    Query q(d,
+    Query q(*impl_,
             "SELECT after_task, eval_task, accuracy FROM matrix WHERE run_id = ?1 "
             "ORDER BY after_task, eval_task",
             "reading the accuracy matrix");
     q.bind(1, runId);
-    while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
-    return cells;
+    return readCells(q);
 }
 
 std::vector<MatrixCell> RunStore::qaMatrix(std::int64_t runId, const std::string& kind)
 {
-    Impl& d = *impl_;
-    std::vector<MatrixCell> cells;
-    Query q(d,
+    Query q(*impl_,
             "SELECT after_task, eval_task, accuracy FROM qa_matrix WHERE run_id = ?1 AND kind = ?2 "
             "ORDER BY after_task, eval_task",
             "reading a question-answering matrix");
     q.bind(1, runId);
     q.bind(2, kind);
-    while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
-    return cells;
+    return readCells(q);
 }
 
 // Snapshots ordered by task, then kind; cells in the order they were added.
