@@ -111,20 +111,7 @@ public:
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
     {
-        torch::NoGradGuard noGrad;
-        ImportanceSnapshot snap;
-        snap.task = ctx.task;
-        snap.kind = "hide-expert-cka";
-        for (auto& l : ctx.model->linears()) {
-            const auto name = expertName(ctx.task);
-            if (!l.layer->hasAdapter(name)) {
-                snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
-                continue;
-            }
-            auto d = l.layer->delta(name);
-            snap.cells.push_back(importanceCell(
-                l.block, l.module, (d.norm() / l.layer->weight.norm()).item<double>(), d));
-        }
+        auto snap = adapterUpdateSnapshot(ctx.model, expertName(ctx.task), ctx.task, "hide-expert-cka");
         for (size_t b = 0; b < cka_.size(); ++b)
             snap.cells.push_back(importanceCell(int(b), "cka", 1.0 - cka_[b], {}));
         if (routing_.defined()) snap.cells.push_back(importanceCell(-1, "routing", 0.0, routing_));

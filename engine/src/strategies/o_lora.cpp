@@ -90,20 +90,8 @@ public:
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
     {
-        torch::NoGradGuard noGrad;
-        ImportanceSnapshot snap;
-        snap.task = ctx.task;
-        snap.kind = "o-lora-task-update";  // ||s B_t A_t||_F / ||W0||_F of this task's adapter
-        for (auto& l : ctx.model->linears()) {
-            if (!l.layer->hasAdapter(current_)) {
-                snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
-                continue;
-            }
-            auto d = l.layer->delta(current_);
-            snap.cells.push_back(importanceCell(
-                l.block, l.module, (d.norm() / l.layer->weight.norm()).item<double>(), d));
-        }
-        return snap;
+        // ||s B_t A_t||_F / ||W0||_F of this task's adapter
+        return adapterUpdateSnapshot(ctx.model, current_, ctx.task, "o-lora-task-update");
     }
 
     int64_t storedParameters() const override { return stored_; }

@@ -172,4 +172,23 @@ int indexOfLinear(const std::vector<NamedLinear>& list, const std::string& name)
     return -1;
 }
 
+ImportanceSnapshot adapterUpdateSnapshot(Vit& model, const std::string& adapter, int task,
+                                         const std::string& kind)
+{
+    torch::NoGradGuard noGrad;
+    ImportanceSnapshot snap;
+    snap.task = task;
+    snap.kind = kind;
+    for (auto& l : model->linears()) {
+        if (!l.layer->hasAdapter(adapter)) {
+            snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
+            continue;
+        }
+        auto d = l.layer->delta(adapter);
+        snap.cells.push_back(importanceCell(l.block, l.module,
+                                            (d.norm() / l.layer->weight.norm()).item<double>(), d));
+    }
+    return snap;
+}
+
 }  // namespace clwb::detail

@@ -146,6 +146,10 @@ int64_t countParameters(const std::vector<torch::Tensor>& params);
 /// with element maps; `reference` is in Vit::linears() order.
 ImportanceSnapshot weightChangeSnapshot(Vit& model, const std::vector<torch::Tensor>& reference,
                                         int task, const std::string& kind);
+/// ||scale B A||_F / ||W0||_F of adapter `adapter` per backbone linear, with its element map;
+/// linears without that adapter score 0 (O-LoRA's task update, HiDe's expert).
+ImportanceSnapshot adapterUpdateSnapshot(Vit& model, const std::string& adapter, int task,
+                                         const std::string& kind);
 /// Mean-pools |m| down to at most maxSide x maxSide for importance element maps.
 ImportanceCell importanceCell(int block, const std::string& module, double score,
                               const torch::Tensor& matrix, int maxSide = 16);
