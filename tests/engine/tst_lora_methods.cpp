@@ -231,8 +231,8 @@ private Q_SLOTS:
             return true;
         });
         QVERIFY2(r.status == "finished", r.message.c_str());
-        // Default targets: qkv only; A [4, 32] + B [96, 4] per block, 2 blocks, + head.
-        const std::int64_t perTask = 2 * (4 * 32 + 96 * 4);
+        // Default targets: q and v of qkv (official), A [4, 32] + B [32, 4] each, 2 blocks, + head.
+        const std::int64_t perTask = 2 * 2 * (4 * 32 + 32 * 4);
         QCOMPARE(r.trainableParams, std::int64_t(330) + perTask);
         QCOMPARE(r.storedParams, 2 * perTask);
         QCOMPARE(QString::fromStdString(snaps.back().kind), QString("o-lora-task-update"));

@@ -101,17 +101,18 @@ private Q_SLOTS:
         cfg.params["rank"] = 4;
         auto c = run(cfg);
         QVERIFY2(c.result.status == "finished", c.result.message.c_str());
-        // Keys: 2 % of each of qkv [96x32], proj [32x32], fc1 [128x32], fc2 [32x128] per block and
-        // task, floor(numel * 0.02) each: 61 + 20 + 81 + 81 = 243 per block, 2 blocks, 2 tasks.
-        QCOMPARE(c.result.storedParams, std::int64_t(2 * 2 * 243));
+        // Keys: 2 % of each module q, k, v [32x32] (separate units of qkv, as the official separate
+        // projections), proj [32x32], fc1 [128x32], fc2 [32x128] per block and task,
+        // floor(numel * 0.02) each: 3 x 20 + 20 + 81 + 81 = 242 per block, 2 blocks, 2 tasks.
+        QCOMPARE(c.result.storedParams, std::int64_t(2 * 2 * 242));
         QCOMPARE(QString::fromStdString(c.snaps.back().kind), QString("reglora-key-density"));
         for (const auto& cell : c.snaps.back().cells) {
             QVERIFY(cell.score > 0.0 && cell.score <= 0.041);  // <= 2 tasks x 2 %, overlaps merge
             QVERIFY(cell.rows > 0);
         }
-        // Trainable: head (330) + per block A/B of rank 4: qkv 4*32+96*4, proj 4*32+32*4,
-        // fc1 4*32+128*4, fc2 4*128+32*4.
-        QCOMPARE(c.result.trainableParams, std::int64_t(330 + 2 * (512 + 256 + 640 + 640)));
+        // Trainable: head (330) + per block A/B of rank 4: q, k, v 3 x (4*32+32*4), proj
+        // 4*32+32*4, fc1 4*32+128*4, fc2 4*128+32*4.
+        QCOMPARE(c.result.trainableParams, std::int64_t(330 + 2 * (768 + 256 + 640 + 640)));
     }
 
     // ---- HiDe ----
@@ -226,7 +227,8 @@ private Q_SLOTS:
         for (const auto& c : snap.cells) key += c.score;
         QVERIFY(key > 0);
         // Memory: 10 % of 32 per class = 4 per class, 2 tasks x 2 classes x 4 images of 1x16x16.
-        const std::int64_t lora = 2 * (8 * 32 + 96 * 8);
+        // LoRA: q and v units of qkv, 2 blocks x 2 x (A [8, 32] + B [32, 8]).
+        const std::int64_t lora = 2 * 2 * (8 * 32 + 32 * 8);
         QCOMPARE(kif.result.storedParams, std::int64_t(16 * (256 + 1)) + lora);
 
         cfg.params["mode"] = 1;
@@ -270,15 +272,17 @@ private Q_SLOTS:
         // Two images with different labels, identical views: z = [e1, e2, e1, e2].
         auto z = mat({1, 0, 0, 1, 1, 0, 0, 1}, 4, 2);
         auto y = torch::tensor({0, 1, 0, 1}, torch::kLong);
-        // Each row: twin at cos 1, two others at 0 -> p(twin) = e / (e + 2) at t = 1; the only
-        // same-label sample is the twin, so L = 3 (-log p).
-        const double e = std::exp(1.0);
-        QVERIFY(std::abs(supervisedNtXent(z, y, 1.0).item<double>() - 3.0 * std::log((e + 2.0) / e)) < 1e-5);
-        // Same labels everywhere: the SupCon term averages over the three others.
+        // Each row: twin at cos 1, two others at 0 -> p(twin) = e / (e + 2) at t = 1. As the
+        // official Supervised_NT_xent_n, the label normaliser counts the row itself (2 here) and
+        // the zeroed diagonal adds -log(eps): L = (-log p) + 2 (0.5 (-log p) + 0.5 (-log eps)).
+        const double e = std::exp(1.0), self = -std::log(1e-8);
+        QVERIFY(std::abs(supervisedNtXent(z, y, 1.0).item<double>() -
+                         (2.0 * std::log((e + 2.0) / e) + self)) < 1e-4);
+        // Same labels everywhere: the SupCon term averages over all four (the row included).
         auto same = torch::zeros({4}, torch::kLong);
         const double lp = std::log(e + 2.0);  // -log p(j) = log(e + 2) - cos_ij
-        const double expected = (lp - 1.0) + 2.0 * ((lp - 1.0) + 2.0 * lp) / 3.0;
-        QVERIFY(std::abs(supervisedNtXent(z, same, 1.0).item<double>() - expected) < 1e-5);
+        const double expected = (lp - 1.0) + 2.0 * ((lp - 1.0) + 2.0 * lp + self) / 4.0;
+        QVERIFY(std::abs(supervisedNtXent(z, same, 1.0).item<double>() - expected) < 1e-4);
     }
 
     void mistPreAdaptsSparselyAndReportsItsSteps()

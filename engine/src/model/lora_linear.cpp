@@ -1,9 +1,16 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "model/lora_linear.h"
 
+#include <algorithm>
 #include <cmath>
+#include <stdexcept>
 
 namespace clwb::detail {
+
+std::vector<LoraUnit> fusedQkvUnits(int64_t dim)
+{
+    return {{"q", 0, dim}, {"k", dim, 2 * dim}, {"v", 2 * dim, 3 * dim}};
+}
 
 LoraLinearImpl::LoraLinearImpl(int64_t in, int64_t out, bool withBias)
 {
@@ -18,6 +25,7 @@ LoraLinearImpl::LoraLinearImpl(int64_t in, int64_t out, bool withBias)
 torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x)
 {
     auto y = torch::nn::functional::linear(x, weight, bias);
+    const int64_t out = outFeatures();
     for (auto& [name, ad] : adapters_) {
         if (!ad.enabled) continue;
         auto up = torch::matmul(torch::matmul(x, ad.a.t()), ad.b.t());
@@ -31,18 +39,32 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x)
                 up = up * ad.gate.view(shape);
             }
         }
+        const int64_t rows = ad.b.size(0);
+        if (rows != out)  // a unit's rows: zeros elsewhere in the output features
+            up = torch::constant_pad_nd(up, {ad.rowBegin, out - ad.rowBegin - rows});
         y = y + s * up;
     }
     return y;
 }
 
-LoraAdapter& LoraLinearImpl::addAdapter(const std::string& name, int64_t rank, double alpha)
+LoraAdapter& LoraLinearImpl::addAdapter(const std::string& name, int64_t rank, double alpha,
+                                        const std::string& unitName, LoraInit init)
 {
     LoraAdapter ad;
+    int64_t rows = outFeatures();
+    if (!unitName.empty()) {
+        const auto& u = unit(unitName);
+        ad.unit = u.name;
+        ad.rowBegin = u.begin;
+        rows = u.rows();
+    }
     auto opts = weight.options().requires_grad(false);
     ad.a = torch::empty({rank, inFeatures()}, opts);
-    torch::nn::init::kaiming_uniform_(ad.a, std::sqrt(5.0));
-    ad.b = torch::zeros({outFeatures(), rank}, opts);
+    // RankFanIn: the same initialiser applied to the [in, rank] layout (a view of A's storage),
+    // whose fan-in is the rank.
+    torch::nn::init::kaiming_uniform_(init == LoraInit::RankFanIn ? ad.a.t() : ad.a,
+                                      std::sqrt(5.0));
+    ad.b = torch::zeros({rows, rank}, opts);
     ad.a.set_requires_grad(true);
     ad.b.set_requires_grad(true);
     ad.scale = alpha / double(rank);
@@ -50,23 +72,35 @@ LoraAdapter& LoraLinearImpl::addAdapter(const std::string& name, int64_t rank, d
     return adapters_[name];
 }
 
-torch::Tensor LoraLinearImpl::delta(const std::string& name) const
+torch::Tensor LoraLinearImpl::unitDelta(const std::string& name) const
 {
     const auto& ad = adapters_.at(name);
     return (ad.scale * ad.weight) * torch::matmul(ad.b, ad.a);
 }
 
+torch::Tensor LoraLinearImpl::delta(const std::string& name) const
+{
+    const auto& ad = adapters_.at(name);
+    auto d = unitDelta(name);
+    const int64_t rows = ad.b.size(0), out = outFeatures();
+    if (rows == out) return d;
+    return torch::constant_pad_nd(d, {0, 0, ad.rowBegin, out - ad.rowBegin - rows});
+}
+
 void LoraLinearImpl::mergeAdapter(const std::string& name)
 {
     torch::NoGradGuard noGrad;
-    auto d = delta(name);
+    auto d = unitDelta(name);
     const auto& ad = adapters_.at(name);
     if (ad.gate.defined() && ad.gate.dim() == 0) d = d * ad.gate;
-    weight.add_(d);
+    weight.narrow(0, ad.rowBegin, ad.b.size(0)).add_(d);
     adapters_.erase(name);
 }
 
-void LoraLinearImpl::removeAdapter(const std::string& name) { adapters_.erase(name); }
+void LoraLinearImpl::removeAdapter(const std::string& name)
+{
+    adapters_.erase(name);
+}
 
 torch::Tensor LoraLinearImpl::effectiveWeight() const
 {
@@ -78,6 +112,40 @@ torch::Tensor LoraLinearImpl::effectiveWeight() const
         w = w + d;
     }
     return w;
+}
+
+void LoraLinearImpl::setUnits(std::vector<LoraUnit> units)
+{
+    auto sorted = units;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const LoraUnit& a, const LoraUnit& b) { return a.begin < b.begin; });
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        const auto& u = sorted[i];
+        const auto where = "LoraLinear unit '" + u.name + "' [" + std::to_string(u.begin) + ", " +
+                           std::to_string(u.end) + ")";
+        if (u.name.empty()) throw std::invalid_argument("LoraLinear: a unit needs a name");
+        if (u.begin < 0 || u.end <= u.begin || u.end > outFeatures())
+            throw std::invalid_argument(where +
+                                        " must be a non-empty row range within the layer's " +
+                                        std::to_string(outFeatures()) + " output rows");
+        if (i > 0 && u.begin < sorted[i - 1].end)
+            throw std::invalid_argument(where + " overlaps unit '" + sorted[i - 1].name + "'");
+        for (size_t j = 0; j < i; ++j)
+            if (sorted[j].name == u.name)
+                throw std::invalid_argument("LoraLinear: unit name '" + u.name + "' is used twice");
+    }
+    units_ = std::move(units);
+}
+
+const LoraUnit& LoraLinearImpl::unit(const std::string& name) const
+{
+    for (const auto& u : units_)
+        if (u.name == name) return u;
+    std::string known;
+    for (const auto& u : units_) known += (known.empty() ? "" : ", ") + u.name;
+    throw std::invalid_argument("LoraLinear: no unit '" + name + "' on this layer (units: " +
+                                (known.empty() ? std::string("none; call setUnits first") : known) +
+                                ")");
 }
 
 }  // namespace clwb::detail

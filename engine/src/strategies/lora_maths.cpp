@@ -69,7 +69,7 @@ void gateAdapter(LoraAdapter& ad)
     for (auto* t : {&ad.a, &ad.b}) {
         if (t->is_leaf())
             t->set_requires_grad(false);
-        else  // a computed B (LoRAC's padded q/k/v rows): cut it off the graph
+        else  // a computed tensor: cut it off the graph
             *t = t->detach();
     }
 }

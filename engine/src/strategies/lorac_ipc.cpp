@@ -4,9 +4,13 @@
 // (peft/lora/comp_ilora_mask_allw.py, the main "mask allw" variant, without TII).
 //
 // Units: every adapted weight matrix is one unit (l, m) with m in {q, k, v, proj, fc1, fc2}; the
-// fused qkv layer holds three units (its row blocks q, k, v), so N_mat = 6 x depth as in the paper.
+// fused qkv layer holds three row units q, k, v (LoraLinear units: each LoRA's B covers its rows
+// only), so N_mat = 6 x depth as in the paper and the official separate q/k/v pools.
 // Each unit has a per-task LoRA pool A_i [r, d_in], B_i [rows, r] (alpha = 1, s = 1/r), one learned
 // scalar omega per old LoRA (LoraAdapter::gate, initialised to 1) and an "unfrozen" mask bit M.
+// Init as the official reset_parameters: B = 0 and kaiming_uniform_(a = sqrt 5) on the code's
+// [d_in, r] layout of A, whose fan-in is r: A ~ U(±1/sqrt r) (LoraInit::RankFanIn; peft's
+// [r, d_in] layout would give U(±1/sqrt d_in), 2.8x smaller at d_in = 64, r = 8).
 // Forward while training task t:  dW = s (sum_{i<t} omega_i B_i A_i + M B_t A_t); the new LoRA has
 // no omega during its own task.
 // Trains: A_t, B_t of unfrozen units, the omegas of old LoRAs of unfrozen units, the head
@@ -20,9 +24,8 @@
 // score, k = floor(threshold * N_mat), and reset the EMAs. A frozen unit's dW is then fixed for
 // good: its later LoRAs are gated off (adapter disabled, out of autograd, gradients dropped in
 // afterBackward) and its omegas stay at their snapshot.
-// Hooks: setup, beforeTask, trainableParameters, loss (materialises q/k/v B rows before the
-// forward), penalty, afterBackward (gating, IPC scores, gradient clipping), afterTask, logits,
-// importance, storedParameters.
+// Hooks: setup, beforeTask, trainableParameters, penalty, afterBackward (gating, IPC scores,
+// gradient clipping), afterTask, importance, storedParameters.
 // Importance (kind "ipc-score"): per layer, the sum of its units' end-of-task scores (before
 // masking). The element map has one row per unit (q, k, v top to bottom for qkv, as in W's rows)
 // and two columns: the unit's score, and a frozen mark (the snapshot's largest score if the unit is
@@ -33,10 +36,10 @@
 //    uses its own mask, as the paper describes.
 //  - A unit is frozen only with a score > 0: the official `>=` on the k-th score freezes every
 //    matrix when fewer than k unfrozen matrices have a non-zero score (masked scores are 0).
-//  - The q/k/v units live in the fused qkv layer: their B is a [dim, r] leaf zero-padded to the
-//    layer's [3 dim, r] before each forward, so the maths and parameter counts equal separate
-//    q/k/v matrices. The effective-weight gradient is read from the base weight (dL/dW0 = dL/dW);
-//    the base weights get requires_grad for this but never reach the optimiser.
+//  - The q/k/v units live in the fused qkv layer as row-ranged adapters (B [dim, r] on their
+//    rows), so the maths and parameter counts equal separate q/k/v matrices. The effective-weight
+//    gradient is read from the base weight (dL/dW0 = dL/dW); the base weights get requires_grad
+//    for this but never reach the optimiser.
 //  - Gated (frozen-unit) LoRAs are kept disabled in the layer and not counted as stored: their B
 //    stays zero, so they are identically zero in the official pool too.
 //  - No TII / task-adaptive head retraining (algorithms.md §2.4: the main comparison is without
@@ -61,14 +64,13 @@ struct Unit
     int block = 0;
     std::string module;  ///< the layer: qkv | proj | fc1 | fc2
     std::string sub;     ///< the matrix: q | k | v | proj | fc1 | fc2
+    std::string unit;    ///< the layer's row unit ("" = all rows)
     int64_t row0 = 0;    ///< first row of this matrix in the layer's weight
     int64_t rows = 0;
     bool frozen = false;  ///< M = 0
     IpcEma ema;
     double score = 0;  ///< I-bar * U-bar at the end of the last task
-    torch::Tensor b;   ///< the current task's B rows [rows, r] (what the optimiser sees)
     std::vector<std::string> pool;  ///< adapter names, one per task
-    bool sliced() const { return rows != layer->outFeatures(); }
 };
 
 class LoracIpc final : public Strategy
@@ -77,18 +79,18 @@ public:
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);
-        for (auto& l : ctx.model->linears(loraTargets(ctx.params.at("targets")))) {
-            const int64_t out = l.layer->outFeatures();
-            if (l.module == "qkv") {
-                const char* subs[] = {"q", "k", "v"};
-                for (int64_t i = 0; i < 3; ++i)
-                    units_.push_back({l.layer, l.block, l.module, subs[i], i * out / 3, out / 3});
-            } else {
-                units_.push_back({l.layer, l.block, l.module, l.module, 0, out});
+        for (auto& site : loraSites(ctx, {"q", "k", "v"})) {
+            auto& layer = site.linear.layer;
+            const bool whole = site.unit.empty();
+            const int64_t row0 = whole ? 0 : layer->unit(site.unit).begin;
+            const int64_t rows = whole ? layer->outFeatures() : layer->unit(site.unit).rows();
+            units_.push_back({layer, site.linear.block, site.linear.module, site.matrix, site.unit,
+                              row0, rows});
+            if (layers_.empty() || layers_.back().get() != layer.get()) {
+                // dL/dW of the effective matrix equals dL/dW0; the optimiser never sees W0.
+                layer->weight.set_requires_grad(true);
+                layers_.push_back(layer);
             }
-            // dL/dW of the effective matrix equals dL/dW0; the optimiser never sees W0.
-            l.layer->weight.set_requires_grad(true);
-            layers_.push_back(l.layer);
         }
     }
 
@@ -97,19 +99,10 @@ public:
         const auto rank = int64_t(ctx.params.at("rank"));
         for (auto& u : units_) {
             const std::string name = "t" + std::to_string(ctx.task) + "." + u.sub;
-            auto& ad = u.layer->addAdapter(name, rank, ctx.params.at("alpha"));
+            auto& ad = u.layer->addAdapter(name, rank, ctx.params.at("alpha"), u.unit,
+                                           LoraInit::RankFanIn);
             u.pool.push_back(name);
-            u.b = torch::Tensor();
-            if (u.frozen) {
-                gateAdapter(ad);  // M_{t-1} = 0: the new LoRA never contributes
-                continue;
-            }
-            if (u.sliced()) {
-                u.b = torch::zeros({u.rows, rank}, ad.b.options()).set_requires_grad(true);
-                ad.b = padded(u, u.b);
-            } else {
-                u.b = ad.b;
-            }
+            if (u.frozen) gateAdapter(ad);  // M_{t-1} = 0: the new LoRA never contributes
         }
     }
 
@@ -119,19 +112,13 @@ public:
         for (auto& u : units_) {
             if (u.frozen) continue;
             trainable_.push_back(current(u).a);
-            trainable_.push_back(u.b);
+            trainable_.push_back(current(u).b);
             for (size_t i = 0; i + 1 < u.pool.size(); ++i) {
                 auto& ad = u.layer->adapter(u.pool[i]);
                 if (ad.enabled) trainable_.push_back(ad.gate);
             }
         }
         return trainable_;
-    }
-
-    torch::Tensor loss(const Batch& batch, StepContext& ctx) override
-    {
-        materialise();
-        return Strategy::loss(batch, ctx);
     }
 
     torch::Tensor penalty(StepContext& ctx) override
@@ -164,7 +151,6 @@ public:
     void afterTask(TaskContext& ctx) override
     {
         torch::NoGradGuard noGrad;
-        materialise();
         std::vector<float> snapshot;
         std::vector<double> scores;
         std::vector<bool> frozen;
@@ -172,11 +158,10 @@ public:
             auto& ad = current(u);
             if (ad.enabled) {
                 ad.a.set_requires_grad(false);
-                if (ad.b.is_leaf()) ad.b.set_requires_grad(false);
+                ad.b.set_requires_grad(false);
                 // Its omega, 1 until the next task trains it (omega-bar^(t)_t = 1).
                 ad.gate = torch::ones({}, ad.a.options()).set_requires_grad(!u.frozen);
             }
-            u.b = torch::Tensor();
             for (const auto& name : u.pool) {
                 const auto& p = u.layer->adapter(name);
                 if (p.enabled) snapshot.push_back(p.gate.item<float>());
@@ -208,7 +193,7 @@ public:
         for (auto& u : units_)
             for (const auto& name : u.pool) {
                 const auto& ad = u.layer->adapter(name);
-                if (ad.enabled) stored_ += ad.a.numel() + u.rows * ad.a.size(0);
+                if (ad.enabled) stored_ += ad.a.numel() + ad.b.numel();
             }
 
         std::ostringstream s;
@@ -219,12 +204,6 @@ public:
         if (frozenNow_.empty()) s << " nothing";
         s << " (" << total << "/" << units_.size() << " matrices frozen)";
         ctx.log(s.str());
-    }
-
-    torch::Tensor logits(const torch::Tensor& x, TaskContext& ctx) override
-    {
-        materialise();  // mid-task curves: the q/k/v B rows of the last optimiser step
-        return ctx.model->forward(x);
     }
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
@@ -259,22 +238,6 @@ public:
 
 private:
     LoraAdapter& current(Unit& u) { return u.layer->adapter(u.pool.back()); }
-
-    static torch::Tensor padded(const Unit& u, const torch::Tensor& rows)
-    {
-        const int64_t out = u.layer->outFeatures(), r = rows.size(1);
-        auto opts = rows.options().requires_grad(false);
-        return torch::cat({torch::zeros({u.row0, r}, opts), rows,
-                           torch::zeros({out - u.row0 - u.rows, r}, opts)});
-    }
-
-    /// The layer's B of the current q/k/v LoRAs, rebuilt from their [rows, r] leaves (with grad in
-    /// training, plain values under NoGradGuard).
-    void materialise()
-    {
-        for (auto& u : units_)
-            if (u.b.defined() && u.sliced()) current(u).b = padded(u, u.b);
-    }
 
     void updateScores(double beta1, double beta2)
     {

@@ -3,18 +3,23 @@
 // Instruction Tuning", Chen et al., ICML 2025, arXiv:2505.02486; official code jinpeng0528/SEFE
 // (key_elements_identification.py, llava/model/language_model/llava_llama.py, merge_lora_weights.py).
 //
-// Trains: a fresh LoRA (A_t, B_t) per task on the chosen linear layers (peft init: A kaiming, B = 0)
-// and the head, which plays SEFE's projector and trains at head_lr_scale x the run's lr (official
+// Modules: every adapted weight matrix m is its own LoRA module, as LLaVA's separate q/k/v/o/gate/
+// up/down projections: q, k and v are row units of the fused qkv layer (LoraLinear units), so a
+// block has 6 modules (q, k, v, proj, fc1, fc2) where LLaMA's decoder layer has 7.
+// Trains: a fresh LoRA (A_t, B_t) per task on every module (peft init: A kaiming, B = 0) and the
+// head, which plays SEFE's projector and trains at head_lr_scale x the run's lr (official
 // 2e-5 vs 2e-4). Freezes: the merged backbone. Stores: the key positions S^m of every module (one
 // flat index per entry, duplicates kept); the LoRAs themselves live merged in W.
 // Loss: CE (class-masked by default) + lambda * (1/|M|) sum_m mean_{p in S^m} |(B_t A_t)_p| from
-// the second task on, with B A taken without the alpha/r scale (lora_maths.h regLoraPenalty).
-// After each task: K_t^m = top key_fraction of |B_t A_t| (fp32, this task's own update, no scale),
+// the second task on, with B A taken without the alpha/r scale (lora_maths.h regLoraPenalty) and
+// |M| the number of modules (6 x depth with every target).
+// After each task: K_t^m = top key_fraction of |B_t A_t| of each module's own matrix (a q, k or v
+// block of qkv on its own: [dim, dim]), in fp32, this task's own update, no scale;
 // S^m <- S^m ++ K_t^m, then W <- W + s B_t A_t and the adapter is removed.
 // Hooks: setup, beforeTask, parameterGroups, penalty, afterTask, importance, storedParameters.
-// Importance (kind "reglora-key-density"): per module, the share of W's entries that are key
-// positions after this task (distinct positions of S^m / numel); the element map shows where they
-// lie. Modules without LoRA score 0.
+// Importance (kind "reglora-key-density"): per layer, the share of W's entries that are key
+// positions after this task (distinct positions of its modules' S^m / numel); the element map
+// shows where they lie. Layers without LoRA score 0.
 //
 // Deviations from the official code, and why:
 //  - Answer Style Diversification (the other half of SEFE) is a data option of the question-
@@ -38,21 +43,23 @@ public:
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);
-        keys_.assign(targetLinears(ctx).size(), torch::Tensor());
+        keys_.assign(loraSites(ctx, {"q", "k", "v"}).size(), torch::Tensor());
     }
 
     void beforeTask(TaskContext& ctx) override
     {
-        current_ = "sefe" + std::to_string(ctx.task);
-        for (auto& l : targetLinears(ctx))
-            l.layer->addAdapter(current_, int64_t(ctx.params.at("rank")), ctx.params.at("alpha"));
+        prefix_ = "sefe" + std::to_string(ctx.task);
+        sites_ = loraSites(ctx, {"q", "k", "v"});
+        for (auto& s : sites_)
+            s.linear.layer->addAdapter(s.adapterName(prefix_), int64_t(ctx.params.at("rank")),
+                                       ctx.params.at("alpha"), s.unit);
     }
 
     std::vector<ParamGroup> parameterGroups(TaskContext& ctx) override
     {
         ParamGroup lora, head{ctx.model->headParameters(), ctx.params.at("head_lr_scale")};
-        for (auto& l : targetLinears(ctx)) {
-            auto& ad = l.layer->adapter(current_);
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->adapter(s.adapterName(prefix_));
             lora.params.push_back(ad.a);
             lora.params.push_back(ad.b);
         }
@@ -71,9 +78,9 @@ public:
         const double lambda = ctx.task.params.at("lambda");
         if (ctx.task.task == 0 || lambda == 0.0) return {};  // no regulariser on the first task
         std::vector<torch::Tensor> deltas;
-        for (auto& l : targetLinears(ctx.task)) {
-            auto& ad = l.layer->adapter(current_);
-            deltas.push_back(torch::matmul(ad.b, ad.a));  // without alpha/r, as the official
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->adapter(s.adapterName(prefix_));
+            deltas.push_back(torch::matmul(ad.b, ad.a));  // the module's own rows, without alpha/r
         }
         return lambda * regLoraPenalty(deltas, keys_);
     }
@@ -82,21 +89,22 @@ public:
     {
         torch::NoGradGuard noGrad;
         const double fraction = ctx.params.at("key_fraction") / 100.0;
-        auto layers = targetLinears(ctx);
-        density_.assign(layers.size(), 0.0);
-        maps_.assign(layers.size(), torch::Tensor());
+        maps_.clear();
         stored_ = 0;
-        for (size_t m = 0; m < layers.size(); ++m) {
-            auto& layer = layers[m].layer;
-            auto& ad = layer->adapter(current_);
+        for (size_t m = 0; m < sites_.size(); ++m) {
+            auto& layer = sites_[m].linear.layer;
+            const auto name = sites_[m].adapterName(prefix_);
+            auto& ad = layer->adapter(name);
             auto k = keyElements(torch::matmul(ad.b, ad.a), fraction);
             keys_[m] = keys_[m].defined() ? torch::cat({keys_[m], k}) : k;
             stored_ += keys_[m].numel();
-            auto map = torch::zeros({layer->weight.numel()}, layer->weight.options());
-            map.index_put_({keys_[m]}, 1.0);  // distinct positions (duplicates collapse here)
-            density_[m] = map.mean().item<double>();
-            maps_[m] = map.view_as(layer->weight);
-            layer->mergeAdapter(current_);
+            // Module-local flat indices -> the layer's: the module's rows start at rowBegin.
+            auto& map = maps_[sites_[m].linear.name];
+            if (!map.defined())
+                map = torch::zeros({layer->weight.numel()}, layer->weight.options());
+            // duplicates collapse here
+            map.index_put_({keys_[m] + ad.rowBegin * layer->inFeatures()}, 1.0);
+            layer->mergeAdapter(name);
         }
     }
 
@@ -105,13 +113,14 @@ public:
         ImportanceSnapshot snap;
         snap.task = ctx.task;
         snap.kind = "reglora-key-density";
-        auto layers = targetLinears(ctx);
         for (auto& l : ctx.model->linears()) {
-            const int m = indexOfLinear(layers, l.name);
-            if (m < 0 || maps_.empty())
+            auto it = maps_.find(l.name);
+            if (it == maps_.end()) {
                 snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
-            else
-                snap.cells.push_back(importanceCell(l.block, l.module, density_[size_t(m)], maps_[size_t(m)]));
+                continue;
+            }
+            snap.cells.push_back(importanceCell(l.block, l.module, it->second.mean().item<double>(),
+                                                it->second.view_as(l.layer->weight)));
         }
         return snap;
     }
@@ -119,15 +128,14 @@ public:
     int64_t storedParameters() const override { return stored_; }
 
 private:
-    std::string current_;
-    std::vector<torch::Tensor> keys_;  ///< S^m: flat key indices per target module
-    std::vector<double> density_;
-    std::vector<torch::Tensor> maps_;
+    std::string prefix_;
+    std::vector<LoraSite> sites_;
+    std::vector<torch::Tensor> keys_;  ///< S^m: flat key indices per module (its own [rows, in])
+    std::map<std::string, torch::Tensor> maps_;  ///< layer name -> flat key mark over its W
     int64_t stored_ = 0;
 };
 
 }  // namespace
-
 StrategyInfo sefeInfo()
 {
     return {"sefe", "SEFE RegLoRA",

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "strategies/sparse_maths.h"
 
+#include <algorithm>
+
 namespace clwb::detail {
 
 void ElementEma::update(const torch::Tensor& ipt, double beta1, double beta2)
@@ -57,19 +59,51 @@ torch::Tensor filterGradient(const torch::Tensor& grad, const torch::Tensor& mas
     return g;
 }
 
+torch::Tensor randomFractionMask(at::IntArrayRef sizes, double rate, torch::Generator& gen,
+                                 torch::Device device)
+{
+    int64_t numel = 1;
+    for (auto d : sizes) numel *= d;
+    const int64_t k = std::min<int64_t>(numel, std::max<int64_t>(1, int64_t(rate * double(numel))));
+    auto idx = torch::randperm(numel, gen).slice(0, 0, k).to(device);
+    auto mask = torch::zeros({numel}, torch::TensorOptions().dtype(torch::kBool).device(device));
+    mask.index_fill_(0, idx, true);
+    return mask.view(sizes);
+}
+
+std::vector<torch::Tensor> globalTopMagnitudeMasks(const std::vector<torch::Tensor>& grads,
+                                                   double rate)
+{
+    std::vector<torch::Tensor> flat;
+    for (const auto& g : grads) flat.push_back(g.detach().abs().flatten());
+    auto all = torch::cat(flat);
+    const auto k = int64_t(rate * double(all.numel()));
+    std::vector<torch::Tensor> masks;
+    if (k == 0) {  // the official threshold max + 1: nothing passes
+        for (const auto& g : grads)
+            masks.push_back(torch::zeros_like(g, g.options().dtype(torch::kBool)));
+        return masks;
+    }
+    const auto threshold = std::get<0>(all.topk(k)).index({k - 1});
+    for (const auto& g : grads) masks.push_back(g.detach().abs() >= threshold);
+    return masks;
+}
+
 torch::Tensor supervisedNtXent(const torch::Tensor& z, const torch::Tensor& y, double temperature)
 {
+    constexpr double eps = 1e-8;
     const int64_t n = z.size(0), b = n / 2;
-    auto eye = torch::eye(n, torch::TensorOptions().dtype(torch::kBool).device(z.device()));
-    auto logits = (torch::matmul(z, z.t()) / temperature).masked_fill(eye, -1e9);
-    auto logp = torch::log_softmax(logits, 1);
+    auto sim = torch::matmul(z, z.t());
+    sim = sim - std::get<0>(sim.max(1, true)).detach();  // stability, as officially
+    auto offDiag = 1.0 - torch::eye(n, z.options());
+    auto e = torch::exp(sim / temperature) * offDiag;
+    auto loss = -torch::log(e / (e.sum(1, true) + eps) + eps);
     auto twin = torch::cat({torch::arange(b, n), torch::arange(0, b)}).to(z.device());
-    auto pairTerm = -logp.gather(1, twin.unsqueeze(1)).mean();
-    auto same = (y.unsqueeze(0) == y.unsqueeze(1)) & eye.logical_not();
-    auto p = same.to(z.dtype());
-    p = p / p.sum(1, true).clamp_min(1.0);
-    auto supTerm = -(p * logp.masked_fill(eye, 0.0)).sum(1).mean();
-    return pairTerm + 2.0 * supTerm;
+    auto pairTerm = loss.gather(1, twin.unsqueeze(1)).sum() / double(n);
+    auto p = (y.unsqueeze(0) == y.unsqueeze(1)).to(z.dtype());
+    p = p / (p.sum(1, true) + eps);
+    auto supTerm = 2.0 * (p * loss).sum() / double(n);
+    return pairTerm + supTerm;
 }
 
 }  // namespace clwb::detail

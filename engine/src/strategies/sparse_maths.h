@@ -40,9 +40,24 @@ torch::Tensor filterGradient(const torch::Tensor& grad, const torch::Tensor& mas
                              const torch::Tensor& overlap, const torch::Tensor& frozen,
                              double dropRate, double overlapPenalty, torch::Generator& gen);
 
-/// MIST's L_MI (Supervised_NT_xent_n): z [2B, d] the normalised projections of [x; x'], y [2B].
-/// Softmax over j != i of z_i.z_j / t;  L = mean_i -log p(i -> twin) + 2 mean_i sum_j P_ij
-/// (-log p(i -> j)), P_ij = 1[y_i = y_j] / #{j != i : y_j = y_i}.
+/// MIST's control `_run_rand`: a fresh random set of exactly max(1, floor(rate * numel)) elements
+/// of a tensor of `sizes` (official rate 5 %), drawn anew at every step.
+torch::Tensor randomFractionMask(at::IntArrayRef sizes, double rate, torch::Generator& gen,
+                                 torch::Device device);
+
+/// MIST's control `_run_grad`: one global threshold over every tensor's |gradient|, the k-th
+/// largest with k = floor(rate * total numel) (official rate 0.5 %); masks |g| >= threshold
+/// (ties may keep more). k = 0 keeps nothing.
+std::vector<torch::Tensor> globalTopMagnitudeMasks(const std::vector<torch::Tensor>& grads,
+                                                   double rate);
+
+/// MIST's L_MI, the official Supervised_NT_xent_n: z [2B, d] the normalised projections of
+/// [x; x'], y [2B]. With S = z z^T / t, the row's softmax excludes the diagonal:
+/// p_ij = e_ij / (sum_{k != i} e_ik + eps), e_ij = exp(S_ij - max_k S_ik) for j != i, e_ii = 0,
+/// and L_ij = -log(p_ij + eps) (eps = 1e-8), so L_ii = -log eps, a constant without gradient.
+/// L = (1/2B) sum_i L_{i,twin} + 2 (1/2B) sum_ij P_ij L_ij, P_ij = 1[y_i = y_j] / (#{j : y_j =
+/// y_i} + eps): the normaliser counts i itself and the diagonal term stays in the sum, as
+/// officially.
 torch::Tensor supervisedNtXent(const torch::Tensor& z, const torch::Tensor& y,
                                double temperature);
 
