@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
 # Installs the Debian 12 packages CL Workbench needs (only the missing ones). Works as root, or as
-# a user with sudo. Nothing else is downloaded, at build or at run time.
+# a user with sudo. Nothing else is downloaded, at build or at run time (only the cross-check test
+# installs timm and safetensors from PyPI into build/refvenv; docs/backbones.md).
 set -euo pipefail
 
 packages=(
   g++ cmake ninja-build ccache pkg-config
   libtorch-dev libopenblas0-pthread          # LibTorch (CPU); OpenBLAS: ~14x faster than reference BLAS
   libspdlog-dev libfmt-dev libsqlite3-dev nlohmann-json3-dev zlib1g-dev
+  libstb-dev libwebp-dev                     # decoding the user's JPEG/PNG/BMP and WebP images
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-translations-l10n libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
   sqlite3 dataset-fashion-mnist              # sqlite3: CLI used by tests; /usr/share/datasets/fashion-mnist/*.gz
   xvfb xauth fonts-noto-cjk                  # headless GUI tests and screenshots; Japanese glyphs
+  python3-venv python3-torch python3-torchvision  # tests/reference: the timm/torchvision cross-check
 )
 [ "${CLWB_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$CLWB_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 

@@ -9,6 +9,9 @@
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
+
+#include "clwb/datasets.h"
+#include "inspect_commands.h"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -35,6 +38,13 @@ const char* kUsage = R"(usage:
                                        prototype and linear-probe accuracy of a backbone
                                        (B = pretrained | random | pixels | FILE)
   clwb-run strategies                  list strategies and their parameters (JSON)
+  clwb-run backbone FILE [--arch NAME] what a checkpoint holds: architecture, parameters,
+                                       preprocessing (.safetensors, .pt, .pth; JSON)
+  clwb-run dataset KIND [PATH]         classes and image counts of a dataset on disk (JSON);
+                                       KIND = fashion-mnist | idx | cifar10 | cifar100 |
+                                       image-folder | file-list
+  clwb-run presets                     benchmark presets (CIFAR-100, ImageNet-R, CUB) and
+                                       their class orders; use with --preset
 
 options:
   --db FILE            run database (default: ~/.local/share/clwb/runs.sqlite)
@@ -43,6 +53,8 @@ options:
   --set KEY=VALUE      override a config value, e.g. --set train.lr=3e-4 --set params.lambda=100
   --summary-json FILE  also write the JSON summary to FILE
   --quiet              no progress on stderr
+  --preset ID          a benchmark's dataset kind, class order and task split (clwb-run presets);
+                       give the data folder with --set data.path=DIR
 
 pretrain options:
   --out FILE  --epochs N  --stop-after N  --batch-size N  --lr X  --temperature X  --limit N  --seed N
@@ -277,6 +289,11 @@ int main(int argc, char** argv)
         if (!args.empty() && args[0] == "pretrain") return runPretrain({args.begin() + 1, args.end()});
         if (!args.empty() && args[0] == "probe") return runProbe({args.begin() + 1, args.end()});
         if (!args.empty() && args[0] == "strategies") return listStrategiesJson();
+        if (!args.empty() && args[0] == "backbone")
+            return clwb::cli::inspectBackboneCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "dataset")
+            return clwb::cli::inspectDatasetCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "presets") return clwb::cli::listPresetsCommand();
 
         std::string configFile, db = clwb::RunStore::defaultPath(), summaryFile, device;
         bool demo = false, noDb = false, quiet = false;
@@ -295,6 +312,23 @@ int main(int argc, char** argv)
             else if (a == "--set") overrides.push_back(next());
             else if (a == "--summary-json") summaryFile = next();
             else if (a == "--quiet") quiet = true;
+            else if (a == "--preset") {
+                const auto id = next();
+                const clwb::BenchmarkPreset* found = nullptr;
+                for (const auto& p : clwb::benchmarkPresets())
+                    if (p.id == id) found = &p;
+                if (!found) throw std::invalid_argument("unknown preset " + id + " (clwb-run presets lists them)");
+                // The preset's data section as overrides, so the config's path (or --set
+                // data.path=...) and every other key stay the user's.
+                const auto d = clwb::applyPreset(*found, {}, "").data;
+                nlohmann::json tasks = nlohmann::json::array();
+                for (const auto& t : d.tasks) tasks.push_back(t.classes);
+                overrides.insert(overrides.begin(),
+                                 {"data.dataset=\"" + d.dataset + "\"", "data.tasks=" + tasks.dump(),
+                                  "data.scenario=\"class-incremental\"", "data.augment=\"" + d.augment + "\"",
+                                  "data.shuffle_class_order=false", "data.train_per_class=0",
+                                  "data.test_per_class=0"});
+            }
             else if (a == "--help" || a == "-h") { std::cout << kUsage; return 0; }
             else if (a == "--version") { std::cout << clwb::versionsJson() << "\n"; return 0; }
             else throw std::invalid_argument("unknown option " + a);

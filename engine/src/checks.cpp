@@ -6,61 +6,49 @@
 #include <filesystem>
 #include <fstream>
 
-#include "model/vit.h"
+#include "clwb/backbones.h"
 
 namespace clwb::detail {
 namespace {
 
-std::optional<std::string> readModelJson(const std::string& path, std::string* error)
-{
-    try {
-        torch::serialize::InputArchive archive;
-        archive.load_from(path);
-        torch::Tensor t;
-        if (!archive.try_read("__clwb_model__", t)) {
-            *error = "not a CL Workbench backbone checkpoint (no architecture record)";
-            return std::nullopt;
-        }
-        return std::string(reinterpret_cast<const char*>(t.data_ptr<uint8_t>()), size_t(t.numel()));
-    } catch (const std::exception& e) {
-        std::string what = e.what();
-        *error = "unreadable checkpoint: " + what.substr(0, what.find('\n'));
-        return std::nullopt;
-    }
-}
-
-}  // namespace
-
-std::string checkpointProblem(const std::string& path)
+std::string fileProblem(const std::string& path)
 {
     std::error_code ec;
     if (!std::filesystem::exists(path, ec)) return "checkpoint file not found: " + path;
     if (std::filesystem::is_directory(path, ec)) return path + " is a directory, not a checkpoint";
     if (!std::ifstream(path).good()) return "cannot read " + path;
-    std::string error;
-    auto json = readModelJson(path, &error);
-    if (!json) return error;
-    try {
-        auto config = modelConfigFromJson(*json);
-        Vit probe(config, 10);
-        probe->loadBackbone(path);
-    } catch (const std::exception& e) {
-        std::string what = e.what();
-        return "checkpoint does not match its own architecture: " + what.substr(0, what.find('\n'));
-    }
     return {};
 }
 
-std::optional<ModelConfig> checkpointModel(const std::string& path)
+}  // namespace
+
+std::string checkpointProblem(const std::string& path, const std::string& arch)
 {
-    std::string error;
-    auto json = readModelJson(path, &error);
-    if (!json) return std::nullopt;
-    try {
-        return modelConfigFromJson(*json);
-    } catch (const std::exception&) {
-        return std::nullopt;
-    }
+    if (auto p = fileProblem(path); !p.empty()) return p;
+    return inspectBackbone(path, arch).problem;
+}
+
+std::string backboneProblem(const ModelConfig& model)
+{
+    if (model.backbone == "random") return {};
+    const auto path = backbonePath(model);
+    if (auto p = fileProblem(path); !p.empty()) return p;
+    const auto info = inspectBackbone(path, model.arch);
+    if (!info.problem.empty()) return info.problem;
+    const int patch = info.model.patchSize;
+    if (model.imageSize != ModelConfig{}.imageSize && model.imageSize % patch != 0)
+        return "model.image_size " + std::to_string(model.imageSize) +
+               " is not a multiple of the checkpoint's patch size " + std::to_string(patch) +
+               " (its own size is " + std::to_string(info.model.imageSize) + ")";
+    return {};
+}
+
+std::optional<ModelConfig> checkpointModel(const std::string& path, const std::string& arch)
+{
+    if (!fileProblem(path).empty()) return std::nullopt;
+    auto info = inspectBackbone(path, arch);
+    if (!info.problem.empty()) return std::nullopt;
+    return info.model;
 }
 
 std::string bundledBackbonePath() { return resourceDir() + "/backbone.pt"; }
@@ -73,11 +61,20 @@ std::string backbonePath(const ModelConfig& model)
 RunConfig effectiveConfig(RunConfig config)
 {
     if (config.model.backbone == "random") return config;
-    if (auto arch = checkpointModel(backbonePath(config.model))) {
-        const auto backbone = config.model.backbone;
-        config.model = *arch;
-        config.model.backbone = backbone;
+    const ModelConfig requested = config.model;
+    const auto detected = checkpointModel(backbonePath(requested), requested.arch);
+    if (!detected) return config;
+    config.model = *detected;
+    config.model.backbone = requested.backbone;
+    if (!requested.arch.empty()) config.model.arch = requested.arch;
+    if (!requested.mean.empty()) {
+        config.model.mean = requested.mean;
+        config.model.std = requested.std;
     }
+    // The default size means "not set"; a chosen one is served by resampling pos_embed.
+    if (requested.imageSize != ModelConfig{}.imageSize && requested.imageSize > 0 &&
+        requested.imageSize % detected->patchSize == 0)
+        config.model.imageSize = requested.imageSize;
     return config;
 }
 

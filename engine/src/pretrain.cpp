@@ -189,7 +189,9 @@ ProbeResult probeBackbone(const RunConfig& requested, const ProgressCallback& on
         teX.push_back(t.testX);
         teY.push_back(t.testY);
     }
-    auto xtr = torch::cat(trX), ytr = torch::cat(trY), xte = torch::cat(teX), yte = torch::cat(teY);
+    // Fashion-MNIST sizes: the whole split as model input at once is a few hundred MB.
+    auto xtr = seq.input(torch::cat(trX)), ytr = torch::cat(trY);
+    auto xte = seq.input(torch::cat(teX)), yte = torch::cat(teY);
     ProbeResult r;
     torch::Tensor ftr, fte;
     if (config.model.backbone == "pixels") {

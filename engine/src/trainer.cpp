@@ -2,8 +2,10 @@
 #include "trainer.h"
 
 #include <array>
+#include <map>
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 #include <sstream>
 
 #include "checks.h"
@@ -17,6 +19,8 @@ namespace clwb::detail {
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+constexpr int64_t kEvalBatch = 256;  ///< images per evaluation forward (224 px ViT-B fits easily)
 
 double seconds(Clock::time_point a, Clock::time_point b)
 {
@@ -47,7 +51,9 @@ public:
                           " threads, strategy " + config_.strategy;
         emit(started);
         log("building task sequence (" + config_.data.dataset + ", " + config_.data.scenario + ")");
-        seq_ = buildTaskSequence(config_, device_);
+        seq_ = buildTaskSequence(config_, device_, [this](int level, const std::string& m) {
+            log(level > 0 ? "warning: " + m : m);
+        });
         const int T = seq_.size();
         std::ostringstream shape;
         for (int t = 0; t < T; ++t) shape << (t ? " | " : "") << seq_.tasks[size_t(t)].trainX.size(0);
@@ -70,6 +76,7 @@ public:
         TaskContext ctx{model_, seq_, config_, params_, device_, rng_, 0,
                         [this](const std::string& m) { log(m); }, {}};
         ctx.reportStep = [this, &ctx](double loss) { reportStep(ctx.task, -1, loss); };
+        ctx.features = [this](int task, FeatureSplit split) { return frozenFeatures(task, split); };
         strategy_->setup(ctx);
         for (auto& l : model_->linears()) initialWeights_.push_back(l.layer->weight.detach().clone());
 
@@ -108,6 +115,9 @@ public:
         if (seq_.qa)
             result_.decomposition = decomposeForgetting(result_.accuracyMatrix, result_.knowledgeMatrix);
         result_.storedParams = strategy_->storedParameters();
+        if (cachedImages_ > 0)
+            log("feature cache: " + std::to_string(cachedImages_) +
+                " images went through the frozen backbone, each once");
         result_.wallSeconds = seconds(start, Clock::now());
         if (store_) {
             std::map<std::string, double> m;
@@ -155,9 +165,13 @@ private:
             auto perm = torch::randperm(n, torch::TensorOptions().device(device_).dtype(torch::kLong));
             for (int64_t i = 0; i < n; i += bs) {
                 auto idx = perm.slice(0, i, std::min(n, i + bs));
+                auto x = data.x.index_select(0, idx.to(data.x.device()));
                 StepContext sctx{ctx, epoch, step_,
-                                 {data.x.index_select(0, idx), data.y.index_select(0, idx),
-                                  data.q.defined() ? data.q.index_select(0, idx) : torch::Tensor()},
+                                 {data.features ? x : seq_.input(x, /*train=*/true),
+                                  data.y.index_select(0, idx.to(data.y.device())),
+                                  data.q.defined() ? data.q.index_select(0, idx.to(data.q.device()))
+                                                   : torch::Tensor(),
+                                  data.features},
                                  &opt};
                 sctx.batch = strategy_->augment(sctx.batch, sctx);
                 model_->train();
@@ -208,9 +222,12 @@ private:
         std::vector<double> row;
         format_.clear();
         knowledge_.clear();
-        for (const auto& task : seq_.tasks) {
+        for (size_t j = 0; j < seq_.tasks.size(); ++j) {
+            const auto& task = seq_.tasks[j];
             if (!seq_.qa) {
-                row.push_back(accuracy(ctx, task.testX, task.testY, t));
+                row.push_back(useFeatureCache(ctx)
+                                  ? featureAccuracy(ctx, frozenFeatures(int(j), FeatureSplit::Test), task.testY, t)
+                                  : accuracy(ctx, task.testX, task.testY, t));
                 continue;
             }
             const auto s = qaRates(ctx, task.testX, task.testQ, task.testA, task.testY);
@@ -229,7 +246,7 @@ private:
         std::vector<torch::Tensor> parts;
         for (int64_t i = 0; i < x.size(0); i += 1024) {
             const int64_t e = std::min(x.size(0), i + 1024);
-            parts.push_back(strategy_->answerLogits({x.slice(0, i, e), {}, q.slice(0, i, e)}, ctx));
+            parts.push_back(strategy_->answerLogits({seq_.input(x.slice(0, i, e)), {}, q.slice(0, i, e)}, ctx));
         }
         return parts.empty() ? torch::empty({0, kAnswerSlots, vocab::kSize}) : torch::cat(parts);
     }
@@ -273,19 +290,67 @@ private:
         return out;
     }
 
+    /// Accuracy of raw images `x` (batches of kEvalBatch through seq_.input).
     double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t)
+    {
+        return scoreBatches(x.size(0), y, t, [&](int64_t i, int64_t e) {
+            return strategy_->logits(seq_.input(x.slice(0, i, e)), ctx);
+        });
+    }
+
+    /// Accuracy from frozen-backbone features (Strategy::frozenFeatures).
+    double featureAccuracy(TaskContext& ctx, const torch::Tensor& f, const torch::Tensor& y, int t)
+    {
+        return scoreBatches(f.size(0), y, t, [&](int64_t i, int64_t e) {
+            return strategy_->logitsFromFeatures(f.slice(0, i, e), ctx);
+        });
+    }
+
+    /// Strategy::frozenFeatures, unless CLWB_NO_FEATURE_CACHE is set (bench/feature_cache.sh
+    /// measures the cache against recomputing).
+    bool useFeatureCache(TaskContext& ctx) const
+    {
+        static const bool disabled = std::getenv("CLWB_NO_FEATURE_CACHE") != nullptr;
+        return !disabled && strategy_->frozenFeatures(ctx);
+    }
+
+    /// Features of every image of a task's split under the frozen backbone: computed on first use,
+    /// then reused by every evaluation row, curve point and strategy hook of the run, so a
+    /// training-free strategy costs one forward pass over the data.
+    torch::Tensor frozenFeatures(int task, FeatureSplit split)
+    {
+        const auto key = std::make_pair(task, int(split));
+        if (auto it = featureCache_.find(key); it != featureCache_.end()) return it->second;
+        torch::NoGradGuard noGrad;
+        model_->eval();
+        const auto& data = seq_.tasks[size_t(task)];
+        const auto& x = split == FeatureSplit::Train ? data.trainX : data.testX;
+        std::vector<torch::Tensor> parts;
+        for (int64_t i = 0; i < x.size(0); i += kEvalBatch)
+            parts.push_back(model_->features(seq_.input(x.slice(0, i, std::min(x.size(0), i + kEvalBatch)))));
+        auto f = parts.empty() ? torch::empty({0, model_->config().dim}, torch::TensorOptions().device(device_))
+                               : torch::cat(parts);
+        static const bool keep = std::getenv("CLWB_NO_FEATURE_CACHE") == nullptr;
+        if (keep) {
+            featureCache_[key] = f;
+            cachedImages_ += x.size(0);
+        }
+        return f;
+    }
+
+    template <typename Logits>
+    double scoreBatches(int64_t n, const torch::Tensor& y, int t, const Logits& logitsOf)
     {
         torch::NoGradGuard noGrad;
         model_->eval();
         const auto mask = seq_.classMask(seq_.seenClasses(t), device_);
-        const int64_t n = x.size(0);
         int64_t correct = 0;
-        for (int64_t i = 0; i < n; i += 1024) {
-            auto logits = strategy_->logits(x.slice(0, i, std::min(n, i + 1024)), ctx);
+        for (int64_t i = 0; i < n; i += kEvalBatch) {
+            torch::Tensor logits = logitsOf(i, std::min(n, i + kEvalBatch));
             auto pred = logits.masked_fill(mask.logical_not().unsqueeze(0),
                                            -std::numeric_limits<float>::infinity())
                             .argmax(1);
-            correct += (pred == y.slice(0, i, std::min(n, i + 1024))).sum().item<int64_t>();
+            correct += (pred == y.slice(0, i, std::min(n, i + kEvalBatch))).sum().item<int64_t>();
         }
         return n ? double(correct) / double(n) : 0.0;
     }
@@ -298,8 +363,14 @@ private:
         ev.step = step_;
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
             const auto& task = seq_.tasks[j];
-            const double acc = seq_.qa ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
-                                       : accuracy(ctx, task.curveX, task.curveY, t);
+            const double acc =
+                seq_.qa ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
+                : useFeatureCache(ctx)
+                    ? featureAccuracy(ctx,
+                                      frozenFeatures(int(j), FeatureSplit::Test)
+                                          .index_select(0, task.curveIndex.to(device_)),
+                                      task.curveY, t)
+                    : accuracy(ctx, task.curveX, task.curveY, t);
             ev.values.push_back(acc);
             pending_.push_back({"acc/task" + std::to_string(j), step_, t, acc});
         }
@@ -397,6 +468,8 @@ private:
     std::vector<torch::Tensor> initialWeights_;
     std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow
     std::vector<SeriesPoint> pending_;
+    std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
+    int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;
     int64_t totalSteps_ = 0;
     Clock::time_point trainStart_ = Clock::now();

@@ -6,6 +6,18 @@
 
 namespace clwb::test {
 
+/// A two-block ViT on 16 px images: builds and runs in milliseconds.
+inline ModelConfig tinyModel()
+{
+    ModelConfig m;
+    m.imageSize = 16;
+    m.patchSize = 4;
+    m.dim = 32;
+    m.depth = 2;
+    m.heads = 2;
+    return m;
+}
+
 inline RunConfig tinyConfig(const std::string& strategy, int tasks = 2)
 {
     RunConfig c;
@@ -17,12 +29,8 @@ inline RunConfig tinyConfig(const std::string& strategy, int tasks = 2)
     c.data.trainPerClass = 32;
     c.data.testPerClass = 16;
     c.data.curvePerTask = 16;
+    c.model = tinyModel();
     c.model.backbone = "random";
-    c.model.imageSize = 16;
-    c.model.patchSize = 4;
-    c.model.dim = 32;
-    c.model.depth = 2;
-    c.model.heads = 2;
     c.train.epochs = 2;
     c.train.batchSize = 32;
     c.train.lr = 3e-3;

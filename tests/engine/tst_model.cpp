@@ -7,22 +7,12 @@
 
 #include "checks.h"
 #include "model/vit.h"
+#include "test_configs.h"
 
 using namespace clwb;
 using namespace clwb::detail;
 
-namespace {
-ModelConfig tinyModel()
-{
-    ModelConfig m;
-    m.imageSize = 16;
-    m.patchSize = 4;
-    m.dim = 32;
-    m.depth = 2;
-    m.heads = 2;
-    return m;
-}
-}  // namespace
+using test::tinyModel;
 
 class TestModel : public QObject
 {

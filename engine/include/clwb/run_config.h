@@ -18,11 +18,28 @@ struct TaskSpec
 
 struct DataConfig
 {
-    std::string dataset = "fashion-mnist";  ///< "fashion-mnist" | "synthetic"
-    std::string path;                       ///< directory of the IDX .gz files; empty = default
+    /// "fashion-mnist" | "idx" | "cifar10" | "cifar100" | "image-folder" | "file-list" |
+    /// "synthetic" (docs/data.md)
+    std::string dataset = "fashion-mnist";
+    /// fashion-mnist / idx: folder of the IDX files (empty = the Debian package's Fashion-MNIST);
+    /// cifar10 / cifar100: folder of the binary distribution; image-folder: the root folder
+    /// (root/<class>/*.jpg, or root/train/<class>/ and root/test/<class>/); file-list: the CSV file
+    std::string path;
+    /// image-folder without train/ and test/, file-list without a split column: the share of each
+    /// class held out for testing (seeded, stratified)
+    double testFraction = 0.2;
+    /// Unreadable or corrupt image files: "skip" (counted, named in the log) | "reject" (the run
+    /// fails naming the first one)
+    std::string badImages = "skip";
+    /// image-folder / file-list: images are decoded once and stored as storeSize x storeSize uint8
+    /// (shorter side resized, centre crop); 0 = the model's image size
+    int storeSize = 0;
+    /// Training-time augmentation, on the device, per batch: "none" | "flip" | "crop-flip"
+    /// (random resized crop, scale 0.08-1, + horizontal flip)
+    std::string augment = "none";
     std::string scenario = "class-incremental";  ///< | "permuted" | "rotated" | "qa"
-    std::vector<TaskSpec> tasks;  ///< class groups; empty = 5 tasks x 2 classes
-    int numTasks = 5;             ///< for permuted / rotated
+    std::vector<TaskSpec> tasks;  ///< class groups; empty = the classes split into numTasks groups
+    int numTasks = 5;             ///< default split (class-incremental) / permuted / rotated
     double rotationStep = 30.0;   ///< degrees per task for "rotated"
     bool shuffleClassOrder = false;  ///< permute class ids with the seed before splitting
     int trainPerClass = 0;           ///< 0 = all training images of the class
@@ -38,7 +55,12 @@ struct DataConfig
 
 struct ModelConfig
 {
-    std::string backbone = "pretrained";  ///< "pretrained" | "random" | path to a checkpoint
+    /// "pretrained" (the bundled backbone) | "random" | path to a checkpoint (.pt of clwb,
+    /// .safetensors / .pt / .pth of timm or torchvision; docs/backbones.md)
+    std::string backbone = "pretrained";
+    /// timm architecture name ("vit_base_patch16_224"): fixes heads, pooling and preprocessing
+    /// where a checkpoint's tensors cannot; empty = inferred from the tensors
+    std::string arch;
     int imageSize = 28;
     int channels = 1;
     int patchSize = 7;
@@ -46,7 +68,16 @@ struct ModelConfig
     int depth = 4;
     int heads = 4;
     int mlpRatio = 4;
-    std::string pool = "mean";  ///< "mean" (tokens) | "cls"
+    int mlpHidden = 0;          ///< MLP hidden width; 0 = dim * mlpRatio
+    std::string pool = "mean";  ///< "mean" (patch tokens) | "cls" (class token)
+    bool classToken = true;     ///< a class token is prepended (timm class_token)
+    bool fcNorm = false;        ///< norm after pooling instead of before (timm fc_norm, with "mean")
+    bool layerScale = false;    ///< per-channel scales ls1/ls2 on the residual branches
+    bool qkvBias = true;        ///< bias on attn.qkv
+    bool bias = true;           ///< bias on attn.proj, mlp.fc1, mlp.fc2 and the patch projection
+    /// Input normalisation of the backbone, per channel; empty = the dataset's own statistics
+    /// (what clwb's small self-pretrained backbones were trained with)
+    std::vector<double> mean, std;
 };
 
 struct TrainConfig

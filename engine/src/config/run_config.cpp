@@ -19,6 +19,7 @@
 #include <nlohmann/json.hpp>
 
 #include "checks.h"
+#include "clwb/datasets.h"
 #include "clwb/engine.h"
 
 #ifndef CLWB_RESOURCE_DIR
@@ -34,7 +35,6 @@ using Json = nlohmann::json;
 using OrderedJson = nlohmann::ordered_json;
 using Keys = std::vector<std::string>;
 
-constexpr int kNumClasses = 10;
 constexpr int kMaxDomainTasks = 20;
 
 const Keys kTopKeys = {"name",    "strategy", "params", "seed", "device",
@@ -50,12 +50,21 @@ const Keys kDataKeys = {"dataset",
                         "test_per_class",
                         "curve_per_task",
                         "qa_styles",
-                        "asd_percent"};
-const Keys kModelKeys = {"backbone", "image_size", "channels",  "patch_size", "dim",
-                         "depth",    "heads",      "mlp_ratio", "pool"};
+                        "asd_percent",
+                        "test_fraction",
+                        "bad_images",
+                        "store_size",
+                        "augment"};
+const Keys kModelKeys = {"backbone",  "arch",       "image_size", "channels",   "patch_size",
+                         "dim",       "depth",      "heads",      "mlp_ratio",  "mlp_hidden",
+                         "pool",      "class_token", "fc_norm",   "layer_scale", "qkv_bias",
+                         "bias",      "mean",       "std"};
 const Keys kTrainKeys = {"epochs", "batch_size", "lr", "weight_decay", "eval_every"};
 
-const Keys kDatasets = {"fashion-mnist", "synthetic"};
+const Keys kDatasets = {"fashion-mnist", "idx",         "cifar10",  "cifar100",
+                        "image-folder",  "file-list",   "synthetic"};
+const Keys kBadImages = {"skip", "reject"};
+const Keys kAugments = {"none", "flip", "crop-flip"};
 const Keys kScenarios = {"class-incremental", "permuted", "rotated", "qa"};
 const Keys kQaStyles = {"yn", "mcq", "short", "brief", "detail"};
 const Keys kDevices = {"auto", "cpu", "cuda"};
@@ -283,6 +292,27 @@ public:
         }
     }
 
+    void readNumberList(const Json& obj, const char* key, const std::string& parent,
+                        std::vector<double>& out)
+    {
+        const auto it = obj.find(key);
+        if (it == obj.end()) return;
+        const std::string path = parent + "." + key;
+        if (!it->is_array()) {
+            error(path, "expected an array of numbers, got " + typeName(*it));
+            return;
+        }
+        std::vector<double> values;
+        for (std::size_t i = 0; i < it->size(); ++i) {
+            if (!(*it)[i].is_number()) {
+                error(indexPath(path, i), "expected a number, got " + typeName((*it)[i]));
+                return;
+            }
+            values.push_back((*it)[i].get<double>());
+        }
+        out = std::move(values);
+    }
+
     void readStringList(const Json& obj, const char* key, const std::string& parent,
                         std::vector<std::string>& out)
     {
@@ -386,6 +416,10 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
         r.readInt(d, "curve_per_task", "data", data.curvePerTask);
         r.readStringList(d, "qa_styles", "data", data.qaStyles);
         r.readDouble(d, "asd_percent", "data", data.asdPercent);
+        r.readDouble(d, "test_fraction", "data", data.testFraction);
+        r.readString(d, "bad_images", "data", data.badImages);
+        r.readInt(d, "store_size", "data", data.storeSize);
+        r.readString(d, "augment", "data", data.augment);
     }
     if (const auto it = root.find("model");
         it != root.end() && r.object(*it, "model", kModelKeys)) {
@@ -400,6 +434,15 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
         r.readInt(m, "heads", "model", model.heads);
         r.readInt(m, "mlp_ratio", "model", model.mlpRatio);
         r.readString(m, "pool", "model", model.pool);
+        r.readString(m, "arch", "model", model.arch);
+        r.readInt(m, "mlp_hidden", "model", model.mlpHidden);
+        r.readBool(m, "class_token", "model", model.classToken);
+        r.readBool(m, "fc_norm", "model", model.fcNorm);
+        r.readBool(m, "layer_scale", "model", model.layerScale);
+        r.readBool(m, "qkv_bias", "model", model.qkvBias);
+        r.readBool(m, "bias", "model", model.bias);
+        r.readNumberList(m, "mean", "model", model.mean);
+        r.readNumberList(m, "std", "model", model.std);
     }
     if (const auto it = root.find("train");
         it != root.end() && r.object(*it, "train", kTrainKeys)) {
@@ -616,8 +659,9 @@ void validateParams(const RunConfig& config, const StrategyInfo& info,
 
 void validateTasks(const RunConfig& config, std::vector<ConfigError>& errors)
 {
-    const auto names = classNames(config.data.dataset);
-    std::vector<int> owner(kNumClasses, -1);  // task that first listed each class
+    const auto names = datasetClassNames(config.data);
+    const int numClasses = static_cast<int>(names.size());
+    std::vector<int> owner(numClasses, -1);  // task that first listed each class
     for (std::size_t i = 0; i < config.data.tasks.size(); ++i) {
         const std::string path = indexPath("data.tasks", i);
         const auto& classes = config.data.tasks[i].classes;
@@ -626,9 +670,9 @@ void validateTasks(const RunConfig& config, std::vector<ConfigError>& errors)
             continue;
         }
         for (const int c : classes) {
-            if (c < 0 || c >= kNumClasses) {
+            if (c < 0 || c >= numClasses) {
                 errors.push_back({path, "class " + std::to_string(c) + " is out of range (0.." +
-                                            std::to_string(kNumClasses - 1) + ")"});
+                                            std::to_string(numClasses - 1) + ")"});
                 continue;
             }
             const std::string label = "class " + std::to_string(c) + " (" + names[c] + ")";
@@ -688,6 +732,27 @@ void validateModel(const ModelConfig& m, std::vector<ConfigError>& errors)
                                                   std::to_string(m.patchSize)});
     }
     checkOneOf(errors, "model.pool", m.pool, kPools, "pool");
+    checkAtLeast(errors, "model.mlp_hidden", m.mlpHidden, 0);
+    if (m.pool == "cls" && !m.classToken)
+        errors.push_back({"model.pool", "\"cls\" pooling needs a class token (model.class_token)"});
+    for (const auto& [key, values] : {std::pair<const char*, const std::vector<double>*>{"mean", &m.mean},
+                                      {"std", &m.std}}) {
+        const std::string path = std::string("model.") + key;
+        if (!values->empty() && static_cast<int>(values->size()) != m.channels && values->size() != 1)
+            errors.push_back({path, "has " + std::to_string(values->size()) +
+                                        " values; give one per channel (" +
+                                        std::to_string(m.channels) + ") or leave it empty"});
+        for (std::size_t i = 0; i < values->size(); ++i) {
+            const double v = (*values)[i];
+            if (!std::isfinite(v) || (std::string(key) == "std" && v <= 0))
+                errors.push_back({indexPath(path, i), std::string("must be a finite") +
+                                                          (std::string(key) == "std" ? " positive" : "") +
+                                                          " number, got " + formatNumber(v)});
+        }
+    }
+    if (m.mean.empty() != m.std.empty())
+        errors.push_back({m.mean.empty() ? "model.mean" : "model.std",
+                          "give model.mean and model.std together (or neither)"});
 
     if (m.backbone == "random") return;
     if (m.backbone.empty()) {
@@ -697,7 +762,9 @@ void validateModel(const ModelConfig& m, std::vector<ConfigError>& errors)
         return;
     }
     const bool bundled = m.backbone == "pretrained";
-    const std::string problem = detail::checkpointProblem(detail::backbonePath(m));
+    // Reads the checkpoint's header and shapes only (a ViT-B safetensors in well under a second);
+    // checks model.arch and model.image_size against it too.
+    const std::string problem = detail::backboneProblem(m);
     if (!problem.empty())
         errors.push_back({"model.backbone", (bundled ? "pretrained backbone: " : "") + problem});
 }
@@ -776,7 +843,11 @@ std::string toJson(const RunConfig& config, int indent)
                  {"shuffle_class_order", d.shuffleClassOrder},
                  {"train_per_class", d.trainPerClass},
                  {"test_per_class", d.testPerClass},
-                 {"curve_per_task", d.curvePerTask}};
+                 {"curve_per_task", d.curvePerTask},
+                 {"test_fraction", d.testFraction},
+                 {"bad_images", d.badImages},
+                 {"store_size", d.storeSize},
+                 {"augment", d.augment}};
     // An empty list would read back as an error; leaving it out means the default split.
     if (d.tasks.empty()) j["data"].erase("tasks");
     if (d.scenario == "qa") {
@@ -785,11 +856,15 @@ std::string toJson(const RunConfig& config, int indent)
     }
 
     const ModelConfig& m = config.model;
-    j["model"] = {{"backbone", m.backbone}, {"image_size", m.imageSize},
-                  {"channels", m.channels}, {"patch_size", m.patchSize},
-                  {"dim", m.dim},           {"depth", m.depth},
-                  {"heads", m.heads},       {"mlp_ratio", m.mlpRatio},
-                  {"pool", m.pool}};
+    j["model"] = {{"backbone", m.backbone},      {"arch", m.arch},
+                  {"image_size", m.imageSize},   {"channels", m.channels},
+                  {"patch_size", m.patchSize},   {"dim", m.dim},
+                  {"depth", m.depth},            {"heads", m.heads},
+                  {"mlp_ratio", m.mlpRatio},     {"mlp_hidden", m.mlpHidden},
+                  {"pool", m.pool},              {"class_token", m.classToken},
+                  {"fc_norm", m.fcNorm},         {"layer_scale", m.layerScale},
+                  {"qkv_bias", m.qkvBias},       {"bias", m.bias},
+                  {"mean", m.mean},              {"std", m.std}};
 
     const TrainConfig& t = config.train;
     j["train"] = {{"epochs", t.epochs},
@@ -844,9 +919,35 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
     checkAtLeast(errors, "data.train_per_class", d.trainPerClass, 0);
     checkAtLeast(errors, "data.test_per_class", d.testPerClass, 0);
     checkAtLeast(errors, "data.curve_per_task", d.curvePerTask, 0);
-    if (d.dataset == "fashion-mnist") validateDatasetFiles(config, errors);
+    if (d.dataset == "fashion-mnist") {
+        validateDatasetFiles(config, errors);
+    } else if (d.dataset != "synthetic" && contains(kDatasets, d.dataset)) {
+        const DatasetInfo info = inspectDataset(d);
+        if (!info.problem.empty()) {
+            // inspectDataset prefixes the field ("data.path: ...").
+            const auto colon = info.problem.find(": ");
+            const bool located = info.problem.rfind("data.", 0) == 0 && colon != std::string::npos;
+            errors.push_back({located ? info.problem.substr(0, colon) : "data.path",
+                              located ? info.problem.substr(colon + 2) : info.problem});
+        }
+    }
+    if (!(std::isfinite(d.testFraction) && d.testFraction > 0 && d.testFraction < 1))
+        errors.push_back({"data.test_fraction",
+                          "must be between 0 and 1 (exclusive), got " + formatNumber(d.testFraction)});
+    checkOneOf(errors, "data.bad_images", d.badImages, kBadImages, "policy");
+    checkOneOf(errors, "data.augment", d.augment, kAugments, "augmentation");
+    checkBetween(errors, "data.store_size", d.storeSize, 0, 1024);
+    if ((d.scenario == "permuted" || d.scenario == "qa") && d.dataset != "fashion-mnist" &&
+        d.dataset != "synthetic" && d.dataset != "idx")
+        errors.push_back({"data.scenario", "the " + d.scenario +
+                                               " scenario needs 28x28 grey images (fashion-mnist, "
+                                               "idx or synthetic), not " + inQuotes(d.dataset)});
 
-    validateModel(config.model, errors);
+    // A checkpoint fixes the architecture: the size checks apply to what will actually run
+    // (image_size 384 on a /16 checkpoint is fine although the default patch_size is 7).
+    validateModel(config.model.backbone == "random" ? config.model
+                                                    : detail::effectiveConfig(config).model,
+                  errors);
 
     const TrainConfig& t = config.train;
     checkBetween(errors, "train.epochs", t.epochs, 0, 1000);
@@ -872,28 +973,40 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
 std::vector<TaskSpec> resolvedTasks(const RunConfig& config)
 {
     const DataConfig& d = config.data;
+    const int numClasses = d.dataset == "synthetic" || d.dataset == "fashion-mnist"
+                                ? 10
+                                : std::max(1, static_cast<int>(datasetClassNames(d).size()));
     if (d.scenario == "permuted" || d.scenario == "rotated") {
         TaskSpec all;
-        for (int c = 0; c < kNumClasses; ++c) all.classes.push_back(c);
+        for (int c = 0; c < numClasses; ++c) all.classes.push_back(c);
         return std::vector<TaskSpec>(static_cast<std::size_t>(std::max(0, d.numTasks)), all);
     }
     std::vector<TaskSpec> tasks = d.tasks;
     if (tasks.empty()) {
-        for (int c = 0; c < kNumClasses; c += 2) tasks.push_back({{c, c + 1}});
+        // Equal consecutive groups; the first groups take the remainder (100 classes, 3 tasks:
+        // 34 + 33 + 33).
+        const int groups = std::max(1, std::min(d.numTasks, numClasses));
+        int next = 0;
+        for (int g = 0; g < groups; ++g) {
+            const int size = numClasses / groups + (g < numClasses % groups ? 1 : 0);
+            TaskSpec t;
+            for (int k = 0; k < size; ++k) t.classes.push_back(next++);
+            tasks.push_back(std::move(t));
+        }
     }
     if (d.shuffleClassOrder) {
         // Own Fisher-Yates: std::shuffle's draws differ between standard libraries, and a
         // seed must name the same class order everywhere.
-        std::vector<int> perm(kNumClasses);
-        for (int c = 0; c < kNumClasses; ++c) perm[c] = c;
+        std::vector<int> perm(numClasses);
+        for (int c = 0; c < numClasses; ++c) perm[c] = c;
         std::mt19937 rng(static_cast<std::uint32_t>(config.seed));
-        for (int i = kNumClasses - 1; i > 0; --i) {
+        for (int i = numClasses - 1; i > 0; --i) {
             const int j = static_cast<int>(rng() % static_cast<std::uint32_t>(i + 1));
             std::swap(perm[i], perm[j]);
         }
         for (auto& task : tasks) {
             for (int& c : task.classes) {
-                if (c >= 0 && c < kNumClasses) c = perm[c];
+                if (c >= 0 && c < numClasses) c = perm[c];
             }
         }
     }
@@ -907,7 +1020,7 @@ std::vector<std::string> classNames(const std::string& dataset)
                 "Sandal",      "Shirt",   "Sneaker",  "Bag",   "Ankle boot"};
     }
     std::vector<std::string> names;
-    for (int c = 0; c < kNumClasses; ++c) names.push_back("Class " + std::to_string(c));
+    for (int c = 0; c < 10; ++c) names.push_back("Class " + std::to_string(c));
     return names;
 }
 

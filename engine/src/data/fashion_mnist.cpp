@@ -1,67 +1,15 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// IDX (.gz) reader and the synthetic dataset.
+// Fashion-MNIST as float tensors (on the generic IDX reader) and the synthetic dataset.
 #include "data/fashion_mnist.h"
 
-#include <zlib.h>
-
-#include <cstring>
 #include <map>
 #include <mutex>
 #include <stdexcept>
 #include <vector>
 
+#include "data/idx_file.h"
+
 namespace clwb::detail {
-namespace {
-
-std::vector<unsigned char> readGzip(const std::string& file)
-{
-    gzFile f = gzopen(file.c_str(), "rb");
-    if (!f) throw std::runtime_error("cannot open " + file + ": " + std::strerror(errno));
-    std::vector<unsigned char> out;
-    unsigned char buf[1 << 16];
-    int n = 0;
-    while ((n = gzread(f, buf, sizeof buf)) > 0) out.insert(out.end(), buf, buf + n);
-    int err = 0;
-    const char* msg = gzerror(f, &err);
-    const std::string errText = (n < 0 && msg) ? msg : "";
-    gzclose(f);
-    if (n < 0) throw std::runtime_error("cannot decompress " + file + ": " + errText);
-    return out;
-}
-
-std::uint32_t bigEndian(const std::vector<unsigned char>& b, size_t at)
-{
-    return (std::uint32_t(b[at]) << 24) | (std::uint32_t(b[at + 1]) << 16) |
-           (std::uint32_t(b[at + 2]) << 8) | std::uint32_t(b[at + 3]);
-}
-
-torch::Tensor readImages(const std::string& file)
-{
-    const auto raw = readGzip(file);
-    if (raw.size() < 16 || bigEndian(raw, 0) != 0x00000803)
-        throw std::runtime_error(file + " is not an IDX image file (bad magic number)");
-    const auto n = bigEndian(raw, 4), h = bigEndian(raw, 8), w = bigEndian(raw, 12);
-    if (raw.size() != 16 + size_t(n) * h * w)
-        throw std::runtime_error(file + " is truncated: expected " + std::to_string(n) + " images");
-    auto bytes = torch::from_blob(const_cast<unsigned char*>(raw.data()) + 16,
-                                  {int64_t(n), 1, int64_t(h), int64_t(w)}, torch::kUInt8);
-    return bytes.to(torch::kFloat32).div_(255.0);  // copies out of `raw`
-}
-
-torch::Tensor readLabels(const std::string& file)
-{
-    const auto raw = readGzip(file);
-    if (raw.size() < 8 || bigEndian(raw, 0) != 0x00000801)
-        throw std::runtime_error(file + " is not an IDX label file (bad magic number)");
-    const auto n = bigEndian(raw, 4);
-    if (raw.size() != 8 + size_t(n))
-        throw std::runtime_error(file + " is truncated: expected " + std::to_string(n) + " labels");
-    auto bytes = torch::from_blob(const_cast<unsigned char*>(raw.data()) + 8, {int64_t(n)},
-                                  torch::kUInt8);
-    return bytes.to(torch::kInt64);
-}
-
-}  // namespace
 
 const ImageDataset& loadFashionMnist(const std::string& dir)
 {
@@ -70,11 +18,11 @@ const ImageDataset& loadFashionMnist(const std::string& dir)
     std::lock_guard<std::mutex> lock(mutex);
     auto it = cache.find(dir);
     if (it != cache.end()) return it->second;
+    const IdxFiles files = findIdxFiles(dir);
+    auto toFloat = [](const torch::Tensor& bytes) { return bytes.to(torch::kFloat32).div_(255.0); };
     ImageDataset ds;
-    ds.train = {readImages(dir + "/train-images-idx3-ubyte.gz"),
-                readLabels(dir + "/train-labels-idx1-ubyte.gz")};
-    ds.test = {readImages(dir + "/t10k-images-idx3-ubyte.gz"),
-               readLabels(dir + "/t10k-labels-idx1-ubyte.gz")};
+    ds.train = {toFloat(readIdxImages(files.trainImages)), readIdxLabels(files.trainLabels)};
+    ds.test = {toFloat(readIdxImages(files.testImages)), readIdxLabels(files.testLabels)};
     if (ds.train.images.size(0) != ds.train.labels.size(0) ||
         ds.test.images.size(0) != ds.test.labels.size(0))
         throw std::runtime_error("Fashion-MNIST in " + dir + ": image and label counts differ");
@@ -85,7 +33,7 @@ const ImageDataset& loadFashionMnist(const std::string& dir)
 
 torch::Tensor loadFashionMnistTrainImages(const std::string& dir)
 {
-    return readImages(dir + "/train-images-idx3-ubyte.gz");
+    return readIdxImages(findIdxFiles(dir).trainImages).to(torch::kFloat32).div_(255.0);
 }
 
 ImageDataset makeSyntheticDataset(int imageSize, int channels, int trainPerClass, int testPerClass,

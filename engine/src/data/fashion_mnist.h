@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Image datasets as whole tensors: Fashion-MNIST from IDX .gz files, and a synthetic stand-in.
+// Image datasets as whole float tensors: Fashion-MNIST from its IDX files, and a synthetic stand-in.
 #pragma once
 
 #include <string>
@@ -24,7 +24,7 @@ struct ImageDataset
     double stddev = 1.0;
 };
 
-/// Reads the four IDX .gz files (cached per directory for the life of the process).
+/// Reads the four IDX files, gzip or plain (cached per directory for the life of the process).
 /// Throws std::runtime_error naming the file on any problem.
 const ImageDataset& loadFashionMnist(const std::string& dir);
 

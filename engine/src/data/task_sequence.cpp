@@ -8,6 +8,7 @@
 
 #include "checks.h"
 #include "data/fashion_mnist.h"
+#include "data/raw_dataset.h"
 
 namespace clwb::detail {
 namespace {
@@ -23,7 +24,7 @@ torch::Tensor pickClass(const torch::Tensor& labels, int c, int limit, torch::Ge
     return idx;
 }
 
-torch::Tensor gather(const ImageSet& set, const std::vector<int>& classes, int limit,
+torch::Tensor gather(const RawImageSet& set, const std::vector<int>& classes, int limit,
                      torch::Generator& gen, torch::Tensor* labelsOut)
 {
     std::vector<torch::Tensor> parts;
@@ -45,6 +46,12 @@ torch::Tensor rotate(const torch::Tensor& images, double degrees)
     auto grid = F::affine_grid(theta, images.sizes(), /*align_corners=*/false);
     return F::grid_sample(images, grid,
                           F::GridSampleFuncOptions().padding_mode(torch::kZeros).align_corners(false));
+}
+
+/// Rotation interpolates, so it works on [0, 1] floats (what the dataset used to hold).
+torch::Tensor unitFloat(const torch::Tensor& images)
+{
+    return images.scalar_type() == torch::kUInt8 ? images.to(torch::kFloat32).div_(255.0) : images;
 }
 
 torch::Tensor permute(const torch::Tensor& images, const torch::Tensor& perm)
@@ -74,36 +81,75 @@ torch::Tensor TaskSequence::classMask(const std::vector<int>& classes, torch::De
     return mask.to(device);
 }
 
-TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device)
+namespace {
+
+/// Raw images stay on the CPU (pinned, moved per batch) when they would take too much of a GPU.
+constexpr int64_t kDeviceBytes = int64_t(4) << 30;
+
+std::shared_ptr<const RawDataset> syntheticDataset(const RunConfig& config)
 {
     const DataConfig& d = config.data;
-    ImageDataset synthetic;
-    const ImageDataset* ds = nullptr;
-    if (d.dataset == "synthetic") {
-        synthetic = makeSyntheticDataset(config.model.imageSize, config.model.channels,
-                                         d.trainPerClass > 0 ? d.trainPerClass : 64,
-                                         d.testPerClass > 0 ? d.testPerClass : 32,
-                                         unsigned(config.seed) + 7);
-        ds = &synthetic;
-    } else {
-        ds = &loadFashionMnist(d.path.empty() ? defaultFashionMnistDir() : d.path);
-        if (config.model.imageSize != 28 || config.model.channels != 1)
-            throw std::runtime_error("Fashion-MNIST images are 1x28x28 but the model expects " +
-                                     std::to_string(config.model.channels) + "x" +
-                                     std::to_string(config.model.imageSize) + "x" +
-                                     std::to_string(config.model.imageSize));
-    }
+    auto synthetic = makeSyntheticDataset(config.model.imageSize, config.model.channels,
+                                          d.trainPerClass > 0 ? d.trainPerClass : 64,
+                                          d.testPerClass > 0 ? d.testPerClass : 32,
+                                          unsigned(config.seed) + 7);
+    auto raw = std::make_shared<RawDataset>();
+    raw->train = {synthetic.train.images, synthetic.train.labels};
+    raw->test = {synthetic.test.images, synthetic.test.labels};
+    raw->classNames = classNames("synthetic");
+    raw->mean = {synthetic.mean};
+    raw->stddev = {synthetic.stddev};
+    raw->source = "synthetic";
+    return raw;
+}
+
+}  // namespace
+
+TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device,
+                               const std::function<void(int, const std::string&)>& log)
+{
+    const DataConfig& d = config.data;
+    const auto ds = d.dataset == "synthetic"
+                        ? syntheticDataset(config)
+                        : loadRawDataset(d, d.storeSize > 0 ? d.storeSize : config.model.imageSize,
+                                         config.seed, log);
+    const ModelConfig& m = config.model;
+    const bool ownStats = m.mean.empty() || m.std.empty();
+    const auto mean = ownStats ? ds->mean : m.mean;
+    const auto stddev = ownStats ? ds->stddev : m.std;
+    if (mean.empty() || stddev.empty())
+        throw std::runtime_error("no normalisation statistics for " + d.dataset);
 
     TaskSequence seq;
-    seq.numClasses = ds->numClasses;
-    seq.classNames = classNames(d.dataset);
+    seq.numClasses = int(ds->classNames.size());
+    seq.classNames = ds->classNames;
     seq.classIncremental = d.scenario == "class-incremental" || d.scenario == "qa";
     seq.qa = d.scenario == "qa";
+    seq.prep = Preprocess(m.imageSize, m.channels, mean, stddev, d.augment, device,
+                          uint64_t(config.seed) * 7919 + 29);
     std::vector<int> allClasses;
-    for (int c = 0; c < ds->numClasses; ++c) allClasses.push_back(c);
+    for (int c = 0; c < seq.numClasses; ++c) allClasses.push_back(c);
     auto gen = at::detail::createCPUGenerator(uint64_t(config.seed) * 7919 + 17);
     const auto specs = resolvedTasks(config);
     const int64_t pixels = ds->train.images[0].numel();
+    for (const auto& spec : specs)
+        for (int c : spec.classes)
+            if (c < 0 || c >= seq.numClasses)
+                throw std::runtime_error("class " + std::to_string(c) + " is not in " + d.dataset +
+                                         " (" + std::to_string(seq.numClasses) + " classes)");
+    int64_t bytes = 0;
+    for (const auto& spec : specs)
+        bytes += int64_t(spec.classes.size()) * pixels * ds->train.images.element_size() *
+                 (ds->train.images.size(0) + ds->test.images.size(0)) / std::max(1, seq.numClasses);
+    const torch::Device store = device.is_cpu() || bytes < kDeviceBytes ? device : torch::Device(torch::kCPU);
+    if (log)
+        log(0, "images: " + std::to_string(ds->train.images.size(0)) + " train / " +
+                   std::to_string(ds->test.images.size(0)) + " test, stored " +
+                   c10::str(ds->train.images.sizes().slice(1)) + " " +
+                   std::string(ds->train.images.scalar_type() == torch::kUInt8 ? "uint8" : "float") +
+                   " on " + store.str() + "; model input " + std::to_string(m.channels) + "x" +
+                   std::to_string(m.imageSize) + "x" + std::to_string(m.imageSize) +
+                   (d.augment != "none" ? ", augmentation " + d.augment : ""));
 
     for (size_t t = 0; t < specs.size(); ++t) {
         TaskData task;
@@ -115,8 +161,8 @@ TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device)
             trainX = permute(trainX, perm);
             testX = permute(testX, perm);
         } else if (d.scenario == "rotated") {
-            trainX = rotate(trainX, d.rotationStep * double(t));
-            testX = rotate(testX, d.rotationStep * double(t));
+            trainX = rotate(unitFloat(trainX), d.rotationStep * double(t));
+            testX = rotate(unitFloat(testX), d.rotationStep * double(t));
         }
         if (trainX.size(0) == 0 || testX.size(0) == 0)
             throw std::runtime_error("task " + std::to_string(t) + " has no images");
@@ -124,12 +170,14 @@ TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device)
         const int64_t n = testX.size(0);
         const int64_t k = std::min<int64_t>(n, std::max(1, d.curvePerTask));
         auto curveIdx = torch::linspace(0, double(n - 1), k).round().to(torch::kInt64);
-        auto norm = [&](const torch::Tensor& x) {
-            return ((x - ds->mean) / ds->stddev).contiguous().to(device);
+        auto place = [&](const torch::Tensor& x) {
+            auto out = x.contiguous().to(store);
+            return store.is_cpu() && !device.is_cpu() ? out.pin_memory() : out;
         };
-        task.trainX = norm(trainX);
-        task.testX = norm(testX);
-        task.curveX = task.testX.index_select(0, curveIdx.to(device));
+        task.trainX = place(trainX);
+        task.testX = place(testX);
+        task.curveIndex = curveIdx.to(store);
+        task.curveX = task.testX.index_select(0, task.curveIndex);
         task.trainY = task.trainY.to(device);
         task.testY = task.testY.to(device);
         task.curveY = task.testY.index_select(0, curveIdx.to(device));

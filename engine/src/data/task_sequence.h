@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// A task sequence resolved to tensors on the training device: batches are index_select calls.
+// A task sequence resolved to tensors: raw images (uint8 at their stored resolution, on the training
+// device when they fit) from which batches are index_select calls, turned into model input per
+// batch by `input` (resize, augmentation, normalisation on the device).
 #pragma once
 
 #include <string>
@@ -8,15 +10,17 @@
 #include <torch/torch.h>
 
 #include "clwb/run_config.h"
+#include "data/preprocess.h"
 
 namespace clwb::detail {
 
 struct TaskData
 {
     std::vector<int> classes;  ///< classes this task introduces (all, for domain-incremental)
-    torch::Tensor trainX, trainY;  ///< normalised images [N,C,H,W], labels [N]
+    torch::Tensor trainX, trainY;  ///< raw images [N,C,H,W] (TaskSequence::input), labels [N]
     torch::Tensor testX, testY;
     torch::Tensor curveX, curveY;  ///< small test subset for live curves
+    torch::Tensor curveIndex;      ///< rows of testX that make curveX (int64, testX's device)
     // Question answering only (scenario "qa", data/qa_tasks.h); undefined otherwise.
     int style = -1;  ///< native QaStyle of the task
     torch::Tensor trainQ, trainA;  ///< question tokens [N, 5], answer tokens [N, 5]
@@ -31,6 +35,11 @@ struct TaskSequence
     bool classIncremental = true;
     bool qa = false;  ///< question-answering sequence: y of a batch = answer tokens
     std::vector<std::string> classNames;
+    Preprocess prep;  ///< raw batch -> model input
+
+    /// Model input of a raw batch (any slice of trainX/testX/curveX), on the training device;
+    /// `train` applies the configured augmentation.
+    torch::Tensor input(const torch::Tensor& raw, bool train = false) const { return prep(raw, train); }
 
     int size() const { return int(tasks.size()); }
     /// Classes that may be predicted after training task `t` (t = -1: before training).
@@ -39,8 +48,10 @@ struct TaskSequence
     torch::Tensor classMask(const std::vector<int>& classes, torch::Device device) const;
 };
 
-/// Builds the sequence described by `config.data` (and the model's image size / channels).
-/// Throws std::runtime_error with a readable message when data is missing or invalid.
-TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device);
+/// Builds the sequence described by `config.data` (and the model's image size, channels and
+/// normalisation). Throws std::runtime_error with a readable message when data is missing or
+/// invalid. `log(level, line)` receives warnings (skipped images) and facts (sizes, cache use).
+TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device,
+                               const std::function<void(int, const std::string&)>& log = {});
 
 }  // namespace clwb::detail

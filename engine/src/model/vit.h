@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // A pre-norm Vision Transformer whose parameter names follow timm's
-// (patch_embed.proj, cls_token, pos_embed, blocks.N.{norm1,attn.qkv,attn.proj,norm2,mlp.fc1,mlp.fc2},
-// norm, head), so real timm weights can be imported by name.
+// (patch_embed.proj, cls_token, pos_embed, blocks.N.{norm1,attn.qkv,attn.proj,ls1,norm2,mlp.fc1,
+// mlp.fc2,ls2}, norm | fc_norm, head), so timm and torchvision weights load by name
+// (model/vit_arch.h maps torchvision's; docs/backbones.md).
 #pragma once
 
 #include <string>
@@ -16,7 +17,7 @@ namespace clwb::detail {
 
 struct PatchEmbedImpl : torch::nn::Module
 {
-    PatchEmbedImpl(int channels, int patch, int dim);
+    PatchEmbedImpl(int channels, int patch, int dim, bool bias = true);
     torch::Tensor forward(const torch::Tensor& x);  ///< [B,C,H,W] -> [B, N, dim]
     torch::nn::Conv2d proj{nullptr};
 };
@@ -24,7 +25,7 @@ TORCH_MODULE(PatchEmbed);
 
 struct AttentionImpl : torch::nn::Module
 {
-    AttentionImpl(int dim, int heads);
+    AttentionImpl(int dim, int heads, bool qkvBias = true, bool projBias = true);
     torch::Tensor forward(const torch::Tensor& x);
     int heads;
     double scale;
@@ -34,19 +35,29 @@ TORCH_MODULE(Attention);
 
 struct MlpImpl : torch::nn::Module
 {
-    MlpImpl(int dim, int hidden);
+    MlpImpl(int dim, int hidden, bool bias = true);
     torch::Tensor forward(const torch::Tensor& x);
     LoraLinear fc1{nullptr}, fc2{nullptr};
 };
 TORCH_MODULE(Mlp);
 
+/// timm's LayerScale: a learned per-channel factor on a residual branch (parameter "gamma").
+struct LayerScaleImpl : torch::nn::Module
+{
+    LayerScaleImpl(int dim, double init);
+    torch::Tensor forward(const torch::Tensor& x) { return x * gamma; }
+    torch::Tensor gamma;
+};
+TORCH_MODULE(LayerScale);
+
 struct BlockImpl : torch::nn::Module
 {
-    BlockImpl(int dim, int heads, int mlpRatio);
+    explicit BlockImpl(const ModelConfig& config);
     torch::Tensor forward(const torch::Tensor& x);
     torch::nn::LayerNorm norm1{nullptr}, norm2{nullptr};
     Attention attn{nullptr};
     Mlp mlp{nullptr};
+    LayerScale ls1{nullptr}, ls2{nullptr};  ///< null without model.layerScale
 };
 TORCH_MODULE(Block);
 
@@ -68,7 +79,9 @@ public:
     torch::Tensor features(const torch::Tensor& x);
     /// Token sequence after block `upTo` (exclusive); used by block-wise strategies.
     torch::Tensor embed(const torch::Tensor& x);
-    torch::Tensor pool(const torch::Tensor& tokens);  ///< final norm + pooling
+    torch::Tensor pool(const torch::Tensor& tokens);  ///< final norm + pooling (+ fc_norm)
+    /// Tokens before the patch tokens: 1 with a class token, else 0.
+    int prefixTokens() const { return config_.classToken ? 1 : 0; }
     torch::Tensor forward(const torch::Tensor& x) { return head->forward(features(x)); }
 
     /// Question-answering input (qa_tasks.h): `length` question tokens from a table of `tokens`
@@ -93,18 +106,21 @@ public:
     std::vector<torch::Tensor> headParameters();
     void setBackboneTrainable(bool trainable);
 
-    /// Writes backbone weights + architecture (head excluded) to `path`.
+    /// Writes backbone weights + architecture (head excluded) to `path`, in clwb's format.
     void saveBackbone(const std::string& path) const;
-    /// Loads backbone weights; throws std::runtime_error naming a missing/mismatched tensor.
+    /// Loads backbone weights from a clwb, safetensors or torch.save checkpoint (timm or
+    /// torchvision names); pos_embed is resampled to this model's grid when they differ. Throws
+    /// std::runtime_error naming a missing, mismatched or surplus tensor.
     void loadBackbone(const std::string& path);
 
     const ModelConfig& config() const { return config_; }
 
     PatchEmbed patch_embed{nullptr};
-    torch::Tensor cls_token, pos_embed;
+    torch::Tensor cls_token, pos_embed;  ///< cls_token undefined without model.classToken
     torch::nn::ModuleList blocks{nullptr};
     std::vector<Block> blockList;
-    torch::nn::LayerNorm norm{nullptr};
+    torch::nn::LayerNorm norm{nullptr};     ///< null with model.fcNorm (timm: Identity)
+    torch::nn::LayerNorm fc_norm{nullptr};  ///< after pooling; only with model.fcNorm
     LoraLinear head{nullptr};
     torch::nn::Embedding q_embed{nullptr};
     torch::Tensor q_pos;

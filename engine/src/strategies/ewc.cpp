@@ -42,7 +42,8 @@ public:
             auto idx = perm.slice(0, i, std::min(n, i + bs));
             ctx.model->zero_grad();
             auto loss = torch::nn::functional::cross_entropy(
-                ctx.model->forward(data.x.index_select(0, idx)), data.y.index_select(0, idx));
+                ctx.model->forward(ctx.input(data.x.index_select(0, idx.to(data.x.device())))),
+                data.y.index_select(0, idx));
             loss.backward();
             for (size_t j = 0; j < params.size(); ++j)
                 if (params[j].grad().defined()) fisher[j] += params[j].grad().detach().pow(2);

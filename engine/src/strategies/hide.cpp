@@ -73,7 +73,7 @@ public:
         const auto& data = ctx.seq.tasks[size_t(ctx.task)].trainX;
         auto sum = torch::zeros({ctx.model->config().dim}, anchors_.options());
         for (int64_t i = 0; i < data.size(0); i += 1024)
-            sum += baseFeatures(ctx, data.slice(0, i, std::min(data.size(0), i + 1024))).sum(0);
+            sum += baseFeatures(ctx, ctx.input(data.slice(0, i, std::min(data.size(0), i + 1024)))).sum(0);
         const double epochs = std::max(1, ctx.config.train.epochs);
         anchors_[ctx.task] = (anchors_[ctx.task] + epochs * sum) / (1.0 + epochs * double(data.size(0)));
     }
@@ -193,7 +193,7 @@ private:
         for (int j = 0; j < T; ++j) {
             const auto& x = ctx.seq.tasks[size_t(j)].curveX;
             if (x.size(0) == 0) continue;
-            auto d = expertWeights(baseFeatures(ctx, x), anchors_, ctx.params.at("temperature"));
+            auto d = expertWeights(baseFeatures(ctx, ctx.input(x)), anchors_, ctx.params.at("temperature"));
             m[j] = d.mean(0).cpu();
             if (j <= ctx.task) line << " " << std::round(m[j][j].item<double>() * 100.0) / 100.0;
         }
@@ -225,7 +225,7 @@ private:
         std::vector<torch::Tensor> probe;
         for (int j = 0; j <= ctx.task; ++j) {
             const auto& x = ctx.seq.tasks[size_t(j)].curveX;
-            probe.push_back(x.slice(0, 0, std::min<int64_t>(x.size(0), 64)));
+            probe.push_back(ctx.input(x.slice(0, 0, std::min<int64_t>(x.size(0), 64))));
         }
         auto x = torch::cat(probe);
         std::vector<std::vector<torch::Tensor>> outs;

@@ -7,7 +7,8 @@
 // (SimpleCIL by default, or the linear probe "freeze"), which then runs unchanged on the tuned and
 // again frozen backbone.
 // Pre-adaptation of task t (beforeTask): a projection head g = Linear(dim, 128) on the pooled
-// features; L_MI = supervised NT-Xent over [x; aug(x)] (temperature 0.07, sparse_maths.h).
+// features; L_MI = the official supervised NT-Xent over [x; aug(x)] (temperature 0.07,
+// sparse_maths.h; the diagonal stays in the label normaliser and in the sum, as officially).
 //  1. Scoring epoch, no update: F = mean over batches of g^2 per backbone element (frozen elements
 //     zeroed).
 //  2. Selection per tensor: mask = F >= quantile(F, 1 - select_rate) for every backbone tensor of
@@ -19,13 +20,24 @@
 // Trains: selected backbone elements, biases/norms and the projection head during pre-adaptation;
 // then whatever the base trains. Stores: overlap counts and frozen marks per backbone element, the
 // projection head, and the base's state (prototypes).
-// Controls (algorithms.md §5.4): selection "random" (k % per tensor at random) or
-// "grad-magnitude" (top-k % by the mean |gradient| of the cross-entropy loss, the official _run_grad
-// path); objective "ce" replaces L_MI by the class-masked cross-entropy of the model's head.
+// Controls (algorithms.md §5.4), each in place of steps 1-4 above:
+//  - "random-per-step", the official _run_rand: mi_epochs epochs of plain class-masked CE (the
+//    model's head, as the official cur-task logits), and at every step a fresh random 5 % of every
+//    tensor that has a gradient (backbone, biases, norms, head) keeps its gradient; no scoring
+//    epoch, dropout, overlap penalty or frozen marks.
+//  - "grad-per-step", the official _run_grad: the same, but every step keeps the global top 0.5 %
+//    of |grad CE| over all those tensors together (k-th largest, ties kept).
+//  Both rates are the official hard-coded ones. The log reports the share of backbone weights
+//  that got a gradient in at least one step, and so does the importance map.
+//  - Workbench controls (not in the official code): "random-fixed" (k % per tensor at random) and
+//    "grad-fixed" (top-k % per tensor by the mean |grad CE| of the scoring epoch) replace only the
+//    MI-Fisher selection; the masks stay fixed for the task and L_MI, dropout, overlap penalty and
+//    frozen marks stay as in MIST. objective "ce" replaces L_MI by the class-masked CE there.
 // Hooks: setup, beforeTask (the stage, then the base's), plannedExtraSteps; every other hook is
 // the base strategy's.
 // Importance (kind "mist-selection-density"): per layer, the share of its weights selected by at
-// least one task so far; the element map is the overlap count.
+// least one task so far; the element map is the overlap count (per-step controls: the number of
+// steps in which each weight kept its gradient).
 //
 // Deviations from the official code, and why:
 //  - Augmentation: RandomResizedCrop(scale 0.3-1) + horizontal flip on 28 px grey images (random
@@ -36,6 +48,8 @@
 //    training on two CPU cores; select_rate 10 % and drop_rate 0.9 as every released config.
 //  - Faithful and so not strictly sparse: SGD momentum and weight decay still move unselected
 //    weights (algorithms.md §5.5).
+//  - The per-step controls run mi_epochs epochs (official `epochs` = 20, equal to mi_epochs) and
+//    drop a final batch of one image, as the MI stage does.
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -66,6 +80,9 @@ public:
             overlap_.push_back(torch::zeros(p.sizes(), p.options().dtype(torch::kInt32)));
             frozen_.push_back(torch::zeros(p.sizes(), p.options().dtype(torch::kBool)));
         }
+        if (perStep(ctx))
+            for (auto& p : backbone_)
+                touched_.push_back(torch::zeros(p.sizes(), p.options().dtype(torch::kInt32)));
     }
 
     bool trains(TaskContext& ctx) const override { return base_->trains(ctx); }
@@ -111,9 +128,10 @@ public:
         ImportanceSnapshot snap;
         snap.task = ctx.task;
         snap.kind = "mist-selection-density";
+        const auto& source = perStep(ctx) ? touched_ : overlap_;
         for (auto& l : ctx.model->linears()) {
             const auto i = indexOf(l.layer->weight);
-            auto counts = overlap_[i].to(torch::kFloat32);
+            auto counts = source[i].to(torch::kFloat32);
             snap.cells.push_back(importanceCell(l.block, l.module,
                                                 (counts > 0).to(torch::kFloat32).mean().item<double>(),
                                                 counts));
@@ -129,7 +147,17 @@ public:
     }
 
 private:
-    enum class Selection { MiFisher, Random, GradMagnitude };
+    enum class Selection { MiFisher, RandomPerStep, GradPerStep, RandomFixed, GradFixed };
+
+    static Selection selectionOf(TaskContext& ctx)
+    {
+        return Selection(int(ctx.params.at("selection")));
+    }
+    static bool perStep(TaskContext& ctx)
+    {
+        const auto s = selectionOf(ctx);
+        return s == Selection::RandomPerStep || s == Selection::GradPerStep;
+    }
 
     size_t indexOf(const torch::Tensor& t) const
     {
@@ -159,8 +187,8 @@ private:
 
     void preAdapt(TaskContext& ctx)
     {
-        const auto selection = Selection(int(ctx.params.at("selection")));
-        const bool ce = ctx.params.at("objective") == 1.0;
+        const auto selection = selectionOf(ctx);
+        const bool ce = perStep(ctx) || ctx.params.at("objective") == 1.0;
         const double rate = ctx.params.at("select_rate") / 100.0;
         const double drop = ctx.params.at("drop_rate");
         const int epochs = int(ctx.params.at("mi_epochs"));
@@ -183,16 +211,22 @@ private:
         torch::optim::SGD opt(std::move(groups), torch::optim::SGDOptions(ctx.params.at("mi_lr")));
 
         auto lossOf = [&](const torch::Tensor& x, const torch::Tensor& y, bool forScore) {
-            if (ce || (forScore && selection == Selection::GradMagnitude)) return ceLoss(ctx, x, y);
+            if (ce || (forScore && selection == Selection::GradFixed)) return ceLoss(ctx, x, y);
             return miLoss(ctx, x, y);
         };
         auto batches = [&](const std::function<void(const torch::Tensor&, const torch::Tensor&)>& f) {
             auto perm = torch::randperm(n, gen_).to(data.x.device());
             for (int64_t i = 0; i + 1 < n; i += bs) {  // contrastive: at least 2 images a batch
                 auto idx = perm.slice(0, i, std::min(n, i + bs));
-                f(data.x.index_select(0, idx), data.y.index_select(0, idx));
+                f(ctx.input(data.x.index_select(0, idx.to(data.x.device()))),
+                  data.y.index_select(0, idx.to(data.y.device())));
             }
         };
+
+        if (perStep(ctx)) {
+            controlRun(ctx, opt, headParams, epochs, lossOf, batches);
+            return;
+        }
 
         // 1. Scoring epoch: accumulate per-element scores, no update.
         std::vector<torch::Tensor> score;
@@ -207,7 +241,7 @@ private:
                 auto g = backbone_[i].grad();
                 if (!g.defined()) continue;
                 g = g.masked_fill(frozen_[i], 0.0);
-                score[i] += selection == Selection::GradMagnitude ? g.abs() : g.pow(2);
+                score[i] += selection == Selection::GradFixed ? g.abs() : g.pow(2);
             }
             ++nb;
             ctx.reportStep(loss.item<double>());
@@ -221,7 +255,7 @@ private:
                 masks.push_back(torch::ones_like(s, s.options().dtype(torch::kBool)));
                 continue;
             }
-            masks.push_back(selection == Selection::Random
+            masks.push_back(selection == Selection::RandomFixed
                                 ? perTensorTopMask(torch::rand(s.sizes(), gen_).to(s.device()), rate)
                                 : perTensorTopMask(s, rate));
         }
@@ -263,12 +297,71 @@ private:
                 " % of the backbone weights selected");
     }
 
+    using LossFn = std::function<torch::Tensor(const torch::Tensor&, const torch::Tensor&, bool)>;
+    using BatchFn =
+        std::function<void(const std::function<void(const torch::Tensor&, const torch::Tensor&)>&)>;
+
+    /// The official _run_rand / _run_grad: CE, masks drawn anew at every step.
+    void controlRun(TaskContext& ctx, torch::optim::SGD& opt, const std::vector<torch::Tensor>& head,
+                    int epochs, const LossFn& lossOf, const BatchFn& batches)
+    {
+        const bool random = selectionOf(ctx) == Selection::RandomPerStep;
+        std::vector<torch::Tensor> params = backbone_;
+        params.insert(params.end(), head.begin(), head.end());
+        for (int e = 0; e < epochs; ++e)
+            batches([&](const torch::Tensor& x, const torch::Tensor& y) {
+                auto loss = lossOf(x, y, false);
+                opt.zero_grad();
+                loss.backward();
+                {
+                    torch::NoGradGuard noGrad;
+                    // Tensors with a gradient this step (the projection head has none under CE).
+                    std::vector<size_t> with;
+                    std::vector<torch::Tensor> grads;
+                    for (size_t i = 0; i < params.size(); ++i) {
+                        const auto& g = params[i].grad();
+                        if (!g.defined()) continue;
+                        with.push_back(i);
+                        grads.push_back(g);
+                    }
+                    std::vector<torch::Tensor> masks;
+                    if (!random) masks = globalTopMagnitudeMasks(grads, kGradRate);
+                    for (size_t j = 0; j < with.size(); ++j) {
+                        auto& g = params[with[j]].mutable_grad();
+                        auto m = random ? randomFractionMask(g.sizes(), kRandRate, gen_, g.device())
+                                        : masks[j];
+                        g.mul_(m.to(g.dtype()));
+                        if (with[j] < backbone_.size()) touched_[with[j]] += m.to(torch::kInt32);
+                    }
+                }
+                opt.step();
+                ctx.reportStep(loss.item<double>());
+            });
+        torch::NoGradGuard noGrad;
+        double touched = 0, total = 0;
+        for (const auto& t : touched_) {
+            touched += (t > 0).sum().item<double>();
+            total += double(t.numel());
+        }
+        ctx.model->setBackboneTrainable(false);
+        const int share = int(std::round(100.0 * touched / std::max(1.0, total)));
+        ctx.log(std::string("MIST control ") + (random ? "random-per-step" : "grad-per-step") +
+                ": " + std::to_string(epochs) + " epochs of CE, " +
+                (random ? "a fresh random 5 % of every tensor" : "the global top 0.5 % of |grad|") +
+                " per step; " + std::to_string(share) +
+                " % of the backbone weights got a gradient so far");
+    }
+
+    static constexpr double kRandRate = 0.05;   ///< _run_rand: 5 % of each tensor per step
+    static constexpr double kGradRate = 0.005;  ///< _run_grad: top 0.5 % of all gradients
+
     std::unique_ptr<Strategy> base_;
     torch::Generator gen_;
     torch::nn::Linear projection_{nullptr};
     std::vector<torch::Tensor> backbone_;
     std::vector<torch::Tensor> overlap_;  ///< int32: tasks that selected each element
     std::vector<torch::Tensor> frozen_;   ///< bool
+    std::vector<torch::Tensor> touched_;  ///< int32: steps each element kept its gradient (controls)
 };
 
 }  // namespace
@@ -284,12 +377,17 @@ StrategyInfo mistInfo()
                          "The frozen-backbone strategy run after each pre-adaptation.",
                          {"simplecil", "freeze"}, 0),
              choiceParam("selection", "Selection",
-                         "mi-fisher: MIST; random: k % at random; grad-magnitude: top-k % by |∇CE| "
-                         "(controls).",
-                         {"mi-fisher", "random", "grad-magnitude"}, 0),
+                         "mi-fisher: MIST. Official controls with plain CE and masks re-drawn every "
+                         "step: random-per-step (5 % of each tensor), grad-per-step (global top "
+                         "0.5 % of |∇CE|). Workbench controls replacing only MIST's selection, "
+                         "fixed per task: random-fixed (k % at random), grad-fixed (top-k % by "
+                         "|∇CE|).",
+                         {"mi-fisher", "random-per-step", "grad-per-step", "random-fixed",
+                          "grad-fixed"},
+                         0),
              choiceParam("objective", "Objective",
                          "mi: supervised contrastive mutual information (MIST); ce: cross-entropy "
-                         "(control).",
+                         "(control; the per-step controls always use ce).",
                          {"mi", "ce"}, 0),
              floatParam("select_rate", "Selected per tensor k (%)",
                         "Share of each weight tensor that may change (code 10, paper 5).", 10, 0.1,

@@ -4,7 +4,7 @@
 // (trainer.py _inner_training_loop / update_parameters_with_task_vectors,
 // utils/lora_importance_bilevel.py).
 //
-// Trains: one LoRA continued across all tasks on the target layers, plus the shared head, which is
+// Trains: one LoRA continued across all tasks on the target matrices, plus the shared head, which is
 // part of the task vectors and masks (algorithms.md §4.4: KIF fuses all trainable parameters).
 // Freezes: the backbone. Stores: the LoRA and a class-balanced replay memory of memory_percent % of
 // every finished task's training images.
@@ -20,15 +20,18 @@
 // Hooks: setup, beforeTask, trainableParameters, loss, afterBackward (grad clip 1.0, inner EMA),
 // afterStep (outer steps + fusion), afterTask (memory), plannedExtraSteps, importance,
 // storedParameters.
+// Modules: the official runs adapt q and v (T5 q, v; LLaMA q_proj, v_proj), each with its own LoRA.
+// Here q and v are row units of the fused qkv layer (LoraLinear units: B [dim, r] on their rows),
+// so the default ("qkv" target, qkv_units "q, v") adapts exactly q and v.
 // Importance (kind "kif-mask-density"): per adapted layer, the share of its LoRA elements that
 // were key (m_in or m_out) averaged over the task's rounds; the element map is that frequency per
-// element, rows = rank directions, columns = A's inputs then B's outputs.
+// element, rows = rank directions, columns = A's inputs then B's outputs, unit after unit (q then
+// v on qkv).
 //
 // Deviations from the official code, and why:
 //  - No best-validation checkpoint selection (load_best_model_at_end on 100 validation examples):
 //    the workbench evaluates the model it trained, as for every strategy.
-//  - Targets: the official T5/LLaMA runs adapt q and v; this ViT fuses q, k, v, so "qkv" adapts k
-//    too. r = 8, alpha = 32 as official; no LoRA dropout; the run's lr/epochs replace 3e-4 with
+//  - r = 8, alpha = 32 as official; no LoRA dropout; the run's lr/epochs replace 3e-4 with
 //    linear warmup/decay, 10 epochs. Outer batches have outer_batch images (official 8 for T5).
 //  - The task's CE is not class-masked by default, unlike the other head-training strategies
 //    (algorithms.md §7): with a replay memory trained over all seen classes, a masked task loss
@@ -53,15 +56,17 @@ public:
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);
-        for (auto& l : targetLinears(ctx))
-            l.layer->addAdapter(kAdapter, int64_t(ctx.params.at("rank")), ctx.params.at("alpha"));
+        sites_ = loraSites(ctx, qkvUnits(ctx.params.at("qkv_units")));
+        for (auto& s : sites_)
+            s.linear.layer->addAdapter(s.adapterName(kAdapter), int64_t(ctx.params.at("rank")),
+                                       ctx.params.at("alpha"), s.unit);
     }
 
     void beforeTask(TaskContext& ctx) override
     {
         params_ = ctx.model->headParameters();
-        for (auto& l : targetLinears(ctx)) {
-            auto& ad = l.layer->adapter(kAdapter);
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->adapter(s.adapterName(kAdapter));
             params_.push_back(ad.a);
             params_.push_back(ad.b);
         }
@@ -117,7 +122,7 @@ public:
             auto gen = at::detail::createCPUGenerator(ctx.rng());
             auto perm = torch::randperm(idx.size(0), gen).to(idx.device());
             auto chosen = idx.index_select(0, perm.slice(0, 0, std::min(keep, idx.size(0))));
-            xs.push_back(task.trainX.index_select(0, chosen));
+            xs.push_back(task.trainX.index_select(0, chosen.to(task.trainX.device())));
             ys.push_back(task.trainY.index_select(0, chosen));
         }
         if (!memory_.x.defined()) {
@@ -128,8 +133,8 @@ public:
         ctx.log("Recurrent-KIF memory: " + std::to_string(memory_.x.size(0)) + " images; " +
                 std::to_string(rounds_) + " fusion rounds in this task");
         stored_ = memory_.x.numel() + memory_.y.numel();
-        for (auto& l : targetLinears(ctx)) {
-            auto& ad = l.layer->adapter(kAdapter);
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->adapter(s.adapterName(kAdapter));
             stored_ += ad.a.numel() + ad.b.numel();
         }
     }
@@ -141,17 +146,20 @@ public:
         ImportanceSnapshot snap;
         snap.task = ctx.task;
         snap.kind = "kif-mask-density";
-        auto layers = targetLinears(ctx);
         for (auto& l : ctx.model->linears()) {
-            // params_ = [head weight, head bias, A_0, B_0, A_1, B_1, ...]
-            const int m = indexOfLinear(layers, l.name);
-            const size_t ia = m < 0 ? 0 : 2 + 2 * size_t(m);
-            if (ia == 0 || !freq_[ia].defined()) {
+            // params_ = [head weight, head bias, A_0, B_0, A_1, B_1, ...], one pair per site
+            std::vector<torch::Tensor> parts;
+            for (size_t m = 0; m < sites_.size(); ++m) {
+                const size_t ia = 2 + 2 * m;
+                if (sites_[m].linear.name != l.name || !freq_[ia].defined()) continue;
+                parts.push_back(freq_[ia]);          // [r, in]
+                parts.push_back(freq_[ia + 1].t());  // [r, rows]
+            }
+            if (parts.empty()) {
                 snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
                 continue;
             }
-            auto a = freq_[ia], b = freq_[ia + 1];  // [r, in], [out, r]
-            auto map = torch::cat({a, b.t()}, 1);
+            auto map = torch::cat(parts, 1);
             snap.cells.push_back(importanceCell(l.block, l.module, map.mean().item<double>(), map));
         }
         return snap;
@@ -191,8 +199,8 @@ private:
             auto gen = at::detail::createCPUGenerator(t.rng());
             auto idx = torch::randperm(n, gen).slice(0, 0, bs).to(memory_.x.device());
             t.model->train();
-            auto loss = maskedCrossEntropy(t.model->forward(memory_.x.index_select(0, idx)),
-                                           memory_.y.index_select(0, idx), seen);
+            auto loss = maskedCrossEntropy(t.model->forward(t.input(memory_.x.index_select(0, idx))),
+                                           memory_.y.index_select(0, idx.to(memory_.y.device())), seen);
             ctx.optimizer->zero_grad();
             loss.backward();
             torch::nn::utils::clip_grad_norm_(params_, 1.0);
@@ -230,7 +238,8 @@ private:
         }
     }
 
-    std::vector<torch::Tensor> params_;  ///< head weight, head bias, then A, B per target layer
+    std::vector<LoraSite> sites_;
+    std::vector<torch::Tensor> params_;  ///< head weight, head bias, then A, B per site
     std::vector<ElementEma> inner_, outer_;
     std::vector<torch::Tensor> thetaB_;
     std::vector<std::vector<torch::Tensor>> staticMasks_;
@@ -246,7 +255,7 @@ private:
 StrategyInfo recurrentKifInfo()
 {
     auto targets = loraTargetsParam();
-    targets.defaultValue = 1;  // "qkv": the closest to the official q, v
+    targets.defaultValue = 1;  // "qkv", split into q and v by qkv_units: the official modules
     return {"recurrent-kif", "Recurrent-KIF",
             "One LoRA continued across tasks; rounds of inner steps on the task and outer steps on "
             "a small replay memory, fused element-wise by dynamic importance masks.",
@@ -272,7 +281,7 @@ StrategyInfo recurrentKifInfo()
              floatParam("beta1", "β1 (sensitivity EMA)", "Official code: 0.85 (paper: 0.55).", 0.85,
                         0, 0.999),
              floatParam("beta2", "β2 (uncertainty EMA)", "Official code: 0.85.", 0.85, 0, 0.999),
-             targets, maskedCeParam(false)}};
+             targets, qkvUnitsParam(0), maskedCeParam(false)}};
 }
 
 std::unique_ptr<Strategy> makeRecurrentKif() { return std::make_unique<RecurrentKif>(); }

@@ -2,8 +2,9 @@
 // SimpleCIL — Zhou et al., "Revisiting Class-Incremental Learning with Pre-Trained Models:
 // Generalizability and Adaptivity are All You Need", arXiv:2303.07338.
 // Trains: nothing. Freezes: the whole backbone. Stores: one prototype (mean feature) per class.
-// Hooks: trains() = false, afterTask (prototypes of the task's classes), logits (cosine to
-// prototypes). Prediction = argmax_c cos(f(x), p_c) over classes seen so far.
+// Hooks: trains() = false, afterTask (prototypes of the task's classes), frozenFeatures +
+// logitsFromFeatures (cosine to prototypes). Prediction = argmax_c cos(f(x), p_c) over classes
+// seen so far. Features come from the trainer's cache: one forward pass over the data per run.
 #include "strategies/strategy.h"
 
 namespace clwb::detail {
@@ -24,24 +25,26 @@ public:
     void afterTask(TaskContext& ctx) override
     {
         torch::NoGradGuard noGrad;
-        ctx.model->eval();
-        const auto data = trainingData(ctx);
-        const int64_t n = data.x.size(0);
-        std::vector<torch::Tensor> feats;
-        for (int64_t i = 0; i < n; i += 512)
-            feats.push_back(ctx.model->features(data.x.slice(0, i, std::min(n, i + 512))));
-        auto f = torch::cat(feats);
+        const auto f = ctx.features(ctx.task, FeatureSplit::Train);
+        const auto& y = ctx.seq.tasks[size_t(ctx.task)].trainY;
         for (int c : ctx.seq.tasks[size_t(ctx.task)].classes) {
-            auto sel = f.index({data.y == c});
+            auto sel = f.index({y == c});
             if (sel.size(0) > 0) prototypes_[c] = sel.mean(0);
         }
         stored_ += int64_t(ctx.seq.tasks[size_t(ctx.task)].classes.size()) * prototypes_.size(1);
     }
 
+    bool frozenFeatures(TaskContext&) const override { return true; }
+
     torch::Tensor logits(const torch::Tensor& x, TaskContext& ctx) override
     {
+        return logitsFromFeatures(ctx.model->features(x), ctx);
+    }
+
+    torch::Tensor logitsFromFeatures(const torch::Tensor& features, TaskContext&) override
+    {
         namespace F = torch::nn::functional;
-        auto f = F::normalize(ctx.model->features(x), F::NormalizeFuncOptions().dim(1));
+        auto f = F::normalize(features, F::NormalizeFuncOptions().dim(1));
         auto p = F::normalize(prototypes_, F::NormalizeFuncOptions().dim(1));
         return torch::matmul(f, p.t());
     }

@@ -48,6 +48,11 @@ torch::Tensor Strategy::logits(const torch::Tensor& x, TaskContext& ctx)
     return ctx.model->forward(x);
 }
 
+torch::Tensor Strategy::logitsFromFeatures(const torch::Tensor& f, TaskContext& ctx)
+{
+    return ctx.model->head->forward(f);
+}
+
 torch::Tensor Strategy::answerLogits(const Batch& batch, TaskContext& ctx)
 {
     return ctx.model->forward(batch.x, batch.q).view({batch.x.size(0), kAnswerSlots, vocab::kSize});
@@ -172,6 +177,58 @@ int indexOfLinear(const std::vector<NamedLinear>& list, const std::string& name)
     return -1;
 }
 
+ParamSpec qkvUnitsParam(int def)
+{
+    return choiceParam("qkv_units", "qkv matrices",
+                       "Which of q, k, v get their own LoRA inside the fused qkv layer (each "
+                       "unit is a separate matrix, as in the official code).",
+                       {"q, v", "q, k, v"}, def);
+}
+
+std::vector<std::string> qkvUnits(double choice)
+{
+    if (int(choice) == 1) return {"q", "k", "v"};
+    return {"q", "v"};
+}
+
+void splitQkv(Vit& model)
+{
+    for (auto& l : model->linears({"qkv"})) {
+        if (!l.layer->units().empty()) continue;
+        const int64_t dim = l.layer->inFeatures();
+        if (l.layer->outFeatures() != 3 * dim)
+            throw std::runtime_error(l.name + " has " + std::to_string(l.layer->outFeatures()) +
+                                     " output rows, not 3 x " + std::to_string(dim) +
+                                     ": it cannot be split into q, k and v");
+        l.layer->setUnits(fusedQkvUnits(dim));
+    }
+}
+
+std::vector<LoraSite> loraSites(TaskContext& ctx, const std::vector<std::string>& units)
+{
+    splitQkv(ctx.model);
+    std::vector<LoraSite> out;
+    for (auto& l : targetLinears(ctx)) {
+        if (l.module != "qkv") {
+            out.push_back({l, "", l.module});
+            continue;
+        }
+        for (const auto& u : units) out.push_back({l, u, u});
+    }
+    return out;
+}
+
+torch::Tensor taskDelta(LoraLinearImpl& layer, const std::string& prefix)
+{
+    torch::Tensor sum;
+    for (auto& [name, ad] : layer.adapters()) {
+        if (name != prefix && name.rfind(prefix + ".", 0) != 0) continue;
+        auto d = layer.delta(name);
+        sum = sum.defined() ? sum + d : d;
+    }
+    return sum;
+}
+
 ImportanceSnapshot adapterUpdateSnapshot(Vit& model, const std::string& adapter, int task,
                                          const std::string& kind)
 {
@@ -180,11 +237,11 @@ ImportanceSnapshot adapterUpdateSnapshot(Vit& model, const std::string& adapter,
     snap.task = task;
     snap.kind = kind;
     for (auto& l : model->linears()) {
-        if (!l.layer->hasAdapter(adapter)) {
+        auto d = taskDelta(*l.layer, adapter);
+        if (!d.defined()) {
             snap.cells.push_back(importanceCell(l.block, l.module, 0.0, {}));
             continue;
         }
-        auto d = l.layer->delta(adapter);
         snap.cells.push_back(importanceCell(l.block, l.module,
                                             (d.norm() / l.layer->weight.norm()).item<double>(), d));
     }

@@ -20,6 +20,8 @@
 
 namespace clwb::detail {
 
+enum class FeatureSplit { Train, Test };
+
 /// What every hook may look at. `task` is the task being trained (or just trained).
 struct TaskContext
 {
@@ -35,14 +37,24 @@ struct TaskContext
     /// Reports one optimisation step the strategy ran itself (MIST's pre-adaptation, KIF's outer
     /// steps): it counts towards progress and ETA, and throws RunCancelled when the user stopped.
     std::function<void(double loss)> reportStep;
+    /// Features [N, dim] of the frozen backbone (eval mode, no augmentation) for every image of
+    /// task `task`'s split, computed once per run and reused (strategies whose
+    /// Strategy::frozenFeatures is true; data/feature_cache.h).
+    std::function<torch::Tensor(int task, FeatureSplit split)> features;
+
+    /// Model input of a raw image batch taken from the sequence (seq.input).
+    torch::Tensor input(const torch::Tensor& raw, bool train = false) const { return seq.input(raw, train); }
 };
 
 /// A training batch; strategies may replace it (replay) or extend it.
 struct Batch
 {
+    /// Raw images (slices of TaskData::trainX) when a strategy hands out training data; model
+    /// input (normalised float) inside a step; backbone features when `features` is true.
     torch::Tensor x;
     torch::Tensor y;  ///< class labels [B]; answer tokens [B, kAnswerSlots] on QA sequences
     torch::Tensor q;  ///< question tokens [B, kQuestionLength] on QA sequences, else undefined
+    bool features = false;  ///< x holds frozen-backbone features [B, dim], not images
 };
 
 struct StepContext
@@ -98,6 +110,12 @@ public:
     virtual void afterTask(TaskContext&) {}
     /// Class scores for evaluation; the trainer masks classes not yet seen. Default: model(x).
     virtual torch::Tensor logits(const torch::Tensor& x, TaskContext& ctx);
+    /// True when predictions depend on the images only through the frozen backbone's features
+    /// for the whole run (freeze, SimpleCIL): the trainer then computes each image's features once
+    /// and evaluates with logitsFromFeatures.
+    virtual bool frozenFeatures(TaskContext&) const { return false; }
+    /// Class scores from frozen-backbone features; default: the head.
+    virtual torch::Tensor logitsFromFeatures(const torch::Tensor& f, TaskContext& ctx);
     /// Answer-token scores [B, kAnswerSlots, vocab] of a QA batch (StrategyInfo::questionAnswering).
     virtual torch::Tensor answerLogits(const Batch& batch, TaskContext& ctx);
     /// The strategy's own importance scores for the heatmap; nullopt = use weight change.
@@ -137,6 +155,31 @@ std::vector<NamedLinear> targetLinears(TaskContext& ctx);
 /// Position of the linear called `name` in `list`, or -1.
 int indexOfLinear(const std::vector<NamedLinear>& list, const std::string& name);
 
+/// One adapted weight matrix: a whole linear, or one row unit (q, k, v) of a fused qkv layer.
+struct LoraSite
+{
+    NamedLinear linear;
+    std::string unit;    ///< "" = the whole layer, else a LoraUnit of linear.layer
+    std::string matrix;  ///< q | k | v | proj | fc1 | fc2
+    /// `prefix` for a whole layer, `prefix.unit` for a unit (adapter names stay unique per layer).
+    std::string adapterName(const std::string& prefix) const
+    {
+        return unit.empty() ? prefix : prefix + "." + unit;
+    }
+};
+/// Which q/k/v units of the fused qkv layer a strategy adapts: 0 = q, v; 1 = q, k, v.
+ParamSpec qkvUnitsParam(int def);
+std::vector<std::string> qkvUnits(double choice);
+/// Declares q/k/v units on every qkv layer of the model (rows [0,D), [D,2D), [2D,3D), the fused
+/// layout of timm checkpoints too); idempotent.
+void splitQkv(Vit& model);
+/// The adapted matrices of the strategy's "targets" parameter, in Vit::linears() order: a qkv
+/// layer contributes one site per unit in `units` (in q, k, v order), other layers one each.
+std::vector<LoraSite> loraSites(TaskContext& ctx, const std::vector<std::string>& units);
+/// The sum of the full-layer updates (LoraLinearImpl::delta) of adapter `prefix` and of its
+/// units `prefix.*` on `layer`; undefined when the layer has none.
+torch::Tensor taskDelta(LoraLinearImpl& layer, const std::string& prefix);
+
 /// Cross-entropy; with `mask` (bool [numClasses]) the other classes' logits are -inf.
 torch::Tensor maskedCrossEntropy(const torch::Tensor& logits, const torch::Tensor& y,
                                  const torch::Tensor& mask);
@@ -146,8 +189,8 @@ int64_t countParameters(const std::vector<torch::Tensor>& params);
 /// with element maps; `reference` is in Vit::linears() order.
 ImportanceSnapshot weightChangeSnapshot(Vit& model, const std::vector<torch::Tensor>& reference,
                                         int task, const std::string& kind);
-/// ||scale B A||_F / ||W0||_F of adapter `adapter` per backbone linear, with its element map;
-/// linears without that adapter score 0 (O-LoRA's task update, HiDe's expert).
+/// ||scale B A||_F / ||W0||_F of adapter `adapter` (with its units, taskDelta) per backbone
+/// linear, with its element map; linears without it score 0 (O-LoRA's task update, HiDe's expert).
 ImportanceSnapshot adapterUpdateSnapshot(Vit& model, const std::string& adapter, int task,
                                          const std::string& kind);
 /// Mean-pools |m| down to at most maxSide x maxSide for importance element maps.
