@@ -2,15 +2,64 @@
 // Entry point of the clwb workbench: command line, settings, language, main window.
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QElapsedTimer>
 #include <QFileInfo>
 #include <QSettings>
+#include <QTabWidget>
 #include <QTimer>
 
 #include <cstdio>
+#include <functional>
 
 #include "clwb/engine.h"
 #include "main_window.h"
+#include "panels/backbone_dialog.h"
+#include "panels/dataset_picker.h"
+#include "panels/experiment_panel.h"
+#include "panels/preview_strip.h"
 #include "translation_manager.h"
+
+namespace {
+
+/// --design-screenshot: once the dataset is inspected and the preview decoded (or the import
+/// dialog has read its checkpoint), grabs the preview tab's window or the dialog and exits.
+int designScreenshot(MainWindow& window, const QString& file, const QString& checkpoint)
+{
+    QWidget* target = &window;
+    std::function<bool()> ready;
+    if (!checkpoint.isEmpty()) {
+        auto* dialog = new BackboneDialog(&window);
+        dialog->setCheckpoint(checkpoint);
+        dialog->show();
+        target = dialog;
+        ready = [dialog] { return !dialog->isInspecting(); };
+    } else {
+        if (auto* tabs = qobject_cast<QTabWidget*>(window.centralWidget()))
+            tabs->setCurrentWidget(window.previewStrip());
+        ready = [&window] {
+            return !window.experimentPanel()->datasetPicker()->isInspecting() &&
+                   !window.previewStrip()->isLoading();
+        };
+    }
+    auto* poll = new QTimer(&window);
+    QElapsedTimer clock;
+    clock.start();
+    QObject::connect(poll, &QTimer::timeout, &window, [=] {
+        const bool timedOut = clock.elapsed() > 120000;
+        if (!ready() && !timedOut) return;
+        poll->stop();
+        if (timedOut) std::fprintf(stderr, "clwb: the design was still loading after 120 s\n");
+        QTimer::singleShot(500, target, [=] {  // let the last layout and paint happen
+            const bool ok = target->grab().save(file);
+            if (!ok) std::fprintf(stderr, "clwb: cannot save %s\n", qPrintable(file));
+            QCoreApplication::exit(ok && !timedOut ? 0 : 1);
+        });
+    });
+    poll->start(100);
+    return QApplication::exec();
+}
+
+}  // namespace
 
 int main(int argc, char* argv[])
 {
@@ -58,8 +107,18 @@ int main(int argc, char* argv[])
     const QCommandLineOption lang(QStringLiteral("lang"),
                                   QCoreApplication::translate("main", "Interface language."),
                                   QStringLiteral("en|ja"));
-    for (const auto& o :
-         {demo, run, screenshot, midScreenshot, midScreenshotAfter, report, quitWhenDone, db, lang})
+    const QCommandLineOption designShot(
+        QStringLiteral("design-screenshot"),
+        QCoreApplication::translate("main",
+                                    "Run nothing; save a screenshot of the dataset preview "
+                                    "(or of the --import-backbone dialog) and exit."),
+        QStringLiteral("FILE.png"));
+    const QCommandLineOption importBackbone(
+        QStringLiteral("import-backbone"),
+        QCoreApplication::translate("main", "Open the backbone import dialog on CHECKPOINT."),
+        QStringLiteral("CHECKPOINT"));
+    for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
+                          quitWhenDone, db, lang, designShot, importBackbone})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("CONFIG.json"),
                                  QCoreApplication::translate("main", "Experiment to open."));
@@ -79,15 +138,27 @@ int main(int argc, char* argv[])
     if (parser.isSet(lang)) settings.setValue(QStringLiteral("language"), language);
 
     MainWindow window(parser.value(db));
-    const bool batch = parser.isSet(quitWhenDone) || parser.isSet(screenshot);
-    window.setInteractive(!batch);
+    const bool design = parser.isSet(designShot);
+    const bool batch = !design && (parser.isSet(quitWhenDone) || parser.isSet(screenshot));
+    window.setInteractive(!batch && !design);
     if (parser.isSet(screenshot) || parser.isSet(quitWhenDone))
         window.setScreenshotOnFinish(parser.value(screenshot), parser.isSet(quitWhenDone));
     if (parser.isSet(report)) window.setReportOnFinish(parser.value(report));
     window.show();
 
     const QStringList args = parser.positionalArguments();
-    if (!args.isEmpty() && !window.loadExperiment(args.first())) return batch ? 2 : 1;
+    if (!args.isEmpty() && !window.loadExperiment(args.first())) return batch || design ? 2 : 1;
+    if (design)
+        return designScreenshot(window, parser.value(designShot), parser.value(importBackbone));
+    if (parser.isSet(importBackbone)) {
+        auto* dialog = new BackboneDialog(&window);
+        dialog->setAttribute(Qt::WA_DeleteOnClose);
+        dialog->setCheckpoint(parser.value(importBackbone));
+        QObject::connect(dialog, &QDialog::accepted, &window, [&window, dialog] {
+            window.experimentPanel()->useCheckpoint(dialog->modelConfig());
+        });
+        dialog->open();
+    }
     bool started = true;
     if (parser.isSet(demo))
         started = window.runDemo();

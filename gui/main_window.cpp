@@ -45,6 +45,7 @@
 #include "panels/experiment_panel.h"
 #include "panels/log_panel.h"
 #include "panels/metrics_panel.h"
+#include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
 #include "run_replay.h"
@@ -87,6 +88,9 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     centralTabs_ = new QTabWidget(this);
     centralTabs_->addTab(charts_, QString());
     centralTabs_->addTab(comparison_, QString());
+    preview_ = new PreviewStrip(this);  // decodes only while its tab is on show
+    centralTabs_->addTab(preview_, QString());
+    experiment_->connectPreview(preview_);
     setCentralWidget(centralTabs_);
     log_ = new LogPanel(this);
     queueView_ = new QListWidget(this);
@@ -359,6 +363,7 @@ void MainWindow::retranslateUi()
 
     centralTabs_->setTabText(0, tr("Current run"));
     centralTabs_->setTabText(1, tr("Comparison"));
+    centralTabs_->setTabText(2, tr("Dataset preview"));
     experimentDock_->setWindowTitle(tr("Experiment"));
     logDock_->setWindowTitle(tr("Log"));
     queueDock_->setWindowTitle(tr("Queue"));

@@ -15,6 +15,7 @@ class ChartArea;
 class ComparisonView;
 class ExperimentPanel;
 class LogPanel;
+class PreviewStrip;
 class QAction;
 class QActionGroup;
 class QDockWidget;
@@ -57,6 +58,7 @@ public:
     ExperimentPanel* experimentPanel() const { return experiment_; }
     ChartArea* chartArea() const { return charts_; }
     ComparisonView* comparisonView() const { return comparison_; }
+    PreviewStrip* previewStrip() const { return preview_; }
     RunsBrowser* runsBrowser() const { return runs_; }
     LogPanel* logPanel() const { return log_; }
     QListWidget* queueView() const { return queueView_; }
@@ -141,6 +143,7 @@ private:
     ExperimentPanel* experiment_;
     ChartArea* charts_;
     ComparisonView* comparison_;
+    PreviewStrip* preview_;
     QTabWidget* centralTabs_;
     LogPanel* log_;
     QListWidget* queueView_;

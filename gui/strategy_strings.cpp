@@ -77,6 +77,16 @@ const std::vector<const char*>& strategyStringCatalogue()
         // o-lora
         QT_TRANSLATE_NOOP("StrategyStrings", "O-LoRA"),
         QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Max global gradient norm of the trainable parameters (0 = off; "
+                          "official 1.0, the HF trainer default)."),
+        // o-lora and recurrent-kif: LoRA units inside the fused qkv layer
+        QT_TRANSLATE_NOOP("StrategyStrings", "qkv matrices"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
+                          "Which of q, k, v get their own LoRA inside the fused qkv layer (each "
+                          "unit is a separate matrix, as in the official code)."),
+        QT_TRANSLATE_NOOP("StrategyStrings", "q, v"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "q, k, v"),
+        QT_TRANSLATE_NOOP("StrategyStrings",
                           "A fresh LoRA per task whose input subspace (A) is pushed "
                           "orthogonal to all previous tasks' LoRAs; old LoRAs stay frozen "
                           "in the sum."),
@@ -207,15 +217,21 @@ const std::vector<const char*>& strategyStringCatalogue()
         QT_TRANSLATE_NOOP("StrategyStrings", "freeze"),
         QT_TRANSLATE_NOOP("StrategyStrings", "Selection"),
         QT_TRANSLATE_NOOP("StrategyStrings",
-                          "mi-fisher: MIST; random: k % at random; "
-                          "grad-magnitude: top-k % by |∇CE| (controls)."),
+                          "mi-fisher: MIST. Official controls with plain CE and masks re-drawn "
+                          "every step: random-per-step (5 % of each tensor), grad-per-step "
+                          "(global top 0.5 % of |∇CE|). Workbench controls replacing only "
+                          "MIST's selection, fixed per task: random-fixed (k % at random), "
+                          "grad-fixed (top-k % by |∇CE|)."),
         QT_TRANSLATE_NOOP("StrategyStrings", "mi-fisher"),
-        QT_TRANSLATE_NOOP("StrategyStrings", "random"),
-        QT_TRANSLATE_NOOP("StrategyStrings", "grad-magnitude"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "random-per-step"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "grad-per-step"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "random-fixed"),
+        QT_TRANSLATE_NOOP("StrategyStrings", "grad-fixed"),
         QT_TRANSLATE_NOOP("StrategyStrings", "Objective"),
         QT_TRANSLATE_NOOP("StrategyStrings",
                           "mi: supervised contrastive mutual information "
-                          "(MIST); ce: cross-entropy (control)."),
+                          "(MIST); ce: cross-entropy (control; the per-step controls always use "
+                          "ce)."),
         QT_TRANSLATE_NOOP("StrategyStrings", "mi"),
         QT_TRANSLATE_NOOP("StrategyStrings", "ce"),
         QT_TRANSLATE_NOOP("StrategyStrings", "Selected per tensor k (%)"),

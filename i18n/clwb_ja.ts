@@ -52,6 +52,220 @@
     </message>
 </context>
 <context>
+    <name>BackboneDialog</name>
+    <message>
+        <source>Checkpoint file: empty; choose a .safetensors, .pt or .pth file.</source>
+        <translation>チェックポイントファイル: 空です。.safetensors、.pt または .pth ファイルを選んでください。</translation>
+    </message>
+    <message>
+        <source>Checkpoint file: %1</source>
+        <translation>チェックポイントファイル: %1</translation>
+    </message>
+    <message>
+        <source>Image size: %1 is not a multiple of the patch size %2; use %3 or %4.</source>
+        <translation>画像サイズ: %1 はパッチサイズ %2 の倍数ではありません。%3 または %4 にしてください。</translation>
+    </message>
+    <message>
+        <source>Choose a backbone checkpoint</source>
+        <translation>バックボーンのチェックポイントを選択</translation>
+    </message>
+    <message>
+        <source>Checkpoints (*.safetensors *.pt *.pth);;All files (*)</source>
+        <translation>チェックポイント (*.safetensors *.pt *.pth);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>clwb checkpoint</source>
+        <translation>clwb チェックポイント</translation>
+    </message>
+    <message>
+        <source>PyTorch archive</source>
+        <translation>PyTorch アーカイブ</translation>
+    </message>
+    <message>
+        <source>%1, %2 tensor names</source>
+        <translation>%1、%2 形式のテンソル名</translation>
+    </message>
+    <message>
+        <source>not matched to a timm name (inferred from the tensors)</source>
+        <translation>timm の名前に一致せず（テンソルから推定）</translation>
+    </message>
+    <message>
+        <source>dim %1 · depth %2 · heads %3 · patch %4 · MLP %5</source>
+        <translation>次元 %1 · 層 %2 · ヘッド %3 · パッチ %4 · MLP %5</translation>
+    </message>
+    <message>
+        <source>%1 px, %2 channel(s)</source>
+        <translation>%1 px、%2 チャンネル</translation>
+    </message>
+    <message>
+        <source>class token</source>
+        <translation>クラストークン</translation>
+    </message>
+    <message>
+        <source>mean of the patch tokens, then norm (fc_norm)</source>
+        <translation>パッチトークンの平均の後に正規化（fc_norm）</translation>
+    </message>
+    <message>
+        <source>mean of the patch tokens</source>
+        <translation>パッチトークンの平均</translation>
+    </message>
+    <message>
+        <source>yes</source>
+        <translation>あり</translation>
+    </message>
+    <message>
+        <source>no</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>%1 M</source>
+        <translation>%1 M</translation>
+    </message>
+    <message>
+        <source>the dataset&apos;s own statistics</source>
+        <translation>データセット自身の統計量</translation>
+    </message>
+    <message>
+        <source>mean %1 / std %2</source>
+        <translation>平均 %1 / 標準偏差 %2</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>As the checkpoint (%1 px)</source>
+        <translation>チェックポイントのまま（%1 px）</translation>
+    </message>
+    <message>
+        <source>As the checkpoint</source>
+        <translation>チェックポイントのまま</translation>
+    </message>
+    <message>
+        <source>Reading the checkpoint…</source>
+        <translation>チェックポイントを読み込み中…</translation>
+    </message>
+    <message>
+        <source>Usable: OK sets this backbone, its architecture and image size in the experiment.</source>
+        <translation>使用できます。OK でこのバックボーンとそのアーキテクチャ、画像サイズを実験に設定します。</translation>
+    </message>
+    <message>
+        <source>Import a backbone checkpoint</source>
+        <translation>バックボーンのチェックポイントを取り込む</translation>
+    </message>
+    <message>
+        <source>Checkpoint &amp;file:</source>
+        <translation>チェックポイント(&amp;F):</translation>
+    </message>
+    <message>
+        <source>A clwb .pt, or a timm / torchvision ViT as .safetensors, .pt or .pth (docs/backbones.md)</source>
+        <translation>clwb の .pt、または timm / torchvision の ViT（.safetensors、.pt、.pth）（docs/backbones.md）</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>timm &amp;architecture:</source>
+        <translation>timm アーキテクチャ(&amp;A):</translation>
+    </message>
+    <message>
+        <source>Inferred from the tensors</source>
+        <translation>テンソルから推定</translation>
+    </message>
+    <message>
+        <source>A timm name such as vit_base_patch16_224 fixes what the tensors cannot tell: heads, pooling, preprocessing</source>
+        <translation>vit_base_patch16_224 などの timm の名前で、テンソルからは分からないもの（ヘッド数、プーリング、前処理）を確定します</translation>
+    </message>
+    <message>
+        <source>&amp;Image size:</source>
+        <translation>画像サイズ(&amp;I):</translation>
+    </message>
+    <message>
+        <source> px</source>
+        <translation> px</translation>
+    </message>
+    <message>
+        <source>Input size for training; a multiple of the patch size (the position embeddings are interpolated)</source>
+        <translation>学習時の入力サイズ。パッチサイズの倍数（位置埋め込みは補間されます）</translation>
+    </message>
+    <message>
+        <source>Detected</source>
+        <translation>検出結果</translation>
+    </message>
+    <message>
+        <source>Format:</source>
+        <translation>形式:</translation>
+    </message>
+    <message>
+        <source>Architecture:</source>
+        <translation>アーキテクチャ:</translation>
+    </message>
+    <message>
+        <source>Size:</source>
+        <translation>大きさ:</translation>
+    </message>
+    <message>
+        <source>Image size:</source>
+        <translation>画像サイズ:</translation>
+    </message>
+    <message>
+        <source>Pooling:</source>
+        <translation>プーリング:</translation>
+    </message>
+    <message>
+        <source>Class token:</source>
+        <translation>クラストークン:</translation>
+    </message>
+    <message>
+        <source>Layer scale:</source>
+        <translation>レイヤースケール:</translation>
+    </message>
+    <message>
+        <source>Parameters:</source>
+        <translation>パラメータ数:</translation>
+    </message>
+    <message>
+        <source>Mean / std:</source>
+        <translation>平均 / 標準偏差:</translation>
+    </message>
+    <message>
+        <source>Notes:</source>
+        <translation>備考:</translation>
+    </message>
+</context>
+<context>
+    <name>BenchmarkPresets</name>
+    <message>
+        <source>CIFAR-100 B0 Inc10 (10 tasks x 10 classes)</source>
+        <translation>CIFAR-100 B0 Inc10（10 タスク × 10 クラス）</translation>
+    </message>
+    <message>
+        <source>CIFAR-100 B0 Inc5 (20 tasks x 5 classes)</source>
+        <translation>CIFAR-100 B0 Inc5（20 タスク × 5 クラス）</translation>
+    </message>
+    <message>
+        <source>ImageNet-R B0 Inc20 (10 tasks x 20 classes)</source>
+        <translation>ImageNet-R B0 Inc20（10 タスク × 20 クラス）</translation>
+    </message>
+    <message>
+        <source>CUB-200 B0 Inc20 (10 tasks x 20 classes)</source>
+        <translation>CUB-200 B0 Inc20（10 タスク × 20 クラス）</translation>
+    </message>
+    <message>
+        <source>the CIFAR-100 binary version: train.bin, test.bin, fine_label_names.txt</source>
+        <translation>CIFAR-100 のバイナリ版（train.bin、test.bin、fine_label_names.txt）</translation>
+    </message>
+    <message>
+        <source>ImageNet-R as image folders: train/&lt;class&gt;/*.jpg and test/&lt;class&gt;/*.jpg (200 classes, the PILOT split)</source>
+        <translation>画像フォルダ形式の ImageNet-R（train/&lt;クラス&gt;/*.jpg と test/&lt;クラス&gt;/*.jpg、200 クラス、PILOT の分割）</translation>
+    </message>
+    <message>
+        <source>CUB-200-2011 as image folders: train/&lt;class&gt;/*.jpg and test/&lt;class&gt;/*.jpg (200 classes)</source>
+        <translation>画像フォルダ形式の CUB-200-2011（train/&lt;クラス&gt;/*.jpg と test/&lt;クラス&gt;/*.jpg、200 クラス）</translation>
+    </message>
+</context>
+<context>
     <name>ChartPanel</name>
     <message>
         <source>Save as PNG…</source>
@@ -137,6 +351,137 @@
     </message>
 </context>
 <context>
+    <name>DatasetPicker</name>
+    <message>
+        <source>Empty = the Debian package&apos;s files</source>
+        <translation>空欄 = Debian パッケージのファイル</translation>
+    </message>
+    <message>
+        <source>Folder with train-images-idx3-ubyte(.gz) and the others</source>
+        <translation>train-images-idx3-ubyte(.gz) などを含むフォルダ</translation>
+    </message>
+    <message>
+        <source>Folder with data_batch_1.bin … test_batch.bin</source>
+        <translation>data_batch_1.bin … test_batch.bin を含むフォルダ</translation>
+    </message>
+    <message>
+        <source>Folder with train.bin and test.bin</source>
+        <translation>train.bin と test.bin を含むフォルダ</translation>
+    </message>
+    <message>
+        <source>Root folder: &lt;class&gt;/*.jpg or train/ + test/</source>
+        <translation>ルートフォルダ: &lt;クラス&gt;/*.jpg または train/ + test/</translation>
+    </message>
+    <message>
+        <source>CSV file: path,label[,split]</source>
+        <translation>CSV ファイル: path,label[,split]</translation>
+    </message>
+    <message>
+        <source>No files needed</source>
+        <translation>ファイルは不要です</translation>
+    </message>
+    <message>
+        <source>Choose the CSV file</source>
+        <translation>CSV ファイルを選択</translation>
+    </message>
+    <message>
+        <source>Choose the folder</source>
+        <translation>フォルダを選択</translation>
+    </message>
+    <message>
+        <source>Choose the CSV file list</source>
+        <translation>CSV のファイル一覧を選択</translation>
+    </message>
+    <message>
+        <source>CSV file lists (*.csv *.txt);;All files (*)</source>
+        <translation>CSV ファイル一覧 (*.csv *.txt);;すべてのファイル (*)</translation>
+    </message>
+    <message>
+        <source>Choose the dataset folder</source>
+        <translation>データセットのフォルダを選択</translation>
+    </message>
+    <message>
+        <source>Reading the dataset…</source>
+        <translation>データセットを読み込み中…</translation>
+    </message>
+    <message>
+        <source>Problem: %1</source>
+        <translation>問題: %1</translation>
+    </message>
+    <message>
+        <source>%1 classes</source>
+        <translation>%1 クラス</translation>
+    </message>
+    <message>
+        <source>%1 classes · %2 training images · %3 test images</source>
+        <translation>%1 クラス · 学習画像 %2 枚 · テスト画像 %3 枚</translation>
+    </message>
+    <message>
+        <source>%1 classes · %2 images; %3 % of each class is held out for testing</source>
+        <translation>%1 クラス · 画像 %2 枚。各クラスの %3 % をテスト用に取り分けます</translation>
+    </message>
+    <message>
+        <source>&amp;Dataset:</source>
+        <translation>データセット(&amp;D):</translation>
+    </message>
+    <message>
+        <source>Fashion-MNIST (Debian package)</source>
+        <translation>Fashion-MNIST（Debian パッケージ）</translation>
+    </message>
+    <message>
+        <source>MNIST-family IDX folder</source>
+        <translation>MNIST 系の IDX フォルダ</translation>
+    </message>
+    <message>
+        <source>CIFAR-10 (binary version)</source>
+        <translation>CIFAR-10（バイナリ版）</translation>
+    </message>
+    <message>
+        <source>CIFAR-100 (binary version)</source>
+        <translation>CIFAR-100（バイナリ版）</translation>
+    </message>
+    <message>
+        <source>Image folder</source>
+        <translation>画像フォルダ</translation>
+    </message>
+    <message>
+        <source>CSV file list</source>
+        <translation>CSV ファイル一覧</translation>
+    </message>
+    <message>
+        <source>Synthetic (quick tests)</source>
+        <translation>合成データ（簡易テスト用）</translation>
+    </message>
+    <message>
+        <source>Where the images come from (docs/data.md)</source>
+        <translation>画像の取得元（docs/data.md）</translation>
+    </message>
+    <message>
+        <source>&amp;Path:</source>
+        <translation>パス(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Browse…</source>
+        <translation>参照…</translation>
+    </message>
+    <message>
+        <source>&amp;Test share:</source>
+        <translation>テストの割合(&amp;T):</translation>
+    </message>
+    <message>
+        <source>Share of each class held out for testing when the data has no test split of its own (seeded, stratified)</source>
+        <translation>データに独自のテスト分割がないとき、各クラスからテスト用に取り分ける割合（シード固定、層化）</translation>
+    </message>
+    <message>
+        <source>Benchmark preset</source>
+        <translation>ベンチマークのプリセット</translation>
+    </message>
+    <message>
+        <source>Dataset folder. It must hold %1.</source>
+        <translation>データセットのフォルダ。%1 が必要です。</translation>
+    </message>
+</context>
+<context>
     <name>ExperimentPanel</name>
     <message>
         <source>Change %1</source>
@@ -153,18 +498,6 @@
     <message>
         <source>Task sequence</source>
         <translation>タスク列</translation>
-    </message>
-    <message>
-        <source>&amp;Dataset:</source>
-        <translation>データセット(&amp;D):</translation>
-    </message>
-    <message>
-        <source>Fashion-MNIST</source>
-        <translation>Fashion-MNIST</translation>
-    </message>
-    <message>
-        <source>Synthetic (quick tests)</source>
-        <translation>合成データ（簡易テスト用）</translation>
     </message>
     <message>
         <source>Presets</source>
@@ -255,10 +588,6 @@
         <translation>ランダム初期化</translation>
     </message>
     <message>
-        <source>Checkpoint file…</source>
-        <translation>チェックポイントファイル…</translation>
-    </message>
-    <message>
         <source>Weights the ViT backbone starts from</source>
         <translation>ViT バックボーンの初期重み</translation>
     </message>
@@ -327,14 +656,6 @@
         <translation>タスク終了時のみ</translation>
     </message>
     <message>
-        <source>Choose a backbone checkpoint</source>
-        <translation>バックボーンのチェックポイントを選択</translation>
-    </message>
-    <message>
-        <source>Checkpoints (*.pt *.pth);;All files (*)</source>
-        <translation>チェックポイント (*.pt *.pth);;すべてのファイル (*)</translation>
-    </message>
-    <message>
         <source>Parameters</source>
         <translation>パラメータ</translation>
     </message>
@@ -349,6 +670,97 @@
     <message>
         <source>Fashion-MNIST question answering, 5 styles + ASD 20 %</source>
         <translation>Fashion-MNIST 質問応答（5 形式 + ASD 20 %）</translation>
+    </message>
+    <message>
+        <source>Pretrained-ViT benchmarks</source>
+        <translation>事前学習済み ViT のベンチマーク</translation>
+    </message>
+    <message>
+        <source>Import checkpoint…</source>
+        <translation>チェックポイントを取り込む…</translation>
+    </message>
+</context>
+<context>
+    <name>ForgettingChart</name>
+    <message>
+        <source>Superficial vs essential forgetting</source>
+        <translation>表面的忘却と本質的忘却</translation>
+    </message>
+    <message>
+        <source>Task (its native answer style)</source>
+        <translation>タスク（固有の回答形式）</translation>
+    </message>
+    <message>
+        <source>Strict drop (points)</source>
+        <translation>厳密精度の低下（pt）</translation>
+    </message>
+    <message>
+        <source>Essential: knowledge lost</source>
+        <translation>本質的：知識の喪失</translation>
+    </message>
+    <message>
+        <source>Superficial: format drift</source>
+        <translation>表面的：形式のずれ</translation>
+    </message>
+    <message>
+        <source>Task</source>
+        <translation>タスク</translation>
+    </message>
+    <message>
+        <source>Question</source>
+        <translation>質問</translation>
+    </message>
+    <message>
+        <source>Expected</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Model&apos;s answer</source>
+        <translation>モデルの回答</translation>
+    </message>
+    <message>
+        <source>For each earlier task j after the latest task i: strict drop = S[j][j] − S[i][j];
+essential = drop of the knowledge accuracy (answer decoded among the valid tokens of
+the requested style); superficial = strict drop − essential.</source>
+        <translation>最新のタスク i の後、それ以前の各タスク j について：厳密精度の低下 = S[j][j] − S[i][j]。
+本質的 = 知識精度（要求された形式の有効なトークンの中で復号した回答）の低下。
+表面的 = 厳密精度の低下 − 本質的。</translation>
+    </message>
+    <message>
+        <source>T%1</source>
+        <translation>T%1</translation>
+    </message>
+    <message>
+        <source>Shown for question-answering sequences (preset &quot;question answering&quot;).</source>
+        <translation>質問応答のタスク列（プリセット「質問応答」）で表示されます。</translation>
+    </message>
+    <message>
+        <source>After task %1: nothing to forget yet.</source>
+        <translation>タスク %1 の後：まだ忘却の対象はありません。</translation>
+    </message>
+    <message>
+        <source>After task %1: strict drop %2 = essential %3 + superficial %4 points (mean over earlier tasks).</source>
+        <translation>タスク %1 の後：厳密精度の低下 %2 = 本質的 %3 + 表面的 %4 ポイント（それ以前のタスクの平均）。</translation>
+    </message>
+    <message>
+        <source>T%1 (%2)</source>
+        <translation>T%1（%2）</translation>
+    </message>
+    <message>
+        <source>Right</source>
+        <translation>正解</translation>
+    </message>
+    <message>
+        <source>Superficial: knows the answer, wrong format</source>
+        <translation>表面的：答えは分かっているが形式が違う</translation>
+    </message>
+    <message>
+        <source>Essential: well-formed but wrong</source>
+        <translation>本質的：形式は正しいが誤り</translation>
+    </message>
+    <message>
+        <source>Wrong and ill-formed</source>
+        <translation>誤りで形式も不正</translation>
     </message>
 </context>
 <context>
@@ -917,6 +1329,10 @@
         <source>%1 (expected %2)</source>
         <translation>%1（正解 %2）</translation>
     </message>
+    <message>
+        <source>Dataset preview</source>
+        <translation>データセットのプレビュー</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -969,7 +1385,7 @@
         <translation>古いタスクの精度が最高値からどれだけ下がったか（Chaudhry ら）。</translation>
     </message>
     <message>
-        <source>How much accuracy on old tasks dropped since right after they were learned (Avalanche's definition; equals −BWT).</source>
+        <source>How much accuracy on old tasks dropped since right after they were learned (Avalanche&apos;s definition; equals −BWT).</source>
         <translation>古いタスクの精度が学習直後からどれだけ下がったか（Avalanche の定義。−BWT と等しい）。</translation>
     </message>
     <message>
@@ -998,11 +1414,15 @@
     </message>
     <message numerus="yes">
         <source>Comparison of %n run(s)</source>
-        <translation><numerusform>%n 件のランの比較</numerusform></translation>
+        <translation>
+            <numerusform>%n 件のランの比較</numerusform>
+        </translation>
     </message>
     <message numerus="yes">
         <source>Final metrics (%n task(s))</source>
-        <translation><numerusform>最終指標（%n タスク）</numerusform></translation>
+        <translation>
+            <numerusform>最終指標（%n タスク）</numerusform>
+        </translation>
     </message>
     <message>
         <source>So far: after task %1 of %2</source>
@@ -1018,6 +1438,33 @@
     <message>
         <source>This strategy has no parameters.</source>
         <translation>この手法にはパラメータがありません。</translation>
+    </message>
+</context>
+<context>
+    <name>PreviewStrip</name>
+    <message>
+        <source>Every task: all classes, each task under its own transform</source>
+        <translation>全タスク: すべてのクラス（タスクごとに固有の変換）</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>タスク %1</translation>
+    </message>
+    <message>
+        <source>No preview: %1</source>
+        <translation>プレビューなし: %1</translation>
+    </message>
+    <message>
+        <source>No tasks to preview.</source>
+        <translation>プレビューするタスクがありません。</translation>
+    </message>
+    <message>
+        <source>Decoding preview images…</source>
+        <translation>プレビュー画像をデコード中…</translation>
+    </message>
+    <message>
+        <source>%1 (class %2)</source>
+        <translation>%1（クラス %2）</translation>
     </message>
 </context>
 <context>
@@ -1121,7 +1568,9 @@
     </message>
     <message numerus="yes">
         <source>Delete %n run(s) and all their stored data? This cannot be undone.</source>
-        <translation><numerusform>%n 件のランと保存されたすべてのデータを削除しますか？ この操作は元に戻せません。</numerusform></translation>
+        <translation>
+            <numerusform>%n 件のランと保存されたすべてのデータを削除しますか？ この操作は元に戻せません。</numerusform>
+        </translation>
     </message>
     <message>
         <source>Open or create a run database</source>
@@ -1202,7 +1651,7 @@
         <translation>クラスマスク付き損失</translation>
     </message>
     <message>
-        <source>Cross-entropy only over the current task's classes (logits of other classes set to -inf while training). Forgets far less in class-incremental learning.</source>
+        <source>Cross-entropy only over the current task&apos;s classes (logits of other classes set to -inf while training). Forgets far less in class-incremental learning.</source>
         <translation>交差エントロピーを現在のタスクのクラスだけで計算します（学習中は他クラスのロジットを -inf にします）。クラス増分学習で忘却が大きく減ります。</translation>
     </message>
     <message>
@@ -1338,7 +1787,7 @@
         <translation>O-LoRA</translation>
     </message>
     <message>
-        <source>A fresh LoRA per task whose input subspace (A) is pushed orthogonal to all previous tasks' LoRAs; old LoRAs stay frozen in the sum.</source>
+        <source>A fresh LoRA per task whose input subspace (A) is pushed orthogonal to all previous tasks&apos; LoRAs; old LoRAs stay frozen in the sum.</source>
         <translation>タスクごとに新しい LoRA を学習し、その入力部分空間（A）を以前の全タスクの LoRA と直交させます。古い LoRA は凍結したまま和に残ります。</translation>
     </message>
     <message>
@@ -1362,7 +1811,7 @@
         <translation>λ2（L2）</translation>
     </message>
     <message>
-        <source>Weight of the L2 norms of the new task's A and B (official: 0).</source>
+        <source>Weight of the L2 norms of the new task&apos;s A and B (official: 0).</source>
         <translation>新しいタスクの A と B の L2 ノルムの重み（公式実装：0）。</translation>
     </message>
     <message>
@@ -1382,7 +1831,7 @@
         <translation>λ 直交</translation>
     </message>
     <message>
-        <source>Weight of the orthonormality loss ‖QQᵀ−I‖_F over the stacked A's of every unfrozen matrix.</source>
+        <source>Weight of the orthonormality loss ‖QQᵀ−I‖_F over the stacked A&apos;s of every unfrozen matrix.</source>
         <translation>凍結されていない全行列の A を積み重ねたものに対する正規直交性損失 ‖QQᵀ−I‖_F の重み。</translation>
     </message>
     <message>
@@ -1634,28 +2083,12 @@
         <translation>選択方法</translation>
     </message>
     <message>
-        <source>mi-fisher: MIST; random: k % at random; grad-magnitude: top-k % by |∇CE| (controls).</source>
-        <translation>MI-Fisher：MIST。ランダム：ランダムに k % を選択。勾配の大きさ：|∇CE| の上位 k %（ランダムと勾配の大きさは比較用）。</translation>
-    </message>
-    <message>
         <source>mi-fisher</source>
         <translation>MI-Fisher</translation>
     </message>
     <message>
-        <source>random</source>
-        <translation>ランダム</translation>
-    </message>
-    <message>
-        <source>grad-magnitude</source>
-        <translation>勾配の大きさ</translation>
-    </message>
-    <message>
         <source>Objective</source>
         <translation>目的関数</translation>
-    </message>
-    <message>
-        <source>mi: supervised contrastive mutual information (MIST); ce: cross-entropy (control).</source>
-        <translation>MI：教師あり対照学習による相互情報量（MIST）。CE：交差エントロピー（比較用）。</translation>
     </message>
     <message>
         <source>mi</source>
@@ -1728,6 +2161,50 @@
     <message>
         <source>Gradient factor per earlier selection of an element (official 0.9).</source>
         <translation>要素が以前に選択されるたびに勾配に掛ける係数（公式実装：0.9）。</translation>
+    </message>
+    <message>
+        <source>Max global gradient norm of the trainable parameters (0 = off; official 1.0, the HF trainer default).</source>
+        <translation>学習するパラメータ全体の勾配ノルムの上限（0 = なし。公式は 1.0、HF Trainer の既定値）。</translation>
+    </message>
+    <message>
+        <source>qkv matrices</source>
+        <translation>qkv 行列</translation>
+    </message>
+    <message>
+        <source>Which of q, k, v get their own LoRA inside the fused qkv layer (each unit is a separate matrix, as in the official code).</source>
+        <translation>結合された qkv 層の中で、q・k・v のどれに個別の LoRA を付けるか（公式コードと同じく、それぞれ別の行列として扱う）。</translation>
+    </message>
+    <message>
+        <source>q, v</source>
+        <translation>q, v</translation>
+    </message>
+    <message>
+        <source>q, k, v</source>
+        <translation>q, k, v</translation>
+    </message>
+    <message>
+        <source>mi-fisher: MIST. Official controls with plain CE and masks re-drawn every step: random-per-step (5 % of each tensor), grad-per-step (global top 0.5 % of |∇CE|). Workbench controls replacing only MIST&apos;s selection, fixed per task: random-fixed (k % at random), grad-fixed (top-k % by |∇CE|).</source>
+        <translation>mi-fisher: MIST。公式の対照実験（通常の CE、マスクを毎ステップ引き直す）: random-per-step（各テンソルの 5 % を無作為に）、grad-per-step（|∇CE| の全体上位 0.5 %）。MIST の選択だけを置き換えるワークベンチの対照（タスクごとに固定）: random-fixed（k % を無作為に）、grad-fixed（|∇CE| の上位 k %）。</translation>
+    </message>
+    <message>
+        <source>random-per-step</source>
+        <translation>random-per-step</translation>
+    </message>
+    <message>
+        <source>grad-per-step</source>
+        <translation>grad-per-step</translation>
+    </message>
+    <message>
+        <source>random-fixed</source>
+        <translation>random-fixed</translation>
+    </message>
+    <message>
+        <source>grad-fixed</source>
+        <translation>grad-fixed</translation>
+    </message>
+    <message>
+        <source>mi: supervised contrastive mutual information (MIST); ce: cross-entropy (control; the per-step controls always use ce).</source>
+        <translation>mi: 教師あり対照学習による相互情報量（MIST）。ce: 交差エントロピー（対照実験。毎ステップ版の対照は常に ce）。</translation>
     </message>
 </context>
 <context>
@@ -1874,88 +2351,13 @@
         <source>Experiment to open.</source>
         <translation>開く実験。</translation>
     </message>
-</context>
-<context>
-    <name>ForgettingChart</name>
     <message>
-        <source>Superficial vs essential forgetting</source>
-        <translation>表面的忘却と本質的忘却</translation>
+        <source>Run nothing; save a screenshot of the dataset preview (or of the --import-backbone dialog) and exit.</source>
+        <translation>何も実行せず、データセットのプレビュー（または --import-backbone のダイアログ）のスクリーンショットを保存して終了します。</translation>
     </message>
     <message>
-        <source>Task (its native answer style)</source>
-        <translation>タスク（固有の回答形式）</translation>
-    </message>
-    <message>
-        <source>Strict drop (points)</source>
-        <translation>厳密精度の低下（pt）</translation>
-    </message>
-    <message>
-        <source>Essential: knowledge lost</source>
-        <translation>本質的：知識の喪失</translation>
-    </message>
-    <message>
-        <source>Superficial: format drift</source>
-        <translation>表面的：形式のずれ</translation>
-    </message>
-    <message>
-        <source>Task</source>
-        <translation>タスク</translation>
-    </message>
-    <message>
-        <source>Question</source>
-        <translation>質問</translation>
-    </message>
-    <message>
-        <source>Expected</source>
-        <translation>正解</translation>
-    </message>
-    <message>
-        <source>Model&apos;s answer</source>
-        <translation>モデルの回答</translation>
-    </message>
-    <message>
-        <source>For each earlier task j after the latest task i: strict drop = S[j][j] − S[i][j];
-essential = drop of the knowledge accuracy (answer decoded among the valid tokens of
-the requested style); superficial = strict drop − essential.</source>
-        <translation>最新のタスク i の後、それ以前の各タスク j について：厳密精度の低下 = S[j][j] − S[i][j]。
-本質的 = 知識精度（要求された形式の有効なトークンの中で復号した回答）の低下。
-表面的 = 厳密精度の低下 − 本質的。</translation>
-    </message>
-    <message>
-        <source>T%1</source>
-        <translation>T%1</translation>
-    </message>
-    <message>
-        <source>Shown for question-answering sequences (preset &quot;question answering&quot;).</source>
-        <translation>質問応答のタスク列（プリセット「質問応答」）で表示されます。</translation>
-    </message>
-    <message>
-        <source>After task %1: nothing to forget yet.</source>
-        <translation>タスク %1 の後：まだ忘却の対象はありません。</translation>
-    </message>
-    <message>
-        <source>After task %1: strict drop %2 = essential %3 + superficial %4 points (mean over earlier tasks).</source>
-        <translation>タスク %1 の後：厳密精度の低下 %2 = 本質的 %3 + 表面的 %4 ポイント（それ以前のタスクの平均）。</translation>
-    </message>
-    <message>
-        <source>T%1 (%2)</source>
-        <translation>T%1（%2）</translation>
-    </message>
-    <message>
-        <source>Right</source>
-        <translation>正解</translation>
-    </message>
-    <message>
-        <source>Superficial: knows the answer, wrong format</source>
-        <translation>表面的：答えは分かっているが形式が違う</translation>
-    </message>
-    <message>
-        <source>Essential: well-formed but wrong</source>
-        <translation>本質的：形式は正しいが誤り</translation>
-    </message>
-    <message>
-        <source>Wrong and ill-formed</source>
-        <translation>誤りで形式も不正</translation>
+        <source>Open the backbone import dialog on CHECKPOINT.</source>
+        <translation>CHECKPOINT についてバックボーン取り込みダイアログを開きます。</translation>
     </message>
 </context>
 </TS>

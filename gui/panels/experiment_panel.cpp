@@ -1,21 +1,19 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // The experiment designer: task sequence, backbone, strategies (+ parameters), training settings.
+// The data and backbone side is in experiment_panel_tasks.cpp.
 #include "panels/experiment_panel.h"
 
 #include <QCheckBox>
 #include <QComboBox>
 #include <QEvent>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
-#include <QHeaderView>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QMenu>
 #include <QPushButton>
-#include <QSettings>
 #include <QSpinBox>
 #include <QTableView>
 #include <QToolButton>
@@ -23,14 +21,12 @@
 #include <QUndoStack>
 #include <QVBoxLayout>
 
+#include "clwb/datasets.h"
 #include "clwb/strategy_info.h"
+#include "panels/dataset_picker.h"
 #include "panels/param_form.h"
 #include "panels/task_table_model.h"
 #include "strategy_strings.h"
-
-namespace {
-const QString kBrowse = QStringLiteral("__browse__");
-}
 
 /// Undoable change of one strategy parameter; consecutive edits of the same one merge (typing,
 /// holding a spin arrow) into a single undo step.
@@ -91,117 +87,6 @@ ExperimentPanel::ExperimentPanel(QWidget* parent)
     connect(undoStack_, &QUndoStack::indexChanged, this, &ExperimentPanel::changed);
     retranslateUi();
     setConfig(clwb::demoConfig());
-}
-
-void ExperimentPanel::buildTasksGroup()
-{
-    tasksGroup_ = new QGroupBox(this);
-    auto* v = new QVBoxLayout(tasksGroup_);
-    auto* top = new QHBoxLayout;
-    datasetLabel_ = new QLabel(tasksGroup_);
-    dataset_ = new QComboBox(tasksGroup_);
-    dataset_->addItem(QString(), QStringLiteral("fashion-mnist"));
-    dataset_->addItem(QString(), QStringLiteral("synthetic"));
-    datasetLabel_->setBuddy(dataset_);
-    presets_ = new QToolButton(tasksGroup_);
-    presets_->setPopupMode(QToolButton::InstantPopup);
-    auto* menu = new QMenu(presets_);
-    using P = TaskTableModel::Preset;
-    for (P p : {P::Split5x2, P::Split2x5, P::Split10x1, P::Permuted, P::Rotated, P::Qa, P::QaAsd}) {
-        QAction* a = menu->addAction(QString());
-        a->setData(int(p));
-        connect(a, &QAction::triggered, this, [this, p] { taskModel_->applyPreset(p); });
-    }
-    presets_->setMenu(menu);
-    top->addWidget(datasetLabel_);
-    top->addWidget(dataset_, 1);
-    top->addWidget(presets_);
-    v->addLayout(top);
-
-    taskView_ = new QTableView(tasksGroup_);
-    taskView_->setModel(taskModel_);
-    taskView_->setSelectionBehavior(QAbstractItemView::SelectRows);
-    taskView_->setSelectionMode(QAbstractItemView::SingleSelection);
-    taskView_->horizontalHeader()->setSectionResizeMode(TaskTableModel::ClassesColumn,
-                                                        QHeaderView::Stretch);
-    taskView_->horizontalHeader()->setSectionResizeMode(TaskTableModel::IdsColumn,
-                                                        QHeaderView::ResizeToContents);
-    taskView_->verticalHeader()->setDefaultSectionSize(taskView_->fontMetrics().height() + 6);
-    taskView_->setMinimumHeight(120);
-    v->addWidget(taskView_, 1);
-
-    auto* buttons = new QHBoxLayout;
-    addTask_ = new QPushButton(tasksGroup_);
-    removeTask_ = new QPushButton(tasksGroup_);
-    upTask_ = new QPushButton(tasksGroup_);
-    downTask_ = new QPushButton(tasksGroup_);
-    for (auto* b : {addTask_, removeTask_, upTask_, downTask_}) buttons->addWidget(b);
-    v->addLayout(buttons);
-    connect(addTask_, &QPushButton::clicked, this, [this] {
-        taskModel_->addTask();
-        selectTaskRow(taskModel_->rowCount() - 1);
-    });
-    connect(removeTask_, &QPushButton::clicked, this, [this] {
-        const int row = selectedTaskRow();
-        if (taskModel_->removeTask(row)) selectTaskRow(std::min(row, taskModel_->rowCount() - 1));
-    });
-    connect(upTask_, &QPushButton::clicked, this, [this] {
-        const int row = selectedTaskRow();
-        if (taskModel_->moveTask(row, -1)) selectTaskRow(row - 1);
-    });
-    connect(downTask_, &QPushButton::clicked, this, [this] {
-        const int row = selectedTaskRow();
-        if (taskModel_->moveTask(row, 1)) selectTaskRow(row + 1);
-    });
-
-    classesLabel_ = new QLabel(tasksGroup_);
-    classesLabel_->setWordWrap(true);
-    v->addWidget(classesLabel_);
-    classList_ = new QListWidget(tasksGroup_);
-    classList_->setFlow(QListView::LeftToRight);
-    classList_->setWrapping(true);
-    classList_->setResizeMode(QListView::Adjust);
-    classList_->setMaximumHeight(4 * (classList_->fontMetrics().height() + 8));
-    for (int c = 0; c < TaskTableModel::kNumClasses; ++c) {
-        auto* item = new QListWidgetItem(classList_);
-        item->setFlags(Qt::ItemIsEnabled | Qt::ItemIsUserCheckable);
-        item->setCheckState(Qt::Unchecked);
-        item->setData(Qt::UserRole, c);
-    }
-    v->addWidget(classList_);
-    connect(classList_, &QListWidget::itemChanged, this, &ExperimentPanel::classItemChanged);
-
-    auto* shuffleRow = new QHBoxLayout;
-    shuffle_ = new QCheckBox(tasksGroup_);
-    seedLabel_ = new QLabel(tasksGroup_);
-    seed_ = new QSpinBox(tasksGroup_);
-    seed_->setRange(0, 1000000);
-    seedLabel_->setBuddy(seed_);
-    shuffleRow->addWidget(shuffle_, 1);
-    shuffleRow->addWidget(seedLabel_);
-    shuffleRow->addWidget(seed_);
-    v->addLayout(shuffleRow);
-
-    connect(dataset_, &QComboBox::currentIndexChanged, this, &ExperimentPanel::datasetChanged);
-    connect(shuffle_, &QCheckBox::toggled, this, &ExperimentPanel::changed);
-    connect(seed_, &QSpinBox::valueChanged, this, &ExperimentPanel::changed);
-    connect(taskView_->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &ExperimentPanel::syncClassList);
-    connect(taskModel_, &TaskTableModel::edited, this, &ExperimentPanel::syncClassList);
-}
-
-void ExperimentPanel::buildModelGroup()
-{
-    modelGroup_ = new QGroupBox(this);
-    auto* form = new QFormLayout(modelGroup_);
-    backboneLabel_ = new QLabel(modelGroup_);
-    backbone_ = new QComboBox(modelGroup_);
-    backbone_->addItem(QString(), QStringLiteral("pretrained"));
-    backbone_->addItem(QString(), QStringLiteral("random"));
-    backbone_->addItem(QString(), kBrowse);
-    backboneLabel_->setBuddy(backbone_);
-    form->addRow(backboneLabel_, backbone_);
-    connect(backbone_, &QComboBox::activated, this, &ExperimentPanel::backboneActivated);
 }
 
 void ExperimentPanel::buildStrategyGroup()
@@ -285,9 +170,6 @@ void ExperimentPanel::retranslateUi()
     nameLabel_->setText(tr("&Name:"));
     name_->setPlaceholderText(tr("Experiment name (optional)"));
     tasksGroup_->setTitle(tr("Task sequence"));
-    datasetLabel_->setText(tr("&Dataset:"));
-    dataset_->setItemText(0, tr("Fashion-MNIST"));
-    dataset_->setItemText(1, tr("Synthetic (quick tests)"));
     presets_->setText(tr("Presets"));
     presets_->setToolTip(tr("Replace the task sequence with a standard benchmark split"));
     const QStringList presetNames = {
@@ -297,8 +179,15 @@ void ExperimentPanel::retranslateUi()
         tr("Fashion-MNIST question answering, 5 answer styles"),
         tr("Fashion-MNIST question answering, 5 styles + ASD 20 %")};
     const auto actions = presets_->menu()->actions();
-    for (int i = 0; i < actions.size() && i < presetNames.size(); ++i)
-        actions[i]->setText(presetNames[i]);
+    for (int i = 0; i < actions.size(); ++i) {
+        const int b = i - int(presetNames.size()) - 1;  // after the section
+        if (i < presetNames.size())
+            actions[i]->setText(presetNames[i]);
+        else if (b < 0)
+            actions[i]->setText(tr("Pretrained-ViT benchmarks"));
+        else if (b < int(clwb::benchmarkPresets().size()))
+            actions[i]->setText(DatasetPicker::presetLabel(clwb::benchmarkPresets()[size_t(b)]));
+    }
     addTask_->setText(tr("Add"));
     addTask_->setToolTip(tr("Append a task with the first unused class"));
     removeTask_->setText(tr("Remove"));
@@ -316,7 +205,7 @@ void ExperimentPanel::retranslateUi()
     backboneLabel_->setText(tr("&Backbone:"));
     backbone_->setItemText(0, tr("Bundled pretrained"));
     backbone_->setItemText(1, tr("Random initialisation"));
-    backbone_->setItemText(backbone_->count() - 1, tr("Checkpoint file…"));
+    backbone_->setItemText(backbone_->count() - 1, tr("Import checkpoint…"));
     backbone_->setToolTip(tr("Weights the ViT backbone starts from"));
     strategyGroup_->setTitle(tr("Strategies (check several to run a batch)"));
     {
@@ -348,8 +237,8 @@ void ExperimentPanel::retranslateUi()
     evalEveryLabel_->setText(tr("Accuracy curve every:"));
     evalEvery_->setSuffix(tr(" steps"));
     evalEvery_->setSpecialValueText(tr("Task ends only"));
-    taskModel_->setClassNames(
-        TaskTableModel::translatedClassNames(dataset_->currentData().toString()));
+    const QStringList names = picker_->displayClassNames();
+    if (names.size() == taskModel_->numClasses()) taskModel_->setClassNames(names);
     taskModel_->retranslate();
     syncClassList();
     showStrategy(currentStrategy());
@@ -359,81 +248,6 @@ void ExperimentPanel::changeEvent(QEvent* event)
 {
     if (event->type() == QEvent::LanguageChange) retranslateUi();
     QWidget::changeEvent(event);
-}
-
-void ExperimentPanel::datasetChanged()
-{
-    taskModel_->setClassNames(
-        TaskTableModel::translatedClassNames(dataset_->currentData().toString()));
-    syncClassList();
-    if (!loading_) Q_EMIT changed();
-}
-
-void ExperimentPanel::backboneActivated(int index)
-{
-    if (backbone_->itemData(index).toString() != kBrowse) {
-        Q_EMIT changed();
-        return;
-    }
-    QSettings settings;
-    const QString file =
-        QFileDialog::getOpenFileName(this, tr("Choose a backbone checkpoint"),
-                                     settings.value(QStringLiteral("lastDirectory")).toString(),
-                                     tr("Checkpoints (*.pt *.pth);;All files (*)"));
-    if (file.isEmpty()) {
-        backbone_->setCurrentIndex(0);
-        return;
-    }
-    backbone_->insertItem(backbone_->count() - 1, file, file);
-    backbone_->setCurrentIndex(backbone_->count() - 2);
-    Q_EMIT changed();
-}
-
-int ExperimentPanel::selectedTaskRow() const
-{
-    const auto rows = taskView_->selectionModel()->selectedRows();
-    return rows.isEmpty() ? -1 : rows.first().row();
-}
-
-void ExperimentPanel::selectTaskRow(int row)
-{
-    if (row < 0 || row >= taskModel_->rowCount()) return;
-    taskView_->selectionModel()->select(
-        taskModel_->index(row, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    taskView_->scrollTo(taskModel_->index(row, 0));
-}
-
-void ExperimentPanel::syncClassList()
-{
-    const int row = selectedTaskRow();
-    const bool editable = row >= 0 && taskModel_->isClassIncremental();
-    const QSignalBlocker block(classList_);
-    const QStringList& names = taskModel_->classNames();
-    for (int c = 0; c < classList_->count(); ++c) {
-        QListWidgetItem* item = classList_->item(c);
-        item->setText(c < names.size() ? names[c] : QString::number(c));
-        bool on = false;
-        if (row >= 0) {
-            const auto& classes = taskModel_->state().tasks[size_t(row)];
-            on = std::find(classes.begin(), classes.end(), c) != classes.end();
-        }
-        item->setCheckState(on ? Qt::Checked : Qt::Unchecked);
-        item->setFlags(editable ? (Qt::ItemIsEnabled | Qt::ItemIsUserCheckable)
-                                : Qt::ItemIsUserCheckable);
-    }
-    removeTask_->setEnabled(row >= 0 && taskModel_->rowCount() > 1);
-    upTask_->setEnabled(row > 0);
-    downTask_->setEnabled(row >= 0 && row < taskModel_->rowCount() - 1);
-}
-
-void ExperimentPanel::classItemChanged(QListWidgetItem*)
-{
-    const int row = selectedTaskRow();
-    std::vector<int> classes;
-    for (int c = 0; c < classList_->count(); ++c)
-        if (classList_->item(c)->checkState() == Qt::Checked) classes.push_back(c);
-    // An empty task is not allowed: setTaskClasses refuses, and the list is re-synced.
-    if (!taskModel_->setTaskClasses(row, classes)) syncClassList();
 }
 
 QString ExperimentPanel::currentStrategy() const
@@ -505,20 +319,27 @@ void ExperimentPanel::setConfig(const clwb::RunConfig& config)
     loading_ = true;
     base_ = config;
     name_->setText(QString::fromStdString(config.name));
-    const int ds = dataset_->findData(QString::fromStdString(config.data.dataset));
-    dataset_->setCurrentIndex(ds < 0 ? 0 : ds);
-    taskModel_->setClassNames(
-        TaskTableModel::translatedClassNames(dataset_->currentData().toString()));
-    taskModel_->resetState(TaskTableModel::stateFrom(config.data));
+    picker_->setData(config.data);  // inspects on a pool thread; names now for the table
+    QStringList names =
+        TaskTableModel::displayNames(clwb::datasetClassNames(config.data), picker_->kind());
+    const TaskTableModel::State state = TaskTableModel::stateFrom(config.data);
+    for (const auto& task : state.tasks)
+        for (int c : task)
+            while (c >= names.size()) names << TaskTableModel::placeholderNames(c + 1).last();
+    taskModel_->setClassNames(names);
+    taskModel_->resetState(state);
+    keepSplit_ = !config.data.tasks.empty();
     shuffle_->setChecked(config.data.shuffleClassOrder);
     seed_->setValue(config.seed);
     const QString backbone = QString::fromStdString(config.model.backbone);
-    int bi = backbone_->findData(backbone);
-    if (bi < 0) {
-        backbone_->insertItem(backbone_->count() - 1, backbone, backbone);
-        bi = backbone_->count() - 2;
+    if (backbone == QLatin1String("pretrained") || backbone == QLatin1String("random")) {
+        defaultModel_ = config.model;
+        backbone_->setCurrentIndex(backbone_->findData(backbone));
+        lastBackbone_ = backbone;
+    } else {
+        defaultModel_ = clwb::ModelConfig{};
+        useCheckpoint(config.model);
     }
-    backbone_->setCurrentIndex(bi);
     params_.clear();
     params_[config.strategy] = config.params;
     {
@@ -568,12 +389,14 @@ clwb::RunConfig ExperimentPanel::config() const
     c.name = name_->text().trimmed().toStdString();
     c.strategy = currentStrategy().toStdString();
     c.params = strategyParams(currentStrategy());
-    c.data.dataset = dataset_->currentData().toString().toStdString();
+    picker_->writeTo(c.data);
     taskModel_->writeTo(c.data);
     c.data.shuffleClassOrder = shuffle_->isChecked();
     c.seed = seed_->value();
-    c.model.backbone = backbone_->currentData().toString().toStdString();
-    if (c.model.backbone == kBrowse.toStdString()) c.model.backbone = "pretrained";
+    const std::string backbone = backbone_->currentData().toString().toStdString();
+    const auto model = checkpointModels_.find(backbone);
+    c.model = model != checkpointModels_.end() ? model->second : defaultModel_;
+    c.model.backbone = backbone == kImportItem ? "pretrained" : backbone;
     c.train.epochs = epochs_->value();
     c.train.batchSize = batchSize_->value();
     c.train.lr = lr_->value();

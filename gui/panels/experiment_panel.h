@@ -10,7 +10,9 @@
 
 #include "clwb/run_config.h"
 
+class DatasetPicker;
 class ParamForm;
+class PreviewStrip;
 class QCheckBox;
 class QComboBox;
 class QDoubleSpinBox;
@@ -45,6 +47,12 @@ public:
 
     QUndoStack* undoStack() const { return undoStack_; }
     TaskTableModel* taskModel() const { return taskModel_; }
+    DatasetPicker* datasetPicker() const { return picker_; }
+    /// Keeps `strip` showing the dataset and task split of the design.
+    void connectPreview(PreviewStrip* strip);
+    /// Selects a checkpoint backbone (model.backbone = its path) with its architecture (what
+    /// BackboneDialog::modelConfig() returns).
+    void useCheckpoint(const clwb::ModelConfig& model);
     ParamForm* paramForm() const { return paramForm_; }
     QString currentStrategy() const;
     void setCurrentStrategy(const QString& id);
@@ -63,6 +71,7 @@ protected:
 
 private:
     friend class ParamCommand;
+    static constexpr const char* kImportItem = "__import__";  ///< "Import checkpoint…" item
     void applyParam(const std::string& strategy, const std::string& key, double value);
     void retranslateUi();
     void buildTasksGroup();
@@ -72,12 +81,20 @@ private:
     void showStrategy(const QString& id);
     void syncClassList();
     void classItemChanged(QListWidgetItem* item);
-    void datasetChanged();
+    void datasetInspected();
+    void applyBenchmark(int index);
     void backboneActivated(int index);
     int selectedTaskRow() const;
     void selectTaskRow(int row);
 
     clwb::RunConfig base_;
+    /// The model for "pretrained" / "random"; an imported checkpoint's is in checkpointModels_.
+    clwb::ModelConfig defaultModel_;
+    std::map<std::string, clwb::ModelConfig> checkpointModels_;  ///< by checkpoint path
+    QString lastBackbone_;
+    /// The split came from a file or a benchmark: kept whatever classes the data turns out to
+    /// have, until the user picks another dataset (validation names the ids that are off).
+    bool keepSplit_ = false;
     std::map<std::string, clwb::ParamValues> params_;
     QUndoStack* undoStack_;
     TaskTableModel* taskModel_;
@@ -85,8 +102,7 @@ private:
 
     QLineEdit* name_;
     QGroupBox* tasksGroup_;
-    QLabel* datasetLabel_;
-    QComboBox* dataset_;
+    DatasetPicker* picker_;
     QToolButton* presets_;
     QTableView* taskView_;
     QPushButton* addTask_;

@@ -3,6 +3,7 @@
 #include "panels/task_table_model.h"
 
 #include <QCoreApplication>
+#include <QRegularExpression>
 #include <QUndoCommand>
 #include <QUndoStack>
 
@@ -36,14 +37,19 @@ private:
     TaskTableModel::State before_, after_;
 };
 
-std::vector<int> allClasses()
+std::vector<int> range(int n)
 {
-    std::vector<int> all(TaskTableModel::kNumClasses);
-    for (int c = 0; c < TaskTableModel::kNumClasses; ++c) all[size_t(c)] = c;
+    std::vector<int> all(size_t(std::max(0, n)));
+    for (int c = 0; c < n; ++c) all[size_t(c)] = c;
     return all;
 }
 
 }  // namespace
+
+std::vector<int> TaskTableModel::allClasses() const
+{
+    return range(numClasses());
+}
 
 TaskTableModel::TaskTableModel(QObject* parent) : QAbstractTableModel(parent)
 {
@@ -53,14 +59,33 @@ TaskTableModel::TaskTableModel(QObject* parent) : QAbstractTableModel(parent)
 
 QStringList TaskTableModel::translatedClassNames(const QString& dataset)
 {
+    return displayNames(clwb::classNames(dataset.toStdString()), dataset);
+}
+
+QStringList TaskTableModel::displayNames(const std::vector<std::string>& names,
+                                         const QString& dataset)
+{
+    static const QRegularExpression placeholder(QStringLiteral("^Class (\\d+)$"));
+    const bool fashion =
+        dataset == QLatin1String("fashion-mnist") && names.size() == std::size(kClassNames);
     QStringList out;
-    const auto names = clwb::classNames(dataset.toStdString());
     for (size_t c = 0; c < names.size(); ++c) {
-        if (dataset == QLatin1String("fashion-mnist") && c < std::size(kClassNames))
+        const QString name = QString::fromStdString(names[c]);
+        const auto m = placeholder.match(name);
+        if (fashion)
             out << QCoreApplication::translate("ClassNames", kClassNames[c]);
-        else
+        else if (m.hasMatch() || name.isEmpty())
             out << QCoreApplication::translate("ClassNames", "Class %1").arg(c);
+        else
+            out << name;
     }
+    return out;
+}
+
+QStringList TaskTableModel::placeholderNames(int n)
+{
+    QStringList out;
+    for (int c = 0; c < n; ++c) out << QCoreApplication::translate("ClassNames", "Class %1").arg(c);
     return out;
 }
 
@@ -177,7 +202,7 @@ void TaskTableModel::addTask()
         std::set<int> used;
         for (const auto& t : state_.tasks) used.insert(t.begin(), t.end());
         std::vector<int> fresh;
-        for (int c = 0; c < kNumClasses && fresh.empty(); ++c)
+        for (int c = 0; c < numClasses() && fresh.empty(); ++c)
             if (!used.count(c)) fresh.push_back(c);
         next.tasks.push_back(fresh.empty() ? std::vector<int>{0} : fresh);
     } else {
@@ -211,7 +236,7 @@ bool TaskTableModel::setTaskClasses(int row, const std::vector<int>& classes)
     std::vector<int> sorted = classes;
     std::sort(sorted.begin(), sorted.end());
     sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
-    if (sorted.front() < 0 || sorted.back() >= kNumClasses) return false;
+    if (sorted.front() < 0 || sorted.back() >= numClasses()) return false;
     if (sorted == state_.tasks[size_t(row)]) return true;
     State next = state_;
     next.tasks[size_t(row)] = sorted;
@@ -229,18 +254,18 @@ void TaskTableModel::applyPreset(Preset preset)
         case Preset::Split2x5:
         case Preset::Split10x1: {
             const int per = preset == Preset::Split5x2 ? 2 : preset == Preset::Split2x5 ? 5 : 1;
-            for (int c = 0; c < kNumClasses; c += per) {
+            for (int c = 0; c < numClasses(); c += per) {
                 std::vector<int> task;
-                for (int k = c; k < c + per; ++k) task.push_back(k);
+                for (int k = c; k < std::min(c + per, numClasses()); ++k) task.push_back(k);
                 next.tasks.push_back(task);
             }
-            text = tr("Preset: split %1 × %2").arg(kNumClasses / per).arg(per);
+            text = tr("Preset: split %1 × %2").arg(next.tasks.size()).arg(per);
             break;
         }
         case Preset::Qa:
         case Preset::QaAsd:
             next.scenario = QStringLiteral("qa");
-            for (int c = 0; c < kNumClasses; c += 2) next.tasks.push_back({c, c + 1});
+            for (int c = 0; c + 1 < numClasses(); c += 2) next.tasks.push_back({c, c + 1});
             next.asdPercent = preset == Preset::QaAsd ? 20.0 : 0.0;
             text = tr("Preset: question answering");
             break;
@@ -329,14 +354,34 @@ TaskTableModel::State TaskTableModel::stateFrom(const clwb::DataConfig& data)
         s.asdPercent = data.asdPercent;
         s.qaStyles = data.qaStyles;
     }
-    if (data.scenario == "permuted" || data.scenario == "rotated") {
-        s.tasks.assign(size_t(std::max(1, data.numTasks)), allClasses());
-    } else if (data.tasks.empty()) {  // the engine's default: 5 tasks x 2 classes
-        for (int c = 0; c < kNumClasses; c += 2) s.tasks.push_back({c, c + 1});
-    } else {
+    const bool explicitTasks =
+        !data.tasks.empty() && data.scenario != "permuted" && data.scenario != "rotated";
+    if (explicitTasks) {
         for (const auto& t : data.tasks) s.tasks.push_back(t.classes);
+    } else {  // the engine's default split (it lists the dataset's classes)
+        clwb::RunConfig config;
+        config.data = data;
+        config.data.shuffleClassOrder = false;  // the table shows the ids before shuffling
+        for (const auto& t : clwb::resolvedTasks(config)) s.tasks.push_back(t.classes);
+        if (s.tasks.empty()) s.tasks.push_back({0});
     }
     return s;
+}
+
+TaskTableModel::State TaskTableModel::resized(State state, int numClasses,
+                                              const std::vector<std::vector<int>>& defaultTasks)
+{
+    if (state.scenario == QLatin1String("permuted") || state.scenario == QLatin1String("rotated")) {
+        for (auto& t : state.tasks) t = range(numClasses);
+    } else if (!defaultTasks.empty()) {
+        state.tasks = defaultTasks;
+    } else {  // no default known: one task per class, at most the old number of tasks
+        const size_t n = std::max<size_t>(1, std::min(state.tasks.size(), size_t(numClasses)));
+        state.tasks.assign(n, {});
+        for (int c = 0; c < numClasses; ++c)
+            state.tasks[size_t(c) * n / size_t(numClasses)].push_back(c);
+    }
+    return state;
 }
 
 void TaskTableModel::retranslate()

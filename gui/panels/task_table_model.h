@@ -24,6 +24,7 @@ public:
     enum Column { ClassesColumn = 0, IdsColumn, ColumnCount };
     enum class Preset { Split5x2, Split2x5, Split10x1, Permuted, Rotated, Qa, QaAsd };
     static constexpr int ClassIdsRole = Qt::UserRole + 1;  ///< QVariantList of int class ids
+    /// Fashion-MNIST's, what the model starts with
     static constexpr int kNumClasses = 10;
 
     struct State
@@ -44,11 +45,18 @@ public:
     explicit TaskTableModel(QObject* parent = nullptr);
 
     void setUndoStack(QUndoStack* stack) { undoStack_ = stack; }
-    /// Class names shown in the table (already translated); index = class id.
+    /// Class names shown in the table (already translated); index = class id. Their number is
+    /// the dataset's class count, which bounds the ids a task may hold.
     void setClassNames(const QStringList& names);
     const QStringList& classNames() const { return classNames_; }
+    int numClasses() const { return int(classNames_.size()); }
     /// Translated display names of a dataset's classes.
     static QStringList translatedClassNames(const QString& dataset);
+    /// The engine's names of `dataset`'s classes for display: Fashion-MNIST's and the "Class N"
+    /// placeholders translated, folder and CIFAR names as they are.
+    static QStringList displayNames(const std::vector<std::string>& names, const QString& dataset);
+    /// "Class 0" ... "Class n-1", translated (until a dataset's own names are known).
+    static QStringList placeholderNames(int n);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
@@ -71,7 +79,13 @@ public:
     bool isClassIncremental() const;
     /// Writes scenario, tasks / num_tasks and rotation step into `data`.
     void writeTo(clwb::DataConfig& data) const;
+    /// The tasks of `data`; no explicit tasks = clwb::resolvedTasks()'s default split (before any
+    /// class-order shuffle), which lists the dataset's classes.
     static State stateFrom(const clwb::DataConfig& data);
+    /// `state` moved to a dataset with `numClasses` classes: class-incremental tasks become
+    /// `defaultTasks`, permuted/rotated tasks all of the new classes.
+    static State resized(State state, int numClasses,
+                         const std::vector<std::vector<int>>& defaultTasks);
 
     /// Re-emits headers and cells after a language change (models get no LanguageChange).
     void retranslate();
@@ -85,6 +99,7 @@ Q_SIGNALS:
 private:
     void pushState(const QString& text, State next);
     QString classesText(int row) const;
+    std::vector<int> allClasses() const;
 
     State state_;
     QStringList classNames_;
