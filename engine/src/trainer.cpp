@@ -2,8 +2,8 @@
 #include "trainer.h"
 
 #include <array>
-#include <map>
 #include <chrono>
+#include <map>
 #include <cmath>
 #include <cstdlib>
 #include <sstream>
@@ -225,9 +225,7 @@ private:
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
             const auto& task = seq_.tasks[j];
             if (!seq_.qa) {
-                row.push_back(useFeatureCache(ctx)
-                                  ? featureAccuracy(ctx, frozenFeatures(int(j), FeatureSplit::Test), task.testY, t)
-                                  : accuracy(ctx, task.testX, task.testY, t));
+                row.push_back(taskAccuracy(ctx, int(j), t, /*curve=*/false));
                 continue;
             }
             const auto s = qaRates(ctx, task.testX, task.testQ, task.testA, task.testY);
@@ -298,20 +296,27 @@ private:
         });
     }
 
-    /// Accuracy from frozen-backbone features (Strategy::frozenFeatures).
-    double featureAccuracy(TaskContext& ctx, const torch::Tensor& f, const torch::Tensor& y, int t)
+    /// Accuracy on task j's test set (or its curve subset) predicting over the classes seen after
+    /// task t: from cached frozen-backbone features when the strategy allows, else from images.
+    double taskAccuracy(TaskContext& ctx, int j, int t, bool curve)
     {
+        const auto& task = seq_.tasks[size_t(j)];
+        const auto& y = curve ? task.curveY : task.testY;
+        if (!featureCacheEnabled() || !strategy_->frozenFeatures(ctx))
+            return accuracy(ctx, curve ? task.curveX : task.testX, y, t);
+        auto f = frozenFeatures(j, FeatureSplit::Test);
+        if (curve) f = f.index_select(0, task.curveIndex.to(device_));
         return scoreBatches(f.size(0), y, t, [&](int64_t i, int64_t e) {
             return strategy_->logitsFromFeatures(f.slice(0, i, e), ctx);
         });
     }
 
-    /// Strategy::frozenFeatures, unless CLWB_NO_FEATURE_CACHE is set (bench/feature_cache.sh
-    /// measures the cache against recomputing).
-    bool useFeatureCache(TaskContext& ctx) const
+    /// False when CLWB_NO_FEATURE_CACHE is set (bench/feature_cache.sh measures the cache against
+    /// recomputing): features are then computed at every use.
+    static bool featureCacheEnabled()
     {
-        static const bool disabled = std::getenv("CLWB_NO_FEATURE_CACHE") != nullptr;
-        return !disabled && strategy_->frozenFeatures(ctx);
+        static const bool enabled = std::getenv("CLWB_NO_FEATURE_CACHE") == nullptr;
+        return enabled;
     }
 
     /// Features of every image of a task's split under the frozen backbone: computed on first use,
@@ -330,8 +335,7 @@ private:
             parts.push_back(model_->features(seq_.input(x.slice(0, i, std::min(x.size(0), i + kEvalBatch)))));
         auto f = parts.empty() ? torch::empty({0, model_->config().dim}, torch::TensorOptions().device(device_))
                                : torch::cat(parts);
-        static const bool keep = std::getenv("CLWB_NO_FEATURE_CACHE") == nullptr;
-        if (keep) {
+        if (featureCacheEnabled()) {
             featureCache_[key] = f;
             cachedImages_ += x.size(0);
         }
@@ -363,14 +367,9 @@ private:
         ev.step = step_;
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
             const auto& task = seq_.tasks[j];
-            const double acc =
-                seq_.qa ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
-                : useFeatureCache(ctx)
-                    ? featureAccuracy(ctx,
-                                      frozenFeatures(int(j), FeatureSplit::Test)
-                                          .index_select(0, task.curveIndex.to(device_)),
-                                      task.curveY, t)
-                    : accuracy(ctx, task.curveX, task.curveY, t);
+            const double acc = seq_.qa
+                                   ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
+                                   : taskAccuracy(ctx, int(j), t, /*curve=*/true);
             ev.values.push_back(acc);
             pending_.push_back({"acc/task" + std::to_string(j), step_, t, acc});
         }
