@@ -3,16 +3,19 @@
 
 #include <array>
 #include <chrono>
-#include <map>
 #include <cmath>
 #include <cstdlib>
+#include <map>
+#include <optional>
 #include <sstream>
 
 #include "checks.h"
 #include "clwb/metrics.h"
+#include "data/batch_prefetcher.h"
 #include "data/qa_tasks.h"
 #include "data/task_sequence.h"
 #include "model/vit.h"
+#include "precision.h"
 #include "strategies/strategy.h"
 
 namespace clwb::detail {
@@ -149,9 +152,11 @@ private:
     void trainTask(TaskContext& ctx)
     {
         std::vector<torch::optim::OptimizerParamGroup> groups;
+        std::vector<torch::Tensor> trained;  // for the fp16 loss scale
         int64_t count = 0;
         for (auto& g : strategy_->parameterGroups(ctx)) {
             count += countParameters(g.params);
+            trained.insert(trained.end(), g.params.begin(), g.params.end());
             groups.emplace_back(g.params, std::make_unique<torch::optim::AdamWOptions>(
                                               torch::optim::AdamWOptions(config_.train.lr * g.lrScale)
                                                   .weight_decay(config_.train.weightDecay)));
@@ -161,11 +166,18 @@ private:
                                                        .weight_decay(config_.train.weightDecay));
         const Batch data = strategy_->trainingData(ctx);
         const int64_t n = data.x.size(0), bs = config_.train.batchSize;
+        // Images on the host while training runs elsewhere, or streamed from disk: gathered a
+        // batch ahead on another thread.
+        const bool prefetch = !data.features && data.x.device().is_cpu() &&
+                              (seq_.streamed || !device_.is_cpu());
         for (int epoch = 0; epoch < config_.train.epochs; ++epoch) {
             auto perm = torch::randperm(n, torch::TensorOptions().device(device_).dtype(torch::kLong));
+            std::optional<BatchPrefetcher> ahead;
+            if (prefetch) ahead.emplace(data.x, perm, bs, !device_.is_cpu());
             for (int64_t i = 0; i < n; i += bs) {
                 auto idx = perm.slice(0, i, std::min(n, i + bs));
-                auto x = data.x.index_select(0, idx.to(data.x.device()));
+                auto x = ahead ? ahead->next().to(device_, /*non_blocking=*/true)
+                               : data.x.index_select(0, idx.to(data.x.device()));
                 StepContext sctx{ctx, epoch, step_,
                                  {data.features ? x : seq_.input(x, /*train=*/true),
                                   data.y.index_select(0, idx.to(data.y.device())),
@@ -173,11 +185,15 @@ private:
                                                    : torch::Tensor(),
                                   data.features},
                                  &opt};
-                sctx.batch = strategy_->augment(sctx.batch, sctx);
                 model_->train();
-                auto loss = strategy_->loss(sctx.batch, sctx);
-                auto pen = strategy_->penalty(sctx);
-                auto total = pen.defined() ? loss + pen : loss;
+                torch::Tensor total;
+                {
+                    AutocastGuard autocast(config_.train.precision, device_);
+                    sctx.batch = strategy_->augment(sctx.batch, sctx);
+                    auto loss = strategy_->loss(sctx.batch, sctx);
+                    auto pen = strategy_->penalty(sctx);
+                    total = (pen.defined() ? loss + pen : loss).to(torch::kFloat);
+                }
                 const double value = total.item<double>();
                 if (!std::isfinite(value))
                     throw std::runtime_error("loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
@@ -185,9 +201,11 @@ private:
                                              std::to_string(epoch) + ", step " + std::to_string(step_) +
                                              " (try a lower learning rate)");
                 opt.zero_grad();
-                total.backward();
-                strategy_->afterBackward(sctx);
-                opt.step();
+                scaler_.scale(total).backward();
+                if (scaler_.unscale(trained)) {  // fp16: a step with an overflow is skipped
+                    strategy_->afterBackward(sctx);
+                    opt.step();
+                }
                 reportStep(ctx.task, epoch, value);
                 strategy_->afterStep(sctx);
                 if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
@@ -327,6 +345,7 @@ private:
         const auto key = std::make_pair(task, int(split));
         if (auto it = featureCache_.find(key); it != featureCache_.end()) return it->second;
         torch::NoGradGuard noGrad;
+        AutocastGuard autocast(config_.train.precision, device_);
         model_->eval();
         const auto& data = seq_.tasks[size_t(task)];
         const auto& x = split == FeatureSplit::Train ? data.trainX : data.testX;
@@ -346,6 +365,7 @@ private:
     double scoreBatches(int64_t n, const torch::Tensor& y, int t, const Logits& logitsOf)
     {
         torch::NoGradGuard noGrad;
+        AutocastGuard autocast(config_.train.precision, device_);
         model_->eval();
         const auto mask = seq_.classMask(seq_.seenClasses(t), device_);
         int64_t correct = 0;
@@ -470,6 +490,7 @@ private:
     std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
     int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;
+    LossScaler scaler_{config_.train.precision == "fp16"};
     int64_t totalSteps_ = 0;
     Clock::time_point trainStart_ = Clock::now();
     Clock::time_point lastFlush_ = Clock::now();

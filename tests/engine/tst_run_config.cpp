@@ -139,7 +139,8 @@ private Q_SLOTS:
         c.model.bias = false;
         c.model.mean = {0.5, 0.4, 0.3};
         c.model.std = {0.2, 0.25, 0.3};
-        c.train = {4, 32, 0.05, 1e-4, 7};
+        c.data.memoryLimitMb = 512.5;
+        c.train = {4, 32, 0.05, 1e-4, 7, "bf16"};
         const std::string json = clwb::toJson(c);
         const auto r = clwb::parseRunConfig(json);
         CLWB_EXPECT_OK(r);
@@ -153,6 +154,8 @@ private Q_SLOTS:
         QVERIFY(!r.config.model.qkvBias && r.config.model.layerScale && r.config.model.fcNorm);
         QCOMPARE(r.config.data.augment, std::string("crop-flip"));
         QCOMPARE(r.config.data.storeSize, 40);
+        QCOMPARE(r.config.data.memoryLimitMb, 512.5);
+        QCOMPARE(r.config.train.precision, std::string("bf16"));
         QCOMPARE(r.config.train.lr, 0.05);
         QVERIFY(r.config.data.shuffleClassOrder);
 
@@ -405,6 +408,13 @@ private Q_SLOTS:
 
         r = clwb::parseRunConfig(kValid, {"model.backbone=/nonexistent/backbone.pt"});
         QVERIFY(findError(r.errors, "model.backbone") != nullptr);
+
+        r = clwb::parseRunConfig(kValid, {"train.precision=half", "data.memory_limit_mb=-1"});
+        CLWB_EXPECT_ERROR(r, "train.precision", "half");
+        CLWB_EXPECT_ERROR(r, "data.memory_limit_mb", "megabytes");
+        r = clwb::parseRunConfig(kValid, {"train.precision=fp16", "device=cpu"});
+        CLWB_EXPECT_ERROR(r, "train.precision", "CUDA");
+        CLWB_EXPECT_OK(clwb::parseRunConfig(kValid, {"train.precision=bf16", "device=cpu"}));
 
         r = clwb::parseRunConfig(kValid, {"device=cuda"});
         if (clwb::cudaAvailable())

@@ -83,6 +83,21 @@ private Q_SLOTS:
         QVERIFY2(r.accuracyMatrix[0][0] > 0.7, qPrintable(QString::number(r.accuracyMatrix[0][0])));
     }
 
+    /// train.precision bf16 (CPU autocast): every strategy's forward passes run in bfloat16, its
+    /// hooks and optimiser in float32; the run finishes and learns.
+    void everyStrategyRunsInBf16_data() { everyStrategyRuns_data(); }
+    void everyStrategyRunsInBf16()
+    {
+        QFETCH(QString, id);
+        auto config = test::tinyConfig(id.toStdString());
+        config.train.precision = "bf16";
+        config.train.epochs = 1;
+        const auto r = runStored(config).result;
+        QVERIFY2(r.status == "finished", r.message.c_str());
+        for (const auto& [k, v] : metricsAsList(r.metrics)) QVERIFY2(std::isfinite(v), k.c_str());
+        QVERIFY2(r.accuracyMatrix[0][0] > 0.6, qPrintable(QString::number(r.accuracyMatrix[0][0])));
+    }
+
     void freezeTrainsOnlyTheHead()
     {
         auto o = runStored(test::tinyConfig("freeze"));

@@ -37,6 +37,10 @@ struct DataConfig
     /// Training-time augmentation, on the device, per batch: "none" | "flip" | "crop-flip"
     /// (random resized crop, scale 0.08-1, + horizontal flip)
     std::string augment = "none";
+    /// Megabytes of memory the run's images may take; above it each task's images are written to
+    /// a file beside the decode cache and streamed from it with a prefetching thread
+    /// (docs/data.md, "Memory"). 0 = half of the machine's physical memory.
+    double memoryLimitMb = 0.0;
     std::string scenario = "class-incremental";  ///< | "permuted" | "rotated" | "qa"
     std::vector<TaskSpec> tasks;  ///< class groups; empty = the classes split into numTasks groups
     int numTasks = 5;             ///< default split (class-incremental) / permuted / rotated
@@ -87,6 +91,9 @@ struct TrainConfig
     double lr = 1e-3;
     double weightDecay = 0.0;
     int evalEvery = 20;  ///< steps between live per-task accuracy points; 0 = task ends only
+    /// "fp32" | "bf16" | "fp16": autocast of forward passes (training and evaluation); fp16 with
+    /// dynamic loss scaling and CUDA only; bf16 also on CPUs (slow without native bf16 units)
+    std::string precision = "fp32";
 };
 
 struct RunConfig

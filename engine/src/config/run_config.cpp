@@ -54,12 +54,14 @@ const Keys kDataKeys = {"dataset",
                         "test_fraction",
                         "bad_images",
                         "store_size",
-                        "augment"};
+                        "augment",
+                        "memory_limit_mb"};
 const Keys kModelKeys = {"backbone",  "arch",       "image_size", "channels",   "patch_size",
                          "dim",       "depth",      "heads",      "mlp_ratio",  "mlp_hidden",
                          "pool",      "class_token", "fc_norm",   "layer_scale", "qkv_bias",
                          "bias",      "mean",       "std"};
-const Keys kTrainKeys = {"epochs", "batch_size", "lr", "weight_decay", "eval_every"};
+const Keys kTrainKeys = {"epochs", "batch_size", "lr", "weight_decay", "eval_every", "precision"};
+const Keys kPrecisions = {"fp32", "bf16", "fp16"};
 
 const Keys kDatasets = {"fashion-mnist", "idx",         "cifar10",  "cifar100",
                         "image-folder",  "file-list",   "synthetic"};
@@ -420,6 +422,7 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
         r.readString(d, "bad_images", "data", data.badImages);
         r.readInt(d, "store_size", "data", data.storeSize);
         r.readString(d, "augment", "data", data.augment);
+        r.readDouble(d, "memory_limit_mb", "data", data.memoryLimitMb);
     }
     if (const auto it = root.find("model");
         it != root.end() && r.object(*it, "model", kModelKeys)) {
@@ -453,6 +456,7 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
         r.readDouble(t, "lr", "train", train.lr);
         r.readDouble(t, "weight_decay", "train", train.weightDecay);
         r.readInt(t, "eval_every", "train", train.evalEvery);
+        r.readString(t, "precision", "train", train.precision);
     }
     return c;
 }
@@ -847,7 +851,8 @@ std::string toJson(const RunConfig& config, int indent)
                  {"test_fraction", d.testFraction},
                  {"bad_images", d.badImages},
                  {"store_size", d.storeSize},
-                 {"augment", d.augment}};
+                 {"augment", d.augment},
+                 {"memory_limit_mb", d.memoryLimitMb}};
     // An empty list would read back as an error; leaving it out means the default split.
     if (d.tasks.empty()) j["data"].erase("tasks");
     if (d.scenario == "qa") {
@@ -871,7 +876,8 @@ std::string toJson(const RunConfig& config, int indent)
                   {"batch_size", t.batchSize},
                   {"lr", t.lr},
                   {"weight_decay", t.weightDecay},
-                  {"eval_every", t.evalEvery}};
+                  {"eval_every", t.evalEvery},
+                  {"precision", t.precision}};
     // Replace rather than throw on invalid UTF-8 in free-text fields such as the name.
     return j.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
 }
@@ -937,6 +943,10 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
     checkOneOf(errors, "data.bad_images", d.badImages, kBadImages, "policy");
     checkOneOf(errors, "data.augment", d.augment, kAugments, "augmentation");
     checkBetween(errors, "data.store_size", d.storeSize, 0, 1024);
+    if (!(std::isfinite(d.memoryLimitMb) && d.memoryLimitMb >= 0))
+        errors.push_back({"data.memory_limit_mb", "must be 0 (half of the machine's memory) or a "
+                                                  "positive number of megabytes, got " +
+                                                      formatNumber(d.memoryLimitMb)});
     if ((d.scenario == "permuted" || d.scenario == "qa") && d.dataset != "fashion-mnist" &&
         d.dataset != "synthetic" && d.dataset != "idx")
         errors.push_back({"data.scenario", "the " + d.scenario +
@@ -959,6 +969,11 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
             {"train.weight_decay", "must be zero or positive, got " + formatNumber(t.weightDecay)});
     }
     checkAtLeast(errors, "train.eval_every", t.evalEvery, 0);
+    checkOneOf(errors, "train.precision", t.precision, kPrecisions, "precision");
+    if (t.precision == "fp16" && (config.device == "cpu" || !cudaAvailable()))
+        errors.push_back({"train.precision",
+                          "fp16 needs a CUDA device (no CUDA here); use \"bf16\" or \"fp32\" on "
+                          "the CPU"});
 
     checkAtLeast(errors, "threads", config.threads, 0);
     checkOneOf(errors, "device", config.device, kDevices, "device");

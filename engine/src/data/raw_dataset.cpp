@@ -19,6 +19,7 @@
 #include "checks.h"
 #include "data/dataset_listing.h"
 #include "data/decode_cache.h"
+#include "data/disk_tensor.h"
 #include "data/fashion_mnist.h"
 #include "data/idx_file.h"
 
@@ -187,9 +188,16 @@ RawDataset loadListing(const ImageListing& listing, const std::string& source, i
     std::vector<std::int64_t> trainIdx;
     for (std::int64_t i = 0; i < n; ++i)
         if (!isTest[std::size_t(i)]) trainIdx.push_back(i);
+    // Over the memory limit the two halves are written to disk rather than copied into memory.
+    const bool stream = dec.images.numel() > imageMemoryBudget(d.memoryLimitMb);
+    if (stream)
+        log(0, "train/test split of " + std::to_string(dec.images.numel() >> 20) +
+                   " MB of images written to disk (over data.memory_limit_mb)");
     auto pick = [&](const std::vector<std::int64_t>& idx) {
         const auto t = torch::tensor(idx, torch::kInt64);
-        return RawImageSet{dec.images.index_select(0, t), dec.labels.index_select(0, t)};
+        return RawImageSet{stream ? selectRowsToDisk(dec.images, t, datasetCacheDir())
+                                  : dec.images.index_select(0, t),
+                           dec.labels.index_select(0, t)};
     };
     ds.train = pick(trainIdx);
     ds.test = pick(testIdx);

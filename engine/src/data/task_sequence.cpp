@@ -8,6 +8,8 @@
 
 #include "checks.h"
 #include "data/fashion_mnist.h"
+#include "data/decode_cache.h"
+#include "data/disk_tensor.h"
 #include "data/raw_dataset.h"
 
 namespace clwb::detail {
@@ -24,14 +26,31 @@ torch::Tensor pickClass(const torch::Tensor& labels, int c, int limit, torch::Ge
     return idx;
 }
 
-torch::Tensor gather(const RawImageSet& set, const std::vector<int>& classes, int limit,
-                     torch::Generator& gen, torch::Tensor* labelsOut)
+/// Rows of `set` holding `classes`, at most `limit` per class, and their labels.
+torch::Tensor pickRows(const RawImageSet& set, const std::vector<int>& classes, int limit,
+                       torch::Generator& gen, torch::Tensor* labelsOut)
 {
     std::vector<torch::Tensor> parts;
     for (int c : classes) parts.push_back(pickClass(set.labels, c, limit, gen));
     auto idx = torch::cat(parts);
     *labelsOut = set.labels.index_select(0, idx);
-    return set.images.index_select(0, idx);
+    return idx;
+}
+
+/// Every task's rows of `images` written one after another into one file-backed tensor; the
+/// returned views share it, so the union of tasks 0..t is one contiguous range (joint training).
+std::vector<torch::Tensor> streamRows(const torch::Tensor& images,
+                                      const std::vector<torch::Tensor>& rows)
+{
+    const auto all = torch::cat(rows);
+    const auto store = selectRowsToDisk(images, all, datasetCacheDir());
+    std::vector<torch::Tensor> views;
+    std::int64_t at = 0;
+    for (const auto& r : rows) {
+        views.push_back(store.narrow(0, at, r.size(0)));
+        at += r.size(0);
+    }
+    return views;
 }
 
 torch::Tensor rotate(const torch::Tensor& images, double degrees)
@@ -61,6 +80,26 @@ torch::Tensor permute(const torch::Tensor& images, const torch::Tensor& perm)
 }
 
 }  // namespace
+
+std::pair<torch::Tensor, torch::Tensor> TaskSequence::trainUnion(int t) const
+{
+    if (t == 0) return {tasks[0].trainX, tasks[0].trainY};
+    std::vector<torch::Tensor> ys;
+    int64_t n = 0;
+    for (int i = 0; i <= t; ++i) {
+        ys.push_back(tasks[size_t(i)].trainY);
+        n += tasks[size_t(i)].trainX.size(0);
+    }
+    if (streamed) {  // tasks lie one after another in one file: rows 0..n of the first's storage
+        const auto& first = tasks[0].trainX;
+        auto sizes = first.sizes().vec();
+        sizes[0] = n;
+        return {first.as_strided(sizes, first.strides(), first.storage_offset()), torch::cat(ys)};
+    }
+    std::vector<torch::Tensor> xs;
+    for (int i = 0; i <= t; ++i) xs.push_back(tasks[size_t(i)].trainX);
+    return {torch::cat(xs), torch::cat(ys)};
+}
 
 std::vector<int> TaskSequence::seenClasses(int t) const
 {
@@ -137,43 +176,83 @@ TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device,
             if (c < 0 || c >= seq.numClasses)
                 throw std::runtime_error("class " + std::to_string(c) + " is not in " + d.dataset +
                                          " (" + std::to_string(seq.numClasses) + " classes)");
-    int64_t bytes = 0;
-    for (const auto& spec : specs)
-        bytes += int64_t(spec.classes.size()) * pixels * ds->train.images.element_size() *
-                 (ds->train.images.size(0) + ds->test.images.size(0)) / std::max(1, seq.numClasses);
-    const torch::Device store = device.is_cpu() || bytes < kDeviceBytes ? device : torch::Device(torch::kCPU);
+    // Every task's rows, pixel permutation and questions first, drawing from `gen` in the same
+    // order as always (runs stay reproducible); their total size decides memory or streaming.
+    const size_t numTasks = specs.size();
+    std::vector<torch::Tensor> trainRows(numTasks), testRows(numTasks), perms(numTasks);
+    seq.tasks.resize(numTasks);
+    int64_t rowCount = 0;
+    for (size_t t = 0; t < numTasks; ++t) {
+        TaskData& task = seq.tasks[t];
+        task.classes = specs[t].classes;
+        trainRows[t] = pickRows(ds->train, task.classes, d.trainPerClass, gen, &task.trainY);
+        testRows[t] = pickRows(ds->test, task.classes, d.testPerClass, gen, &task.testY);
+        if (trainRows[t].size(0) == 0 || testRows[t].size(0) == 0)
+            throw std::runtime_error("task " + std::to_string(t) + " has no images");
+        rowCount += trainRows[t].size(0) + testRows[t].size(0);
+        if (d.scenario == "permuted" && t > 0) perms[t] = torch::randperm(pixels, gen);
+        if (seq.qa) {
+            // Native style per task (cycled), ASD on the training questions only; distractors
+            // and yes/no negatives come from every class of the dataset.
+            QaStyle native = QaStyle(int(t) % kQaStyles);
+            if (!d.qaStyles.empty()) parseStyle(d.qaStyles[t % d.qaStyles.size()], native);
+            task.style = int(native);
+            auto train = buildQa(task.trainY,
+                                 trainingStyles(task.trainY.size(0), native, d.asdPercent, gen),
+                                 allClasses, gen);
+            auto test = buildQa(task.testY,
+                                std::vector<QaStyle>(size_t(task.testY.size(0)), native), allClasses,
+                                gen);
+            task.trainQ = train.questions;
+            task.trainA = train.answers;
+            task.testQ = test.questions;
+            task.testA = test.answers;
+        }
+    }
+    const int64_t bytes = rowCount * pixels * ds->train.images.element_size();
+    const int64_t budget = imageMemoryBudget(d.memoryLimitMb);
+    seq.streamed = bytes > budget && d.scenario == "class-incremental";
+    const torch::Device store = seq.streamed || (!device.is_cpu() && bytes >= kDeviceBytes)
+                                    ? torch::Device(torch::kCPU)
+                                    : device;
+    std::vector<torch::Tensor> trainViews, testViews;
+    if (seq.streamed) {
+        trainViews = streamRows(ds->train.images, trainRows);
+        testViews = streamRows(ds->test.images, testRows);
+    }
     if (log)
         log(0, "images: " + std::to_string(ds->train.images.size(0)) + " train / " +
                    std::to_string(ds->test.images.size(0)) + " test, stored " +
                    c10::str(ds->train.images.sizes().slice(1)) + " " +
                    std::string(ds->train.images.scalar_type() == torch::kUInt8 ? "uint8" : "float") +
-                   " on " + store.str() + "; model input " + std::to_string(m.channels) + "x" +
+                   (seq.streamed ? ", streamed from disk (" + std::to_string(bytes >> 20) +
+                                       " MB over data.memory_limit_mb, " +
+                                       std::to_string(budget >> 20) + " MB)"
+                                 : " on " + store.str()) +
+                   "; model input " + std::to_string(m.channels) + "x" +
                    std::to_string(m.imageSize) + "x" + std::to_string(m.imageSize) +
                    (d.augment != "none" ? ", augmentation " + d.augment : ""));
 
-    for (size_t t = 0; t < specs.size(); ++t) {
-        TaskData task;
-        task.classes = specs[t].classes;
-        auto trainX = gather(ds->train, task.classes, d.trainPerClass, gen, &task.trainY);
-        auto testX = gather(ds->test, task.classes, d.testPerClass, gen, &task.testY);
-        if (d.scenario == "permuted" && t > 0) {
-            auto perm = torch::randperm(pixels, gen);
-            trainX = permute(trainX, perm);
-            testX = permute(testX, perm);
+    auto place = [&](const torch::Tensor& x) {
+        if (seq.streamed) return x;  // stays on disk; the trainer's prefetcher reads batches
+        auto out = x.contiguous().to(store);
+        return store.is_cpu() && !device.is_cpu() ? out.pin_memory() : out;
+    };
+    for (size_t t = 0; t < numTasks; ++t) {
+        TaskData& task = seq.tasks[t];
+        auto trainX = seq.streamed ? trainViews[t] : ds->train.images.index_select(0, trainRows[t]);
+        auto testX = seq.streamed ? testViews[t] : ds->test.images.index_select(0, testRows[t]);
+        if (perms[t].defined()) {
+            trainX = permute(trainX, perms[t]);
+            testX = permute(testX, perms[t]);
         } else if (d.scenario == "rotated") {
             trainX = rotate(unitFloat(trainX), d.rotationStep * double(t));
             testX = rotate(unitFloat(testX), d.rotationStep * double(t));
         }
-        if (trainX.size(0) == 0 || testX.size(0) == 0)
-            throw std::runtime_error("task " + std::to_string(t) + " has no images");
         // Curve subset: an even spread over the task's test set.
         const int64_t n = testX.size(0);
         const int64_t k = std::min<int64_t>(n, std::max(1, d.curvePerTask));
         auto curveIdx = torch::linspace(0, double(n - 1), k).round().to(torch::kInt64);
-        auto place = [&](const torch::Tensor& x) {
-            auto out = x.contiguous().to(store);
-            return store.is_cpu() && !device.is_cpu() ? out.pin_memory() : out;
-        };
         task.trainX = place(trainX);
         task.testX = place(testX);
         task.curveIndex = curveIdx.to(store);
@@ -182,25 +261,10 @@ TaskSequence buildTaskSequence(const RunConfig& config, torch::Device device,
         task.testY = task.testY.to(device);
         task.curveY = task.testY.index_select(0, curveIdx.to(device));
         if (seq.qa) {
-            // Native style per task (cycled), ASD on the training questions only; distractors
-            // and yes/no negatives come from every class of the dataset.
-            QaStyle native = QaStyle(int(t) % kQaStyles);
-            if (!d.qaStyles.empty()) parseStyle(d.qaStyles[t % d.qaStyles.size()], native);
-            task.style = int(native);
-            auto train = buildQa(task.trainY.cpu(),
-                                 trainingStyles(task.trainY.size(0), native, d.asdPercent, gen),
-                                 allClasses, gen);
-            auto test = buildQa(task.testY.cpu(),
-                                std::vector<QaStyle>(size_t(task.testY.size(0)), native), allClasses,
-                                gen);
-            task.trainQ = train.questions.to(device);
-            task.trainA = train.answers.to(device);
-            task.testQ = test.questions.to(device);
-            task.testA = test.answers.to(device);
+            for (auto* q : {&task.trainQ, &task.trainA, &task.testQ, &task.testA}) *q = q->to(device);
             task.curveQ = task.testQ.index_select(0, curveIdx.to(device));
             task.curveA = task.testA.index_select(0, curveIdx.to(device));
         }
-        seq.tasks.push_back(std::move(task));
     }
     return seq;
 }

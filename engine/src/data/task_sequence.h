@@ -5,6 +5,7 @@
 #pragma once
 
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <torch/torch.h>
@@ -36,12 +37,17 @@ struct TaskSequence
     bool qa = false;  ///< question-answering sequence: y of a batch = answer tokens
     std::vector<std::string> classNames;
     Preprocess prep;  ///< raw batch -> model input
+    /// Images over data.memory_limit_mb: trainX/testX are views of a file on disk, one range per
+    /// task in task order, read a batch at a time (trainer: BatchPrefetcher).
+    bool streamed = false;
 
     /// Model input of a raw batch (any slice of trainX/testX/curveX), on the training device;
     /// `train` applies the configured augmentation.
     torch::Tensor input(const torch::Tensor& raw, bool train = false) const { return prep(raw, train); }
 
     int size() const { return int(tasks.size()); }
+    /// Training images and labels of tasks 0..t together (a view, not a copy, when streamed).
+    std::pair<torch::Tensor, torch::Tensor> trainUnion(int t) const;
     /// Classes that may be predicted after training task `t` (t = -1: before training).
     std::vector<int> seenClasses(int t) const;
     /// Boolean mask [numClasses] of `classes`, on `device`.

@@ -13,12 +13,7 @@ class Joint final : public Strategy
 public:
     Batch trainingData(TaskContext& ctx) override
     {
-        std::vector<torch::Tensor> xs, ys;
-        for (int t = 0; t <= ctx.task; ++t) {
-            xs.push_back(ctx.seq.tasks[size_t(t)].trainX);
-            ys.push_back(ctx.seq.tasks[size_t(t)].trainY);
-        }
-        auto x = torch::cat(xs), y = torch::cat(ys);
+        auto [x, y] = ctx.seq.trainUnion(ctx.task);
         stored_ = x.numel();
         return {x, y};
     }

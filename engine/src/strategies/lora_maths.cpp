@@ -29,7 +29,7 @@ torch::Tensor loracOrthonormality(const std::vector<torch::Tensor>& oldAs,
     for (const auto& a : oldAs) rows.push_back(a.detach());
     rows.push_back(newA);
     auto q = torch::cat(rows, 0);
-    auto gram = torch::matmul(q, q.t());
+    auto gram = torch::matmul(q, q.t()).to(torch::kFloat);  // bf16 under autocast
     return (gram - torch::eye(gram.size(0), gram.options())).norm();
 }
 

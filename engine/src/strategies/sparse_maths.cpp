@@ -95,7 +95,7 @@ torch::Tensor supervisedNtXent(const torch::Tensor& z, const torch::Tensor& y, d
     const int64_t n = z.size(0), b = n / 2;
     auto sim = torch::matmul(z, z.t());
     sim = sim - std::get<0>(sim.max(1, true)).detach();  // stability, as officially
-    auto offDiag = 1.0 - torch::eye(n, z.options());
+    auto offDiag = 1.0 - torch::eye(n, z.options().dtype(torch::kFloat));  // eye has no bf16 kernel
     auto e = torch::exp(sim / temperature) * offDiag;
     auto loss = -torch::log(e / (e.sum(1, true) + eps) + eps);
     auto twin = torch::cat({torch::arange(b, n), torch::arange(0, b)}).to(z.device());

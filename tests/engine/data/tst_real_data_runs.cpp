@@ -173,6 +173,30 @@ private Q_SLOTS:
         QVERIFY(out.result.accuracyMatrix[1][1] > 0.5);
     }
 
+    /// Over data.memory_limit_mb the split and every task's images go to disk and batches are
+    /// read a step ahead: the run is the same run, number for number (joint reads the union of
+    /// the tasks as one range of the file).
+    void streamsOverTheMemoryLimit()
+    {
+        const QString root = dir_.filePath("streamed");
+        for (int c = 0; c < 4; ++c) writeClassFolder(root + QString("/class%1").arg(c), c, 12);
+        RunStore store(dir_.filePath("runs-streamed.sqlite").toStdString());
+        auto config = tinyRun("image-folder", root.toStdString());
+        config.strategy = "joint";
+        config.data.augment = "flip";
+        config.data.memoryLimitMb = 0.01;
+        const auto streamed = runStored(config, store);
+        QVERIFY2(streamed.result.status == "finished", streamed.result.message.c_str());
+        QVERIFY2(logHas(streamed, "streamed from disk"), "the log says the images stream");
+        QVERIFY2(logHas(streamed, "written to disk"), "the train/test split went to disk too");
+        config.data.memoryLimitMb = 0;  // half of this machine's memory: held in memory
+        const auto held = runStored(config, store);
+        QVERIFY2(held.result.status == "finished", held.result.message.c_str());
+        QVERIFY(!logHas(held, "streamed from disk"));
+        QCOMPARE(streamed.result.accuracyMatrix, held.result.accuracyMatrix);
+        QVERIFY(QDir(dir_.filePath("cache")).entryList({"clwb-stream-*"}, QDir::Files).isEmpty());
+    }
+
     void cifarBinaries()
     {
         const QString ten = dir_.filePath("cifar10");
