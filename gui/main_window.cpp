@@ -2,6 +2,8 @@
 // The workbench window: designer dock, live charts, log/queue/runs docks, run control.
 #include "main_window.h"
 
+#include <algorithm>
+
 #include <QAction>
 #include <QActionGroup>
 #include <QApplication>
@@ -86,7 +88,13 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     charts_ = new ChartArea(this);
     comparison_ = new ComparisonView(this);
     centralTabs_ = new QTabWidget(this);
-    centralTabs_->addTab(charts_, QString());
+    // On small screens (1366 x 768) the charts keep a readable size and scroll instead of
+    // pushing the window past the screen.
+    chartsScroll_ = new QScrollArea(this);
+    chartsScroll_->setWidget(charts_);
+    chartsScroll_->setWidgetResizable(true);
+    chartsScroll_->setFrameShape(QFrame::NoFrame);
+    centralTabs_->addTab(chartsScroll_, QString());
     centralTabs_->addTab(comparison_, QString());
     preview_ = new PreviewStrip(this);  // decodes only while its tab is on show
     centralTabs_->addTab(preview_, QString());
@@ -405,6 +413,8 @@ void MainWindow::readSettings()
         // First start: most of the screen, since the charts need room.
         const QRect avail = screen()->availableGeometry();
         resize(std::min(1600, avail.width() * 95 / 100), std::min(1000, avail.height() * 95 / 100));
+        // The log gets a fifth of the height at most: on a 768-pixel screen the charts need it.
+        resizeDocks({logDock_}, {std::clamp(avail.height() / 7, 90, 200)}, Qt::Vertical);
     }
     restoreState(settings.value(QStringLiteral("windowState")).toByteArray(), kLayoutVersion);
     updateRecentMenu();
@@ -644,7 +654,7 @@ void MainWindow::startNext()
     charts_->setRunTitle(queue_.size() > 1
                              ? tr("%1 (run %2 of %3)").arg(title).arg(next + 1).arg(queue_.size())
                              : title);
-    centralTabs_->setCurrentWidget(charts_);
+    centralTabs_->setCurrentWidget(chartsScroll_);
     progress_->setRange(0, 0);  // busy until the engine reports the planned steps
     progressLabel_->setText(tr("Preparing data and model…"));
     log_->appendLine(
@@ -824,7 +834,7 @@ void MainWindow::openStoredRun(qint64 id)
                                  .arg(QString::fromStdString(run->name),
                                       strategyName(run->strategy),
                                       RunsTableModel::statusText(run->status)));
-        centralTabs_->setCurrentWidget(charts_);
+        centralTabs_->setCurrentWidget(chartsScroll_);
         taskCount_ = charts_->matrix()->taskCount();
     } catch (const std::exception& e) {
         reportProblem(tr("Cannot open run"), QString::fromUtf8(e.what()));

@@ -23,6 +23,7 @@ class QLabel;
 class QListWidget;
 class QMenu;
 class QProgressBar;
+class QScrollArea;
 class QTabWidget;
 class QToolBar;
 class RunsBrowser;
@@ -141,6 +142,7 @@ private:
     int taskCount_ = 0;
 
     ExperimentPanel* experiment_;
+    QScrollArea* chartsScroll_ = nullptr;
     ChartArea* charts_;
     ComparisonView* comparison_;
     PreviewStrip* preview_;

@@ -632,6 +632,26 @@
         <translation>CUDA GPU</translation>
     </message>
     <message>
+        <source>&amp;Precision:</source>
+        <translation>演算精度(&amp;P):</translation>
+    </message>
+    <message>
+        <source>Float32</source>
+        <translation>Float32</translation>
+    </message>
+    <message>
+        <source>BFloat16 (autocast)</source>
+        <translation>BFloat16(autocast)</translation>
+    </message>
+    <message>
+        <source>Float16 (autocast, CUDA only)</source>
+        <translation>Float16(autocast、CUDA のみ)</translation>
+    </message>
+    <message>
+        <source>Forward passes in 16-bit floats: faster on GPUs and on CPUs with bf16 units; weights and optimiser stay in float32</source>
+        <translation>順伝播を 16 ビット浮動小数点で計算します。GPU と bf16 演算器のある CPU で速くなります。重みとオプティマイザは float32 のままです</translation>
+    </message>
+    <message>
         <source>Training images per class:</source>
         <translation>クラスごとの学習画像数:</translation>
     </message>

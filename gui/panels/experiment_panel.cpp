@@ -144,6 +144,9 @@ void ExperimentPanel::buildTrainingGroup()
     device_->addItem(QString(), QStringLiteral("auto"));
     device_->addItem(QString(), QStringLiteral("cpu"));
     device_->addItem(QString(), QStringLiteral("cuda"));
+    precisionLabel_ = new QLabel(trainingGroup_);
+    precision_ = new QComboBox(trainingGroup_);
+    for (const char* p : {"fp32", "bf16", "fp16"}) precision_->addItem(QString(), QString(p));
     perClassLabel_ = new QLabel(trainingGroup_);
     trainPerClass_ = new QSpinBox(trainingGroup_);
     trainPerClass_->setRange(0, 6000);
@@ -154,7 +157,8 @@ void ExperimentPanel::buildTrainingGroup()
     evalEvery_->setSingleStep(10);
     const std::pair<QLabel*, QWidget*> rows[] = {
         {epochsLabel_, epochs_}, {batchLabel_, batchSize_},        {lrLabel_, lr_},
-        {deviceLabel_, device_}, {perClassLabel_, trainPerClass_}, {evalEveryLabel_, evalEvery_}};
+        {deviceLabel_, device_}, {precisionLabel_, precision_},    {perClassLabel_, trainPerClass_},
+        {evalEveryLabel_, evalEvery_}};
     for (const auto& [label, field] : rows) {
         label->setBuddy(field);
         form->addRow(label, field);
@@ -163,6 +167,7 @@ void ExperimentPanel::buildTrainingGroup()
         connect(box, &QSpinBox::valueChanged, this, &ExperimentPanel::changed);
     connect(lr_, &QDoubleSpinBox::valueChanged, this, &ExperimentPanel::changed);
     connect(device_, &QComboBox::currentIndexChanged, this, &ExperimentPanel::changed);
+    connect(precision_, &QComboBox::currentIndexChanged, this, &ExperimentPanel::changed);
 }
 
 void ExperimentPanel::retranslateUi()
@@ -231,6 +236,12 @@ void ExperimentPanel::retranslateUi()
     device_->setItemText(0, tr("Automatic"));
     device_->setItemText(1, tr("CPU"));
     device_->setItemText(2, tr("CUDA GPU"));
+    precisionLabel_->setText(tr("&Precision:"));
+    precision_->setItemText(0, tr("Float32"));
+    precision_->setItemText(1, tr("BFloat16 (autocast)"));
+    precision_->setItemText(2, tr("Float16 (autocast, CUDA only)"));
+    precision_->setToolTip(tr("Forward passes in 16-bit floats: faster on GPUs and on CPUs with "
+                              "bf16 units; weights and optimiser stay in float32"));
     perClassLabel_->setText(tr("Training images per class:"));
     trainPerClass_->setSpecialValueText(tr("All"));
     trainPerClass_->setToolTip(tr("Fewer images make runs faster; 0 = all"));
@@ -357,6 +368,8 @@ void ExperimentPanel::setConfig(const clwb::RunConfig& config)
     lr_->setValue(config.train.lr);
     const int di = device_->findData(QString::fromStdString(config.device));
     device_->setCurrentIndex(di < 0 ? 0 : di);
+    const int pi = precision_->findData(QString::fromStdString(config.train.precision));
+    precision_->setCurrentIndex(pi < 0 ? 0 : pi);
     trainPerClass_->setValue(config.data.trainPerClass);
     evalEvery_->setValue(config.train.evalEvery);
     selectTaskRow(0);
@@ -401,6 +414,7 @@ clwb::RunConfig ExperimentPanel::config() const
     c.train.batchSize = batchSize_->value();
     c.train.lr = lr_->value();
     c.device = device_->currentData().toString().toStdString();
+    c.train.precision = precision_->currentData().toString().toStdString();
     c.data.trainPerClass = trainPerClass_->value();
     c.train.evalEvery = evalEvery_->value();
     return c;

@@ -131,6 +131,8 @@ private:
     QDoubleSpinBox* lr_;
     QLabel* deviceLabel_;
     QComboBox* device_;
+    QLabel* precisionLabel_;
+    QComboBox* precision_;
     QLabel* perClassLabel_;
     QSpinBox* trainPerClass_;
     QLabel* evalEveryLabel_;
