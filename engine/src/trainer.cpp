@@ -80,6 +80,7 @@ public:
                         [this](const std::string& m) { log(m); }, {}};
         ctx.reportStep = [this, &ctx](double loss) { reportStep(ctx.task, -1, loss); };
         ctx.features = [this](int task, FeatureSplit split) { return frozenFeatures(task, split); };
+        ctx.backboneChanged = [this] { featureCache_.clear(); };
         strategy_->setup(ctx);
         for (auto& l : model_->linears()) initialWeights_.push_back(l.layer->weight.detach().clone());
 
@@ -120,7 +121,7 @@ public:
         result_.storedParams = strategy_->storedParameters();
         if (cachedImages_ > 0)
             log("feature cache: " + std::to_string(cachedImages_) +
-                " images went through the frozen backbone, each once");
+                " images went through the frozen backbone (each once per backbone)");
         result_.wallSeconds = seconds(start, Clock::now());
         if (store_) {
             std::map<std::string, double> m;

@@ -307,6 +307,26 @@ private Q_SLOTS:
         QVERIFY2(random.result.status == "finished", random.result.message.c_str());
         QVERIFY(random.result.accuracyMatrix != c.result.accuracyMatrix);
     }
+
+    /// After each pre-adaptation the backbone is frozen again: the base's prototype step and the
+    /// evaluations use the feature cache, which is dropped when the backbone changes.
+    void mistBasesUseTheFeatureCachePerBackbone()
+    {
+        auto cfg = test::tinyConfig("mist");
+        cfg.params["mi_epochs"] = 1;
+        cfg.params["mi_batch"] = 16;
+        auto c = run(cfg);
+        QVERIFY2(c.result.status == "finished", c.result.message.c_str());
+        // Before training: both test sets (2 x 32). Each task, on its new backbone: its training
+        // images (64) for the prototypes, then both test sets again (64). Without dropping the
+        // cache it would be 64 + 64 + 64; without the cache nothing is counted.
+        QVERIFY(logged(c, "feature cache: 320 images"));
+        cfg.params["base"] = 1;  // the linear probe trains its head on cached features
+        auto probe = run(cfg);
+        QVERIFY2(probe.result.status == "finished", probe.result.message.c_str());
+        QVERIFY2(probe.result.accuracyMatrix[0][0] > 0.7,
+                 qPrintable(QString::number(probe.result.accuracyMatrix[0][0])));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestPaperMethods)

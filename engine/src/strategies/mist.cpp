@@ -34,7 +34,8 @@
 //    MI-Fisher selection; the masks stay fixed for the task and L_MI, dropout, overlap penalty and
 //    frozen marks stay as in MIST. objective "ce" replaces L_MI by the class-masked CE there.
 // Hooks: setup, beforeTask (the stage, then the base's), plannedExtraSteps; every other hook is
-// the base strategy's.
+// the base strategy's, frozenFeatures included: the prototype step and evaluations of a task use
+// the feature cache, dropped after each pre-adaptation (TaskContext::backboneChanged).
 // Importance (kind "mist-selection-density"): per layer, the share of its weights selected by at
 // least one task so far; the element map is the overlap count (per-step controls: the number of
 // steps in which each weight kept its gradient).
@@ -89,7 +90,10 @@ public:
 
     void beforeTask(TaskContext& ctx) override
     {
-        if (int(ctx.params.at("mi_epochs")) > 0) preAdapt(ctx);
+        if (int(ctx.params.at("mi_epochs")) > 0) {
+            preAdapt(ctx);
+            if (ctx.backboneChanged) ctx.backboneChanged();  // the base then caches anew
+        }
         base_->beforeTask(ctx);
     }
 
@@ -120,6 +124,12 @@ public:
     torch::Tensor logits(const torch::Tensor& x, TaskContext& c) override
     {
         return base_->logits(x, c);
+    }
+    // Between pre-adaptations the backbone is frozen: the base's feature cache holds per task.
+    bool frozenFeatures(TaskContext& c) const override { return base_->frozenFeatures(c); }
+    torch::Tensor logitsFromFeatures(const torch::Tensor& f, TaskContext& c) override
+    {
+        return base_->logitsFromFeatures(f, c);
     }
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
@@ -192,7 +202,9 @@ private:
         const double rate = ctx.params.at("select_rate") / 100.0;
         const double drop = ctx.params.at("drop_rate");
         const int epochs = int(ctx.params.at("mi_epochs"));
-        const auto data = base_->trainingData(ctx);
+        // The task's images: the base may hand out cached features (freeze), which the stage
+        // cannot tune through.
+        const auto data = Strategy::trainingData(ctx);
         const int64_t n = data.x.size(0), bs = int64_t(ctx.params.at("mi_batch"));
 
         ctx.model->setBackboneTrainable(true);

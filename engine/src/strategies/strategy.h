@@ -41,6 +41,9 @@ struct TaskContext
     /// task `task`'s split, computed once per run and reused (strategies whose
     /// Strategy::frozenFeatures is true; data/feature_cache.h).
     std::function<torch::Tensor(int task, FeatureSplit split)> features;
+    /// Tells the trainer that the backbone just changed (MIST's pre-adaptation before a frozen
+    /// phase): cached features are dropped and computed again on the new backbone.
+    std::function<void()> backboneChanged;
 
     /// Model input of a raw image batch taken from the sequence (seq.input).
     torch::Tensor input(const torch::Tensor& raw, bool train = false) const { return seq.input(raw, train); }
