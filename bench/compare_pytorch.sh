@@ -2,14 +2,24 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 # clwb-run versus plain PyTorch on the same experiment: sequential fine-tuning of a random-init
 # ViT on Split Fashion-MNIST 5x2 (bench/seq-ft-random.json / bench/pytorch_seq_ft.py), both timed
-# end to end with /usr/bin/time, REPS times each in alternating order. Prints the median times,
-# the speed-up (target >= 1.5x) and how far apart the two final accuracy matrices are.
+# end to end with /usr/bin/time, REPS times each in alternating order. The PyTorch side runs
+# with its fastest thread setting, chosen by a short sweep (--sweep-limit images) on this
+# machine first. Prints both thread settings, the median times, the speed-up (target >= 1.5x)
+# and how far apart the two final accuracy matrices are.
 #
 # usage: bench/compare_pytorch.sh [--reps N] [--limit N] [--test-limit N] [--threads N]
+#                                 [--peer-setting S] [--settings "default 1x1 1x2 2x1 2x2"]
+#                                 [--sweep-limit N] [--sweep-test-limit N]
 #                                 [--bin PATH] [--python PATH] [--keep DIR]
 #   --limit / --test-limit  training / test images per class on both sides (default: all)
-#   --threads N             intra-op threads on both sides (default: 2 for Python, all cores
-#                           for clwb-run, i.e. 2 on the reference machine)
+#   --threads N             N threads on both sides: clwb-run threads=N (N OpenMP + N OpenBLAS),
+#                           PyTorch setting NxN, no sweep (default: clwb-run auto = 1 OpenMP,
+#                           OpenBLAS on all cores; PyTorch swept)
+#   --peer-setting S        PyTorch's setting, no sweep: "default" (nothing set) or OxB =
+#                           torch.set_num_threads(O), OPENBLAS_NUM_THREADS=B
+#   --settings LIST         the settings the sweep tries (default "default 1x1 1x2 2x1 2x2")
+#   --sweep-limit N         training / test images per class of each sweep run (default 1000 /
+#   --sweep-test-limit N    200, or --limit / --test-limit when smaller)
 #   --keep DIR              keep logs and JSON summaries in DIR
 set -euo pipefail
 
@@ -21,6 +31,10 @@ LIMIT=0
 TEST_LIMIT=0
 THREADS=0
 KEEP=""
+PEER_SETTING=""
+SETTINGS="default 1x1 1x2 2x1 2x2"
+SWEEP_LIMIT=1000
+SWEEP_TEST_LIMIT=200
 TARGET=1.5
 
 while [[ $# -gt 0 ]]; do
@@ -32,13 +46,21 @@ while [[ $# -gt 0 ]]; do
         --bin) BIN=$2; shift 2 ;;
         --python) PYTHON=$2; shift 2 ;;
         --keep) KEEP=$2; shift 2 ;;
-        -h|--help) sed -n '3,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --peer-setting) PEER_SETTING=$2; shift 2 ;;
+        --settings) SETTINGS=$2; shift 2 ;;
+        --sweep-limit) SWEEP_LIMIT=$2; shift 2 ;;
+        --sweep-test-limit) SWEEP_TEST_LIMIT=$2; shift 2 ;;
+        -h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare_pytorch.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 die() { echo "compare_pytorch.sh: $*" >&2; exit 2; }
 [[ -x $BIN ]] || die "$BIN not built (ninja -C build clwb-run)"
 [[ -x /usr/bin/time ]] || die "needs /usr/bin/time (apt install time)"
+[[ -z $PEER_SETTING && $THREADS -gt 0 ]] && PEER_SETTING=${THREADS}x$THREADS
+for s in $SETTINGS $PEER_SETTING; do
+    [[ $s == default || $s =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "bad setting '$s' (default|OxB)"
+done
 
 if [[ -n $KEEP ]]; then
     mkdir -p "$KEEP"
@@ -50,10 +72,25 @@ fi
 
 PY_ARGS=(--limit "$LIMIT" --test-limit "$TEST_LIMIT")
 CL_ARGS=(--set "data.train_per_class=$LIMIT" --set "data.test_per_class=$TEST_LIMIT")
+CORES=$(nproc)
 if [[ $THREADS -gt 0 ]]; then
-    PY_ARGS+=(--threads "$THREADS")
     CL_ARGS+=(--set "threads=$THREADS")
+    CL_OMP=$THREADS CL_BLAS=${CLWB_BLAS_THREADS:-$THREADS}
+    CL_SETTING="threads $THREADS (OpenMP $CL_OMP, OpenBLAS $CL_BLAS)"
+else  # the engine's configureThreads: auto = 1 OpenMP thread, OpenBLAS on all cores
+    CL_OMP=1 CL_BLAS=${CLWB_BLAS_THREADS:-$CORES}
+    CL_SETTING="auto (OpenMP $CL_OMP, OpenBLAS $CL_BLAS)"
 fi
+
+# peer_env SETTING: the environment prefix and extra arguments of the PyTorch side.
+peer_env() {
+    PEER_ENV=(env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS)
+    PEER_THREADS=()
+    if [[ $1 != default ]]; then
+        PEER_ENV+=(OMP_NUM_THREADS="${1%x*}" OPENBLAS_NUM_THREADS="${1#*x}")
+        PEER_THREADS=(--threads "${1%x*}")
+    fi
+}
 
 # run NAME REP COMMAND...: times one run; its log, JSON and time land in $WORK.
 run() {
@@ -67,8 +104,9 @@ run() {
     printf '  %-8s rep %d: %8.2f s\n' "$name" "$rep" "$(tail -1 "$WORK/$name.$rep.time")"
 }
 run_python() {
-    run pytorch "$1" "$PYTHON" "$ROOT/bench/pytorch_seq_ft.py" "${PY_ARGS[@]}" \
-        --json "$WORK/pytorch.$1.json"
+    peer_env "$PEER_SETTING"
+    run pytorch "$1" "${PEER_ENV[@]}" "$PYTHON" "$ROOT/bench/pytorch_seq_ft.py" "${PY_ARGS[@]}" \
+        "${PEER_THREADS[@]}" --json "$WORK/pytorch.$1.json"
 }
 run_clwb() {
     run clwb "$1" "$BIN" --config "$ROOT/bench/seq-ft-random.json" --no-db "${CL_ARGS[@]}" \
@@ -76,15 +114,46 @@ run_clwb() {
 }
 
 echo "compare_pytorch: $REPS reps each, train/class ${LIMIT/#0/all}," \
-     "test/class ${TEST_LIMIT/#0/all}, threads ${THREADS/#0/default}"
+     "test/class ${TEST_LIMIT/#0/all}; clwb-run threads: $CL_SETTING"
+
+# The peer's thread sweep: one shorter end-to-end run per setting, the fastest wins.
+if [[ -z $PEER_SETTING ]]; then
+    ((LIMIT > 0 && LIMIT < SWEEP_LIMIT)) && SWEEP_LIMIT=$LIMIT
+    ((TEST_LIMIT > 0 && TEST_LIMIT < SWEEP_TEST_LIMIT)) && SWEEP_TEST_LIMIT=$TEST_LIMIT
+    echo "PyTorch thread sweep ($SWEEP_LIMIT train / $SWEEP_TEST_LIMIT test images per class," \
+         "end to end):"
+    best_s=""
+    for s in $SETTINGS; do
+        peer_env "$s"
+        if ! /usr/bin/time -f "%e" -o "$WORK/sweep.$s.time" "${PEER_ENV[@]}" "$PYTHON" \
+                "$ROOT/bench/pytorch_seq_ft.py" --limit "$SWEEP_LIMIT" \
+                --test-limit "$SWEEP_TEST_LIMIT" "${PEER_THREADS[@]}" \
+                --json "$WORK/sweep.$s.json" >"$WORK/sweep.$s.log" 2>&1; then
+            echo "compare_pytorch.sh: sweep run $s failed; end of its log:" >&2
+            tail -20 "$WORK/sweep.$s.log" >&2
+            exit 1
+        fi
+        sec=$(tail -1 "$WORK/sweep.$s.time")
+        printf '  %-8s OpenMP %s, OpenBLAS %s: %8.2f s\n' "$s" \
+            "$(sed -n 's/.*"threads": \([0-9-]*\).*/\1/p' "$WORK/sweep.$s.json")" \
+            "$(sed -n 's/.*"blas_threads": \([0-9-]*\).*/\1/p' "$WORK/sweep.$s.json")" "$sec"
+        if [[ -z $best_s ]] || awk -v a="$sec" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
+            PEER_SETTING=$s best_s=$sec
+        fi
+    done
+    echo "PyTorch's fastest setting: $PEER_SETTING"
+else
+    echo "PyTorch setting given: $PEER_SETTING (no sweep)"
+fi
 for ((r = 1; r <= REPS; ++r)); do
     if ((r % 2)); then run_python "$r"; run_clwb "$r"; else run_clwb "$r"; run_python "$r"; fi
 done
 
-"$PYTHON" - "$WORK" "$REPS" "$TARGET" <<'EOF'
+"$PYTHON" - "$WORK" "$REPS" "$TARGET" "$PEER_SETTING" "$CL_SETTING" "$CL_OMP" "$CL_BLAS" <<'EOF'
 import json, statistics, sys
 
 work, reps, target = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
+peer_setting, clwb_setting, clwb_omp, clwb_blas = sys.argv[4:8]
 
 def times(name):
     return [float(open(f"{work}/{name}.{r}.time").read().split()[-1]) for r in range(1, reps + 1)]
@@ -95,7 +164,11 @@ def matrix(name):
 py, cl = times("pytorch"), times("clwb")
 mpy, mcl = statistics.median(py), statistics.median(cl)
 speedup = mpy / mcl
-print(f"\nmedian wall time (end to end): PyTorch {mpy:.2f} s, clwb-run {mcl:.2f} s")
+peer = json.load(open(f"{work}/pytorch.{reps}.json"))
+peer_omp, peer_blas = peer.get("threads", -1), peer.get("blas_threads", -1)
+print(f"\nthreads: PyTorch {peer_setting} (OpenMP {peer_omp}, OpenBLAS {peer_blas}); "
+      f"clwb-run {clwb_setting}")
+print(f"median wall time (end to end): PyTorch {mpy:.2f} s, clwb-run {mcl:.2f} s")
 print(f"TARGET speed-up: {speedup:.2f}x, target >= {target:.1f}x, "
       f"ratio {speedup / target:.2f} -> {'PASS' if speedup >= target else 'MISS'}")
 
@@ -113,5 +186,7 @@ verdict = "same within noise" if abs(at_py - at_cl) < 0.05 else "DIFFERENT (|dA_
 print(f"A_T: PyTorch {at_py:.3f}, clwb-run {at_cl:.3f}, "
       f"|dA_T| {abs(at_py - at_cl):.3f} -> {verdict}")
 print(f"RESULT pytorch_s={mpy:.3f} clwb_s={mcl:.3f} speedup={speedup:.3f} "
-      f"max_abs_diff={diff:.4f} at_pytorch={at_py:.4f} at_clwb={at_cl:.4f}")
+      f"max_abs_diff={diff:.4f} at_pytorch={at_py:.4f} at_clwb={at_cl:.4f} "
+      f"pytorch_setting={peer_setting} pytorch_omp={peer_omp} pytorch_blas={peer_blas} "
+      f"clwb_omp={clwb_omp} clwb_blas={clwb_blas}")
 EOF

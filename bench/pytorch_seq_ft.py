@@ -11,6 +11,10 @@ over all 10 classes, TensorDataset + DataLoader(shuffle=True). The accuracy matr
 before training and after every task, class-incrementally: the argmax runs over the classes seen
 so far (all 10 before training), on every task's test set.
 
+Threads are torch's default unless --threads N (torch.set_num_threads). OpenBLAS reads
+OPENBLAS_NUM_THREADS when it loads, so bench/compare_pytorch.sh sets that in the environment of
+its thread sweep; the first line printed shows what both pools got.
+
 Usage: pytorch_seq_ft.py [--limit N] [--test-limit N] [--threads N] [--seed N] [--json FILE]
 """
 import time
@@ -18,6 +22,7 @@ import time
 START = time.perf_counter()  # wall time end to end: imports and data loading included
 
 import argparse  # noqa: E402
+import ctypes  # noqa: E402
 import gzip  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
@@ -133,6 +138,18 @@ def load_split(prefix, limit, rng):
     return tasks
 
 
+def blas_threads():
+    """OpenBLAS's thread count, from the library torch loaded (-1 if it is not OpenBLAS)."""
+    with open("/proc/self/maps") as f:
+        libs = {line.split()[-1] for line in f if "blas" in line.split()[-1]}
+    for path in sorted(libs):
+        try:
+            return getattr(ctypes.CDLL(path), "openblas_get_num_threads")()
+        except (OSError, AttributeError):
+            continue
+    return -1
+
+
 # ---------------------------------------------------------------------------- train / evaluate
 
 def train_task(model, x, y, args):
@@ -177,7 +194,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--limit", type=int, default=0, help="training images per class (0 = all)")
     parser.add_argument("--test-limit", type=int, default=0, help="test images per class (0 = all)")
-    parser.add_argument("--threads", type=int, default=2, help="torch.set_num_threads (default 2)")
+    parser.add_argument("--threads", type=int, default=0,
+                        help="torch.set_num_threads (0 = torch's default, nothing called)")
     parser.add_argument("--epochs", type=int, default=1)
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--lr", type=float, default=1e-3)
@@ -185,12 +203,14 @@ def main():
     parser.add_argument("--json", metavar="FILE", help="write wall time and matrix as JSON")
     args = parser.parse_args()
 
-    torch.set_num_threads(args.threads)
+    if args.threads > 0:
+        torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     train_sets = load_split("train", args.limit, rng)
     test_sets = load_split("t10k", args.test_limit, rng)
-    print(f"torch {torch.__version__}, {torch.get_num_threads()} threads; training images per "
+    print(f"torch {torch.__version__}, {torch.get_num_threads()} OpenMP threads, OpenBLAS "
+          f"{blas_threads()} threads; training images per "
           f"task: {' | '.join(str(len(y)) for _, y in train_sets)}", flush=True)
 
     model = ViT()
@@ -212,6 +232,7 @@ def main():
             json.dump({"wall_seconds": wall, "accuracy_matrix": matrix,
                        "initial_accuracy": initial, "final_average_accuracy": final_avg,
                        "torch": torch.__version__, "threads": torch.get_num_threads(),
+                       "blas_threads": blas_threads(),
                        "limit": args.limit, "test_limit": args.test_limit}, f, indent=2)
             f.write("\n")
 

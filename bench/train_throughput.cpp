@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Train-step throughput of the ViT (samples/s, GFLOP/s) against the sgemm peak of this machine.
 //
-// Full fine-tuning steps (forward, cross-entropy, backward, AdamW) on random 28x28x1 batches,
-// timed one by one after warm-up steps; the throughput uses the median step. Model FLOPs are
-// counted analytically (linears, attention matmuls, patch embedding, head; training = 3 x
-// forward), so GFLOP/s measure useful work, not what the kernels happen to execute. The peak is
-// torch::mm of 1024x1024 float32 under the same OpenMP / OpenBLAS thread settings, measured in
-// the same process just before the configs run.
+// Full fine-tuning steps (forward, cross-entropy, backward, AdamW) on random 28x28x1 batches (or,
+// with --arch, a timm-shaped ViT such as vit_small_patch16_224 on random 224x224x3 batches, the
+// model bench/vit_train_step.sh times against timm in plain PyTorch), timed one by one after
+// warm-up steps; the throughput uses the median step. Model FLOPs are counted analytically
+// (linears, attention matmuls, patch embedding, head; training = 3 x forward), so GFLOP/s measure
+// useful work, not what the kernels happen to execute. The peak is torch::mm of 1024x1024 float32
+// under the same OpenMP / OpenBLAS thread settings, measured in the same process just before the
+// configs run.
 #include <dlfcn.h>
 
 #include <algorithm>
@@ -21,13 +23,13 @@
 #include <torch/torch.h>
 
 #include "model/vit.h"
+#include "model/vit_arch.h"
 #include "threads.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-constexpr int kClasses = 10;
 constexpr double kTargetShare = 0.60;  // of the sgemm peak, for the dim-192 ("base") config
 constexpr const char* kTargetConfig = "base";
 
@@ -35,6 +37,8 @@ struct BenchConfig
 {
     std::string name;
     int dim, depth, heads, patch;
+    int imageSize = 28, channels = 1;
+    const clwb::detail::KnownArch* arch = nullptr;  ///< timm flags (pooling, class token, ...)
 };
 
 const std::vector<BenchConfig> kConfigs = {
@@ -49,8 +53,11 @@ struct Options
     int blasThreads = -1;  ///< -1 = the engine's default (CLWB_BLAS_THREADS, else all cores)
     int steps = 20;
     int warmup = 3;
-    int batch = 128;
+    int batch = 0;  ///< 0 = 128 for the built-in configs, 32 with --arch
     std::string config = "all";
+    std::string arch;   ///< a timm name from knownArchitectures(); replaces --config
+    int imageSize = 0;  ///< with --arch; 0 = the architecture's own
+    int classes = 10;
 };
 
 const char* kUsage = R"(usage: bench_train_throughput [options]
@@ -59,7 +66,11 @@ const char* kUsage = R"(usage: bench_train_throughput [options]
   --blas-threads N   OpenBLAS threads (default: $CLWB_BLAS_THREADS or all cores, like the engine)
   --steps N          timed steps per config (default 20)
   --warmup N         untimed warm-up steps per config (default 3)
-  --batch N          batch size (default 128)
+  --batch N          batch size (default 128; 32 with --arch)
+  --arch NAME        time a timm-shaped ViT instead (e.g. vit_small_patch16_224): random
+                     weights, random 3-channel input, timm's pooling and class token
+  --image-size N     input size with --arch (default: the architecture's, e.g. 224)
+  --classes N        classes of the head and the labels (default 10)
 )";
 
 double seconds(Clock::time_point a, Clock::time_point b)
@@ -93,7 +104,7 @@ std::string blasDescription()
 
 /// Forward FLOPs of one image: multiply-adds x 2 of every matmul; norms, softmax, GELU and the
 /// optimiser are not counted.
-double forwardFlopsPerSample(const clwb::ModelConfig& c)
+double forwardFlopsPerSample(const clwb::ModelConfig& c, int classes)
 {
     const double grid = double(c.imageSize / c.patchSize);
     const double patches = grid * grid;
@@ -102,7 +113,7 @@ double forwardFlopsPerSample(const clwb::ModelConfig& c)
     const double patchEmbed = 2.0 * patches * double(c.channels * c.patchSize * c.patchSize) * d;
     const double linears = 2.0 * n * d * d * (3.0 + 1.0 + 2.0 * r);  // qkv, proj, fc1 + fc2
     const double attention = 2.0 * 2.0 * n * n * d;                  // q k^T and attn v
-    const double head = 2.0 * d * kClasses;
+    const double head = 2.0 * d * classes;
     return patchEmbed + double(c.depth) * (linears + attention) + head;
 }
 
@@ -133,19 +144,33 @@ struct Result
     double finalLoss = 0;
 };
 
-Result timeConfig(const BenchConfig& bc, const Options& opt, double peak)
+clwb::ModelConfig modelConfig(const BenchConfig& bc)
 {
     clwb::ModelConfig mc;
     mc.backbone = "random";
-    mc.imageSize = 28;
-    mc.channels = 1;
+    mc.imageSize = bc.imageSize;
+    mc.channels = bc.channels;
     mc.patchSize = bc.patch;
     mc.dim = bc.dim;
     mc.depth = bc.depth;
     mc.heads = bc.heads;
     mc.mlpRatio = 4;
+    if (const auto* a = bc.arch) {  // what timm builds for the name; norms eps 1e-6 as timm's
+        mc.arch = a->name;
+        mc.classToken = a->classToken;
+        mc.pool = a->pool;
+        mc.fcNorm = a->fcNorm;
+        mc.layerScale = a->layerScale;
+        mc.qkvBias = a->qkvBias;
+    }
+    return mc;
+}
+
+Result timeConfig(const BenchConfig& bc, const Options& opt, double peak)
+{
+    const clwb::ModelConfig mc = modelConfig(bc);
     torch::manual_seed(0);
-    clwb::detail::Vit model(mc, kClasses);
+    clwb::detail::Vit model(mc, opt.classes);
     model->train();
     // AdamW as the trainer builds it (TrainConfig's default weight decay 0).
     torch::optim::AdamW optimiser(model->parameters(),
@@ -154,14 +179,14 @@ Result timeConfig(const BenchConfig& bc, const Options& opt, double peak)
     // A few distinct batches, so no step sees exactly the same data as the previous one.
     std::vector<torch::Tensor> xs, ys;
     for (int i = 0; i < 4; ++i) {
-        xs.push_back(torch::randn({opt.batch, 1, 28, 28}));
-        ys.push_back(torch::randint(0, kClasses, {opt.batch}, torch::kLong));
+        xs.push_back(torch::randn({opt.batch, bc.channels, bc.imageSize, bc.imageSize}));
+        ys.push_back(torch::randint(0, opt.classes, {opt.batch}, torch::kLong));
     }
 
     Result r;
     r.config = bc;
     for (const auto& p : model->parameters()) r.params += p.numel();
-    r.trainGflopPerSample = 3.0 * forwardFlopsPerSample(mc) / 1e9;
+    r.trainGflopPerSample = 3.0 * forwardFlopsPerSample(mc, opt.classes) / 1e9;
 
     std::vector<double> stepTimes;
     for (int s = 0; s < opt.warmup + opt.steps; ++s) {
@@ -200,6 +225,9 @@ Options parseOptions(int argc, char** argv)
         else if (a == "--warmup") o.warmup = std::stoi(next());
         else if (a == "--batch") o.batch = std::stoi(next());
         else if (a == "--config") o.config = next();
+        else if (a == "--arch") o.arch = next();
+        else if (a == "--image-size") o.imageSize = std::stoi(next());
+        else if (a == "--classes") o.classes = std::stoi(next());
         else if (a == "--help" || a == "-h") {
             std::fputs(kUsage, stdout);
             std::exit(0);
@@ -207,8 +235,15 @@ Options parseOptions(int argc, char** argv)
             throw std::invalid_argument("unknown option " + a);
         }
     }
-    if (o.steps < 1 || o.warmup < 0 || o.batch < 1)
-        throw std::invalid_argument("--steps and --batch must be >= 1, --warmup >= 0");
+    if (o.batch == 0) o.batch = o.arch.empty() ? 128 : 32;
+    if (o.steps < 1 || o.warmup < 0 || o.batch < 1 || o.classes < 1)
+        throw std::invalid_argument("--steps, --batch, --classes must be >= 1, --warmup >= 0");
+    if (!o.arch.empty() && !clwb::detail::findKnownArch(o.arch))
+        throw std::invalid_argument("unknown architecture " + o.arch +
+                                    " (one of clwb::knownArchitectures(), e.g. "
+                                    "vit_small_patch16_224)");
+    if (o.imageSize < 0 || (o.imageSize > 0 && o.arch.empty()))
+        throw std::invalid_argument("--image-size N (N >= 1) goes with --arch");
     if (o.config != "all" &&
         std::none_of(kConfigs.begin(), kConfigs.end(),
                      [&](const BenchConfig& c) { return c.name == o.config; }))
@@ -235,14 +270,38 @@ int main(int argc, char** argv)
     const int omp = at::get_num_threads();
     const int blasNow = blasThreads();
 
+    std::vector<BenchConfig> configs;
+    if (!opt.arch.empty()) {
+        const auto* a = clwb::detail::findKnownArch(opt.arch);
+        BenchConfig bc{opt.arch, a->dim, a->depth, a->heads, a->patch};
+        bc.imageSize = opt.imageSize > 0 ? opt.imageSize : a->imageSize;
+        bc.channels = 3;
+        bc.arch = a;
+        if (bc.imageSize % bc.patch != 0) {
+            std::fprintf(stderr,
+                         "bench_train_throughput: --image-size %d is not a multiple of "
+                         "the patch size %d\n",
+                         bc.imageSize, bc.patch);
+            return 2;
+        }
+        configs.push_back(bc);
+    } else {
+        for (const auto& bc : kConfigs)
+            if (opt.config == "all" || opt.config == bc.name) configs.push_back(bc);
+    }
+    const BenchConfig& first = configs.front();  // all built-in configs share the input shape
+
     std::printf("bench_train_throughput: %d cores, OpenMP threads %d, OpenBLAS threads %d\n", cores,
                 omp, blasNow);
     std::printf("BLAS: %s\n", blasDescription().c_str());
     for (const char* var : {"OMP_NUM_THREADS", "OMP_WAIT_POLICY", "GOMP_SPINCOUNT",
                             "OPENBLAS_NUM_THREADS", "CLWB_BLAS_THREADS"})
         if (const char* v = std::getenv(var)) std::printf("env %s=%s\n", var, v);
-    std::printf("batch %d, 28x28x1, AdamW lr 1e-3, %d warm-up + %d timed steps per config\n",
-                opt.batch, opt.warmup, opt.steps);
+    std::printf(
+        "batch %d, %dx%dx%d, %d classes, AdamW lr 1e-3 (no weight decay), %d warm-up + "
+        "%d timed steps per config\n",
+        opt.batch, first.imageSize, first.imageSize, first.channels, opt.classes, opt.warmup,
+        opt.steps);
     std::fflush(stdout);
 
     const double peak = sgemmPeak();
@@ -255,18 +314,20 @@ int main(int argc, char** argv)
                     cores);
     }
     std::printf("\n");
-    std::printf("%-6s %4s %5s %5s %5s %6s %9s %11s %10s %10s %10s %8s %7s\n", "config", "dim",
-                "depth", "heads", "patch", "tokens", "params", "GFLOP/smpl", "step ms", "samples/s",
-                "GFLOP/s", "of peak", "loss");
+    int nameWidth = 6;
+    for (const auto& bc : configs) nameWidth = std::max(nameWidth, int(bc.name.size()));
+    std::printf("%-*s %4s %5s %5s %5s %6s %9s %11s %10s %10s %10s %8s %7s\n", nameWidth, "config",
+                "dim", "depth", "heads", "patch", "tokens", "params", "GFLOP/smpl", "step ms",
+                "samples/s", "GFLOP/s", "of peak", "loss");
     std::fflush(stdout);
 
     std::vector<Result> results;
-    for (const auto& bc : kConfigs) {
-        if (opt.config != "all" && opt.config != bc.name) continue;
+    for (const auto& bc : configs) {
         const auto r = timeConfig(bc, opt, peak);
-        const int grid = 28 / bc.patch;
-        std::printf("%-6s %4d %5d %5d %5d %6d %9lld %11.4f %10.1f %10.1f %10.2f %7.1f%% %7.3f\n",
-                    bc.name.c_str(), bc.dim, bc.depth, bc.heads, bc.patch, grid * grid + 1,
+        const int grid = bc.imageSize / bc.patch;
+        const int tokens = grid * grid + (modelConfig(bc).classToken ? 1 : 0);
+        std::printf("%-*s %4d %5d %5d %5d %6d %9lld %11.4f %10.1f %10.1f %10.2f %7.1f%% %7.3f\n",
+                    nameWidth, bc.name.c_str(), bc.dim, bc.depth, bc.heads, bc.patch, tokens,
                     (long long)r.params, r.trainGflopPerSample, 1e3 * r.medianStep,
                     r.samplesPerSecond, r.gflops, 100.0 * r.share, r.finalLoss);
         std::fflush(stdout);
@@ -275,11 +336,13 @@ int main(int argc, char** argv)
     std::printf("(step ms = median timed step; samples/s and GFLOP/s from it)\n\n");
 
     for (const auto& r : results) {
-        std::printf("RESULT config=%s omp=%d blas=%d samples_per_s=%.2f gflops=%.3f "
-                    "peak_gflops=%.2f share=%.4f median_step_ms=%.2f mean_step_ms=%.2f "
-                    "min_step_ms=%.2f\n",
-                    r.config.name.c_str(), omp, blasNow, r.samplesPerSecond, r.gflops, peak,
-                    r.share, 1e3 * r.medianStep, 1e3 * r.meanStep, 1e3 * r.minStep);
+        std::printf(
+            "RESULT config=%s omp=%d blas=%d batch=%d image_size=%d samples_per_s=%.2f "
+            "gflops=%.3f peak_gflops=%.2f share=%.4f median_step_ms=%.2f "
+            "mean_step_ms=%.2f min_step_ms=%.2f median_step_s=%.4f\n",
+            r.config.name.c_str(), omp, blasNow, opt.batch, r.config.imageSize, r.samplesPerSecond,
+            r.gflops, peak, r.share, 1e3 * r.medianStep, 1e3 * r.meanStep, 1e3 * r.minStep,
+            r.medianStep);
         if (r.config.name == kTargetConfig)
             std::printf("TARGET %s (dim %d): %.1f%% of sgemm peak, target >= %.0f%%, ratio %.2f "
                         "-> %s\n",
