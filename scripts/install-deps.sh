@@ -16,6 +16,7 @@ packages=(
   sqlite3 dataset-fashion-mnist              # sqlite3: CLI used by tests; /usr/share/datasets/fashion-mnist/*.gz
   xvfb xauth fonts-noto-cjk                  # headless GUI tests and screenshots; Japanese glyphs
   python3-venv python3-torch python3-torchvision  # tests/reference: the timm/torchvision cross-check
+  dpkg-dev file help2man man-db lintian desktop-file-utils appstream  # scripts/check-package.sh
 )
 [ "${CLWB_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$CLWB_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 

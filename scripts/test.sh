@@ -8,3 +8,6 @@ scripts/build.sh
 cd "${CLWB_BUILD_DIR:-build}"
 # GUI tests render offscreen; no display needed.
 QT_QPA_PLATFORM=offscreen ctest --output-on-failure -j "${CLWB_TEST_JOBS:-1}"
+cd - >/dev/null
+# The Debian package: built, linted, installed with apt, demo and window run from /usr/bin, purged.
+scripts/check-package.sh --no-build
