@@ -125,8 +125,8 @@ Timing timedRun(const clwb::RunConfig& config, bool withStore, int64_t* steps)
         return true;
     });
     const Timing t{std::chrono::duration<double>(Clock::now() - t0).count(), cpuSeconds() - c0};
-    if (result.status != "finished")
-        throw std::runtime_error("the run " + result.status + ": " + result.message);
+    if (result.status != clwb::RunStatus::Finished)
+        throw std::runtime_error("the run " + clwb::toString(result.status) + ": " + result.message);
     if (steps) *steps = lastStep;
     return t;
 }

@@ -277,7 +277,7 @@ int main(int argc, char** argv)
     std::printf(
         "  run: %s, %.1f s, ~%ld steps planned, %ld queued calls delivered "
         "(%.0f/s), %d classes\n",
-        qPrintable(window.lastStatus()), runS, stepsPlanned, counter.count,
+        clwb::toString(window.lastStatus()).c_str(), runS, stepsPlanned, counter.count,
         runS > 0 ? counter.count / runS : 0.0, classes);
     std::printf("  probe: %d ms Qt::PreciseTimer; lateness = interval - %d ms (>= 0)\n",
                 o.intervalMs, o.intervalMs);
@@ -294,6 +294,6 @@ int main(int argc, char** argv)
         "run_s=%.2f status=%s\n",
         p50, runTimer.percentile(90), p99, runTimer.max(), runTimer.samples.size(),
         runPosted.percentile(50), runPosted.percentile(99), runPosted.max(), counter.count, runS,
-        qPrintable(window.lastStatus()));
+        clwb::toString(window.lastStatus()).c_str());
     return exitCode;
 }

@@ -50,7 +50,7 @@
 #include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
-#include "run_replay.h"
+#include "clwb/run_replay.h"
 #include "strategy_strings.h"
 #include "translation_manager.h"
 #include "worker/training_worker.h"
@@ -609,10 +609,8 @@ bool MainWindow::startExperiment()
         reportProblem(tr("Cannot start the experiment"), problems.join(QLatin1Char('\n')));
         return false;
     }
-    queue_.clear();
-    for (const auto& c : configs) queue_.push_back({c, QStringLiteral("queued"), QString()});
+    queue_.reset(configs);
     running_ = true;
-    currentEntry_ = -1;
     updateActions();
     if (queue_.size() > 1) queueDock_->raise();
     startNext();
@@ -623,8 +621,7 @@ void MainWindow::stopExperiment()
 {
     if (!running_) return;
     worker_->requestStop();
-    for (auto& e : queue_)
-        if (e.state == QLatin1String("queued")) e.state = QStringLiteral("cancelled");
+    queue_.cancelQueued();
     refreshQueueView();
     log_->appendLine(tr("Stopping…"), LogPanel::Level::Warning);
     progressLabel_->setText(tr("Stopping…"));
@@ -632,22 +629,16 @@ void MainWindow::stopExperiment()
 
 void MainWindow::startNext()
 {
-    int next = -1;
-    for (int i = 0; i < int(queue_.size()); ++i)
-        if (queue_[size_t(i)].state == QLatin1String("queued")) {
-            next = i;
-            break;
-        }
+    const int next = queue_.startNext();
     if (next < 0) {
         finishBatch();
         return;
     }
-    currentEntry_ = next;
-    QueueEntry& entry = queue_[size_t(next)];
-    entry.state = QStringLiteral("running");
+    const RunQueue::Entry& entry = *queue_.currentEntry();
     refreshQueueView();
     taskCount_ = int(clwb::resolvedTasks(entry.config).size());
     shownConfig_ = entry.config;
+    shownRunId_ = 0;
     charts_->clear();
     const QString title = QStringLiteral("%1 — %2").arg(QString::fromStdString(entry.config.name),
                                                         strategyName(entry.config.strategy));
@@ -676,7 +667,7 @@ void MainWindow::onRunEvent(const clwb::RunEvent& event)
             runs_->refresh();  // the engine has created the run record by now
             break;
         case Kind::Log:
-            log_->appendLine(QString::fromStdString(event.message));
+            log_->appendEngineLine(event.message, event.level);
             break;
         case Kind::Step:
             // Label text is cheap but not free; steps of tiny models arrive by the thousand.
@@ -708,30 +699,23 @@ void MainWindow::onRunEvent(const clwb::RunEvent& event)
     }
 }
 
-void MainWindow::onRunFinished(const QString& status, const QString& message, qint64 runId)
+void MainWindow::onRunFinished(clwb::RunStatus status, const QString& message, qint64 runId)
 {
+    const bool finished = status == clwb::RunStatus::Finished;
     lastStatus_ = status;
     lastRunId_ = runId;
-    if (currentEntry_ >= 0 && currentEntry_ < int(queue_.size())) {
-        QueueEntry& entry = queue_[size_t(currentEntry_)];
-        entry.state = status;
-        const double at = charts_->metrics()->value("final_average_accuracy");
-        if (status == QLatin1String("finished") && !std::isnan(at))
-            entry.detail =
-                tr("A_T %1").arg(charts_->metrics()->formattedValue("final_average_accuracy", at));
-        else
-            entry.detail = message;
-    }
-    const QString statusText =
-        RunsTableModel::statusText(clwb::runStatusFromString(status.toStdString()));
+    shownRunId_ = runId;
+    const double at = charts_->metrics()->value("final_average_accuracy");
+    queue_.finishCurrent(status, finished && !std::isnan(at)
+                                     ? tr("A_T %1").arg(charts_->metrics()->formattedValue(
+                                           "final_average_accuracy", at))
+                                     : message);
+    const QString statusText = RunsTableModel::statusText(status);
     log_->appendLine(
         runId > 0 ? tr("Run %1 %2").arg(runId).arg(statusText) : tr("Run %1").arg(statusText),
-        status == QLatin1String("finished") ? LogPanel::Level::Info : LogPanel::Level::Warning);
+        finished ? LogPanel::Level::Info : LogPanel::Level::Warning);
     runs_->refresh();
-    if (status == QLatin1String("cancelled") || worker_->stopRequested()) {
-        for (auto& e : queue_)
-            if (e.state == QLatin1String("queued")) e.state = QStringLiteral("cancelled");
-    }
+    if (status == clwb::RunStatus::Cancelled || worker_->stopRequested()) queue_.cancelQueued();
     refreshQueueView();
     startNext();
 }
@@ -739,12 +723,11 @@ void MainWindow::onRunFinished(const QString& status, const QString& message, qi
 void MainWindow::finishBatch()
 {
     running_ = false;
-    currentEntry_ = -1;
     updateActions();
     if (progress_->maximum() == 0) progress_->setRange(0, 1);
     progressLabel_->setText(
         tr("Done: %1")
-            .arg(RunsTableModel::statusText(clwb::runStatusFromString(lastStatus_.toStdString()))));
+            .arg(RunsTableModel::statusText(lastStatus_)));
     statusBar()->showMessage(tr("Batch finished"), 5000);
     Q_EMIT batchFinished();
     if (!reportFile_.isEmpty()) {
@@ -755,7 +738,7 @@ void MainWindow::finishBatch()
         // Let the last queued events and the coalesced replots land first.
         QTimer::singleShot(500, this, &MainWindow::takeScreenshot);
     } else if (quitWhenDone_) {
-        QTimer::singleShot(0, qApp, [ok = lastStatus_ == QLatin1String("finished")] {
+        QTimer::singleShot(0, qApp, [ok = lastStatus_ == clwb::RunStatus::Finished] {
             QCoreApplication::exit(ok ? 0 : 1);
         });
     }
@@ -764,17 +747,16 @@ void MainWindow::finishBatch()
 void MainWindow::refreshQueueView()
 {
     queueView_->clear();
-    for (size_t i = 0; i < queue_.size(); ++i) {
-        const QueueEntry& e = queue_[i];
-        const QString state =
-            e.state == QLatin1String("queued") ? tr("queued")
-            : e.state == QLatin1String("running")
-                ? tr("running")
-                : RunsTableModel::statusText(clwb::runStatusFromString(e.state.toStdString()));
+    for (size_t i = 0; i < queue_.entries().size(); ++i) {
+        const RunQueue::Entry& e = queue_.entries()[i];
+        const bool running = e.status == clwb::RunStatus::Running;
+        const QString state = !e.status ? tr("queued")
+                              : running ? tr("running")
+                                        : RunsTableModel::statusText(*e.status);
         QString text = tr("%1. %2 — %3").arg(i + 1).arg(strategyName(e.config.strategy), state);
         if (!e.detail.isEmpty()) text += QStringLiteral(" (%1)").arg(e.detail);
         auto* item = new QListWidgetItem(text, queueView_);
-        if (e.state == QLatin1String("running")) {
+        if (running) {
             QFont f = item->font();
             f.setBold(true);
             item->setFont(f);
@@ -799,7 +781,7 @@ void MainWindow::takeScreenshot()
     else
         reportProblem(tr("Cannot save screenshot"), screenshotFile_);
     if (quitWhenDone_) {
-        const bool finished = lastStatus_ == QLatin1String("finished");
+        const bool finished = lastStatus_ == clwb::RunStatus::Finished;
         QCoreApplication::exit(ok && finished ? 0 : 1);
     }
 }
@@ -825,8 +807,9 @@ void MainWindow::openStoredRun(qint64 id)
     try {
         const auto run = store->run(id);
         if (!run) return;
-        const auto events = run_replay::eventsFromStore(*store, id);
+        const auto events = clwb::replayRun(*store, id);
         shownConfig_ = clwb::parseRunConfig(run->configJson).config;
+        shownRunId_ = id;
         charts_->clear();
         charts_->handleEvents(events);
         charts_->setRunTitle(tr("Run %1: %2 — %3 (%4)")
@@ -851,7 +834,7 @@ void MainWindow::compareStoredRuns(const QList<qint64>& ids)
             const auto run = store->run(id);
             if (!run) continue;
             runs.push_back({tr("#%1 %2").arg(id).arg(strategyName(run->strategy)),
-                            run_replay::eventsFromStore(*store, id)});
+                            clwb::replayRun(*store, id)});
         }
     } catch (const std::exception& e) {
         reportProblem(tr("Cannot compare runs"), QString::fromUtf8(e.what()));
@@ -961,5 +944,7 @@ bool MainWindow::writeReport(const QString& file)
                 table->item(i, 0)->text() + QStringLiteral(" ") + table->item(i, 1)->text(),
                 tr("%1 (expected %2)").arg(table->item(i, 3)->text(), table->item(i, 2)->text()));
     }
-    return report_writer::writePdf(file, r);
+    // The run's log file goes beside the PDF, so the report carries its warnings.
+    const QString log = shownRunId_ ? runs_->logPath(shownRunId_) : QString();
+    return report_writer::writePdf(file, r) && report_writer::copyRunLog(file, log);
 }

@@ -9,6 +9,7 @@
 
 #include "clwb/run_config.h"
 #include "clwb/run_event.h"
+#include "run_queue.h"
 #include "worker/meta_types.h"
 
 class ChartArea;
@@ -66,7 +67,7 @@ public:
     QAction* startAction() const { return startAction_; }
     QAction* stopAction() const { return stopAction_; }
     /// Last finished/cancelled/failed run's status and id (tests).
-    QString lastStatus() const { return lastStatus_; }
+    clwb::RunStatus lastStatus() const { return lastStatus_; }
     qint64 lastRunId() const { return lastRunId_; }
 
     /// Non-interactive exports of the run on show.
@@ -103,7 +104,7 @@ private:
 
     void startNext();
     void onRunEvent(const clwb::RunEvent& event);
-    void onRunFinished(const QString& status, const QString& message, qint64 runId);
+    void onRunFinished(clwb::RunStatus status, const QString& message, qint64 runId);
     void finishBatch();
     void refreshQueueView();
     void takeScreenshot();
@@ -124,20 +125,14 @@ private:
     QString screenshotFile_;
     QString reportFile_;
     clwb::RunConfig shownConfig_;  // config of the run on show (live or stored)
+    qint64 shownRunId_ = 0;        // its id; 0 while a live run has not ended
     bool quitWhenDone_ = false;
 
     QThread workerThread_;
     TrainingWorker* worker_ = nullptr;
-    struct QueueEntry
-    {
-        clwb::RunConfig config;
-        QString state;  // "queued" | "running" | final status
-        QString detail;
-    };
-    std::deque<QueueEntry> queue_;
-    int currentEntry_ = -1;
+    RunQueue queue_;
     bool running_ = false;
-    QString lastStatus_;
+    clwb::RunStatus lastStatus_ = clwb::RunStatus::Running;
     qint64 lastRunId_ = 0;
     int taskCount_ = 0;
 

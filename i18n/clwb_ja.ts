@@ -867,6 +867,17 @@ the requested style); superficial = strict drop − essential.</source>
     </message>
 </context>
 <context>
+    <name>LogPanel</name>
+    <message>
+        <source>Warning: %1</source>
+        <translation>警告: %1</translation>
+    </message>
+    <message>
+        <source>Error: %1</source>
+        <translation>エラー: %1</translation>
+    </message>
+</context>
+<context>
     <name>LossChart</name>
     <message>
         <source>Training loss</source>
@@ -1523,6 +1534,14 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Show the selected run in the charts (or double-click it)</source>
         <translation>選択したランをグラフに表示します（ダブルクリックでも可）</translation>
+    </message>
+    <message>
+        <source>Open log</source>
+        <translation>ログを開く</translation>
+    </message>
+    <message>
+        <source>Open the selected run&apos;s log file: every message of the run, warnings included</source>
+        <translation>選択したランのログファイルを開きます（警告を含むランのすべてのメッセージ）</translation>
     </message>
     <message>
         <source>Compare</source>

@@ -18,6 +18,7 @@
 
 #include "clwb/engine.h"
 #include "clwb/run_config.h"
+#include "clwb/run_log.h"
 #include "clwb/run_store.h"
 
 namespace {
@@ -53,6 +54,9 @@ options:
   --set KEY=VALUE      override a config value, e.g. --set train.lr=3e-4 --set params.lambda=100
   --summary-json FILE  also write the JSON summary to FILE
   --quiet              no progress on stderr
+  --log-level L        debug | info | warning | error: the least severe log line shown on
+                       stderr (default info); the run's log file beside the database keeps
+                       every line
   --preset ID          a benchmark's dataset kind, class order and task split (clwb-run presets);
                        give the data folder with --set data.path=DIR
 
@@ -75,7 +79,10 @@ std::string fmtDuration(double s)
 class Progress
 {
 public:
-    explicit Progress(bool quiet) : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0) {}
+    explicit Progress(bool quiet, clwb::LogLevel level = clwb::LogLevel::Info)
+        : quiet_(quiet), tty_(isatty(STDERR_FILENO) != 0), level_(level)
+    {
+    }
 
     bool operator()(const clwb::RunEvent& ev)
     {
@@ -83,7 +90,7 @@ public:
         if (quiet_) return !stopRequested;
         switch (ev.kind) {
             case K::Started: line("started: " + ev.message); break;
-            case K::Log: line(ev.message); break;
+            case K::Log: logLine(ev); break;
             case K::Failed: line("FAILED: " + ev.message); break;
             case K::Cancelled: line("cancelled: " + ev.message); break;
             case K::Step: step(ev); break;
@@ -93,6 +100,13 @@ public:
     }
 
 private:
+    void logLine(const clwb::RunEvent& ev)
+    {
+        if (ev.level < level_) return;
+        const bool plain = ev.level == clwb::LogLevel::Info;
+        line(plain ? ev.message : std::string(clwb::logLevelName(ev.level)) + ": " + ev.message);
+    }
+
     void line(const std::string& s)
     {
         if (open_) std::cerr << "\n";
@@ -120,6 +134,7 @@ private:
     }
 
     bool quiet_, tty_, open_ = false;
+    clwb::LogLevel level_;
     std::chrono::steady_clock::time_point last_{};
 };
 
@@ -143,7 +158,7 @@ void printTable(const clwb::RunResult& r)
     };
     row("init", r.initialAccuracy);
     for (size_t i = 0; i < r.accuracyMatrix.size(); ++i) row("after T" + std::to_string(i), r.accuracyMatrix[i]);
-    if (r.status == "finished") {
+    if (r.status == clwb::RunStatus::Finished) {
         const auto& m = r.metrics;
         char buf[400];
         std::snprintf(buf, sizeof buf,
@@ -161,7 +176,7 @@ void printTable(const clwb::RunResult& r)
             s << buf;
         }
     }
-    s << "status " << r.status << (r.message.empty() ? "" : ": " + r.message) << ", "
+    s << "status " << clwb::toString(r.status) << (r.message.empty() ? "" : ": " + r.message) << ", "
       << fmtDuration(r.wallSeconds) << " on " << r.device << "\n";
     std::cerr << s.str();
 }
@@ -169,17 +184,19 @@ void printTable(const clwb::RunResult& r)
 nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& config, const std::string& db)
 {
     nlohmann::json j;
-    j["status"] = r.status;
+    j["status"] = clwb::toString(r.status);
     j["message"] = r.message;
     j["run_id"] = r.runId;
     j["database"] = db;
+    const auto log = db.empty() ? std::string() : clwb::runLogPath(db, r.runId);
+    j["log_file"] = !log.empty() && std::ifstream(log).good() ? log : "";
     j["device"] = r.device;
     j["wall_seconds"] = r.wallSeconds;
     j["strategy"] = config.strategy;
     j["accuracy_matrix"] = r.accuracyMatrix;
     j["initial_accuracy"] = r.initialAccuracy;
     nlohmann::json m = nlohmann::json::object();
-    if (r.status == "finished")
+    if (r.status == clwb::RunStatus::Finished)
         for (const auto& [k, v] : clwb::metricsAsList(r.metrics)) m[k] = v;
     j["metrics"] = m;
     j["trainable_params"] = r.trainableParams;
@@ -234,9 +251,9 @@ int runPretrain(const std::vector<std::string>& args)
     std::signal(SIGINT, onSigint);
     Progress progress(quiet);
     auto r = clwb::pretrainBackbone(pc, [&](const clwb::RunEvent& e) { return progress(e); });
-    std::cerr << "pretraining " << r.status << (r.message.empty() ? "" : ": " + r.message) << " in "
+    std::cerr << "pretraining " << clwb::toString(r.status) << (r.message.empty() ? "" : ": " + r.message) << " in "
               << fmtDuration(r.wallSeconds) << "\n";
-    return r.status == "finished" ? 0 : 1;
+    return r.status == clwb::RunStatus::Finished ? 0 : 1;
 }
 
 int runProbe(const std::vector<std::string>& args)
@@ -297,6 +314,7 @@ int main(int argc, char** argv)
 
         std::string configFile, db = clwb::RunStore::defaultPath(), summaryFile, device;
         bool demo = false, noDb = false, quiet = false;
+        auto logLevel = clwb::LogLevel::Info;
         std::vector<std::string> overrides;
         for (size_t i = 0; i < args.size(); ++i) {
             const auto& a = args[i];
@@ -312,6 +330,14 @@ int main(int argc, char** argv)
             else if (a == "--set") overrides.push_back(next());
             else if (a == "--summary-json") summaryFile = next();
             else if (a == "--quiet") quiet = true;
+            else if (a == "--log-level") {
+                const auto name = next();
+                const auto level = clwb::parseLogLevel(name);
+                if (!level)
+                    throw std::invalid_argument("unknown log level " + name +
+                                                " (debug, info, warning, error)");
+                logLevel = *level;
+            }
             else if (a == "--preset") {
                 const auto id = next();
                 const clwb::BenchmarkPreset* found = nullptr;
@@ -357,15 +383,15 @@ int main(int argc, char** argv)
         if (!noDb) store = std::make_unique<clwb::RunStore>(db);
         std::signal(SIGINT, onSigint);
         std::signal(SIGTERM, onSigint);
-        Progress progress(quiet);
+        Progress progress(quiet, logLevel);
         auto result = clwb::runExperiment(parsed.config, store.get(),
                                           [&](const clwb::RunEvent& e) { return progress(e); });
         printTable(result);
         const auto summary = summaryJson(result, parsed.config, noDb ? "" : db).dump(2);
         std::cout << summary << std::endl;
         if (!summaryFile.empty()) std::ofstream(summaryFile) << summary << "\n";
-        if (result.status == "finished") return 0;
-        return result.status == "cancelled" ? 130 : 1;
+        if (result.status == clwb::RunStatus::Finished) return 0;
+        return result.status == clwb::RunStatus::Cancelled ? 130 : 1;
     } catch (const std::exception& e) {
         std::cerr << "clwb-run: " << e.what() << "\n";
         return 2;

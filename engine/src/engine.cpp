@@ -8,11 +8,16 @@
 #include <sqlite3.h>
 
 #include <chrono>
+#include <map>
+#include <optional>
 #include <cstdlib>
 #include <nlohmann/json.hpp>
 #include <thread>
 
 #include "checks.h"
+#include "clwb/run_log.h"
+#include "logging.h"
+#include "store/run_recorder.h"
 #include "clwb/run_store.h"
 #include "threads.h"
 #include "trainer.h"
@@ -78,17 +83,68 @@ std::string versionsJson()
     return j.dump();
 }
 
+namespace {
+
+/// The summary metrics a finished run stores (RunEvent::summary).
+std::map<std::string, double> summaryOf(const RunResult& r)
+{
+    std::map<std::string, double> m;
+    for (const auto& [k, v] : metricsAsList(r.metrics)) m[k] = v;
+    m["trainable_params"] = double(r.trainableParams);
+    m["stored_params"] = double(r.storedParams);
+    m["wall_seconds"] = r.wallSeconds;
+    if (r.questionAnswering) {
+        const auto& d = r.decomposition;
+        m["strict_drop"] = d.meanStrictDrop;
+        m["essential_forgetting"] = d.meanEssential;
+        m["superficial_forgetting"] = d.meanSuperficial;
+        for (size_t j = 0; j < d.essential.size(); ++j) {
+            m["essential_forgetting/task" + std::to_string(j)] = d.essential[j];
+            m["superficial_forgetting/task" + std::to_string(j)] = d.superficial[j];
+        }
+    }
+    return m;
+}
+
+}  // namespace
+
 RunResult runExperiment(const RunConfig& requested, RunStore* store, const ProgressCallback& onEvent)
 {
     RunResult result;
     const auto start = std::chrono::steady_clock::now();
+    std::optional<detail::RunRecorder> recorder;
+    // Every event goes to the recorder first (the database), then to the caller.
+    const ProgressCallback sink = [&](const RunEvent& ev) {
+        if (recorder) recorder->record(ev);
+        return onEvent ? onEvent(ev) : true;
+    };
+    // The run's log (spdlog): Log events reach the sink through it, and its file gets every line.
+    detail::RunLog runLog(sink);
+    const ProgressCallback events = runLog.events();
+    // The run's last event: stored with its status before the caller hears of it, so a window
+    // that refreshes on it reads the final row. A store that fails now only adds to the message.
+    auto end = [&](RunEvent ev, RunStatus status) {
+        result.status = status;
+        runLog.note(ev);
+        result.wallSeconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        if (recorder) {
+            try {
+                recorder->record(ev);
+                recorder->finish(status, result.message);
+            } catch (const std::exception& e) {
+                result.message += (result.message.empty() ? "" : "; ") +
+                                  std::string("could not record the run's end: ") + e.what();
+            }
+        }
+        if (onEvent) onEvent(ev);
+    };
     auto fail = [&](const std::string& message) {
-        result.status = "failed";
         result.message = message;
         RunEvent ev;
         ev.kind = RunEvent::Kind::Failed;
         ev.message = message;
-        if (onEvent) onEvent(ev);
+        end(ev, RunStatus::Failed);
     };
 
     const auto errors = validateRunConfig(requested);
@@ -114,47 +170,38 @@ RunResult runExperiment(const RunConfig& requested, RunStore* store, const Progr
             rec.versionsJson = versionsJson();
             rec.device = result.device;
             result.runId = store->createRun(rec);
+            recorder.emplace(*store, result.runId);
+            const auto logFile = runLogPath(store->path(), result.runId);
+            if (auto why = runLog.openFile(logFile); !why.empty())
+                runLog.log(LogLevel::Warning, "no log file " + logFile + ": " + why);
+            runLog.record(LogLevel::Info, "run " + std::to_string(result.runId) + " \"" + rec.name +
+                                              "\", clwb " CLWB_VERSION ", database " + store->path());
+            runLog.record(LogLevel::Debug,
+                          "config: " + nlohmann::json::parse(rec.configJson).dump());
         }
     } catch (const std::exception& e) {
         fail("could not start the run: " + detail::firstLine(e.what()));
         return result;
     }
 
-    auto finish = [&](RunStatus status, const std::string& message) {
-        result.wallSeconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-        if (!store || !result.runId) return;
-        try {
-            store->finishRun(result.runId, status, message);
-        } catch (const std::exception& e) {
-            result.message += (result.message.empty() ? "" : "; ") +
-                              std::string("could not record the run's end: ") + e.what();
-        }
-    };
-
     try {
-        detail::trainExperiment(config, result.device, store, result.runId, onEvent, result);
-        result.status = "finished";
-        finish(RunStatus::Finished, {});
+        detail::trainExperiment(config, result.device, events, result);
         RunEvent ev;
         ev.kind = RunEvent::Kind::Finished;
         for (const auto& kv : metricsAsList(result.metrics)) ev.values.push_back(kv.second);
-        if (onEvent) onEvent(ev);
+        ev.summary = summaryOf(result);
+        end(ev, RunStatus::Finished);
     } catch (const detail::RunCancelled&) {
-        result.status = "cancelled";
         result.message = "stopped by the user after " + std::to_string(result.accuracyMatrix.size()) +
                          " of " + std::to_string(resolvedTasks(config).size()) + " tasks";
-        finish(RunStatus::Cancelled, result.message);
         RunEvent ev;
         ev.kind = RunEvent::Kind::Cancelled;
         ev.message = result.message;
-        if (onEvent) onEvent(ev);
+        end(ev, RunStatus::Cancelled);
     } catch (const c10::Error& e) {
         fail("torch error: " + detail::firstLine(e.what_without_backtrace()));
-        finish(RunStatus::Failed, result.message);
     } catch (const std::exception& e) {
         fail(detail::firstLine(e.what()));
-        finish(RunStatus::Failed, result.message);
     }
     return result;
 }

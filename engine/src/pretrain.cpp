@@ -148,7 +148,7 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
                 const double el = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
                 ev.etaSeconds = el / double(step) * double(ev.total - step);
                 if (!emit(ev)) {
-                    result.status = "cancelled";
+                    result.status = RunStatus::Cancelled;
                     result.message = "pretraining stopped at step " + std::to_string(step);
                     return result;
                 }
@@ -161,12 +161,12 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
             model->saveBackbone(config.output);
             log("wrote " + config.output);
         }
-        result.status = "finished";
+        result.status = RunStatus::Finished;
     } catch (const c10::Error& e) {
-        result.status = "failed";
+        result.status = RunStatus::Failed;
         result.message = std::string("torch error: ") + e.what_without_backtrace();
     } catch (const std::exception& e) {
-        result.status = "failed";
+        result.status = RunStatus::Failed;
         result.message = e.what();
     }
     result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

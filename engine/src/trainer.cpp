@@ -33,12 +33,10 @@ double seconds(Clock::time_point a, Clock::time_point b)
 class Trainer
 {
 public:
-    Trainer(const RunConfig& config, torch::Device device, RunStore* store, std::int64_t runId,
-            const ProgressCallback& onEvent, RunResult& result)
+    Trainer(const RunConfig& config, torch::Device device, const ProgressCallback& onEvent,
+            RunResult& result)
         : config_(config),
           device_(device),
-          store_(store),
-          runId_(runId),
           onEvent_(onEvent),
           result_(result),
           rng_(unsigned(config.seed))
@@ -55,7 +53,7 @@ public:
         emit(started);
         log("building task sequence (" + config_.data.dataset + ", " + config_.data.scenario + ")");
         seq_ = buildTaskSequence(config_, device_, [this](int level, const std::string& m) {
-            log(level > 0 ? "warning: " + m : m);
+            log(m, level > 0 ? LogLevel::Warning : LogLevel::Info);
         });
         const int T = seq_.size();
         std::ostringstream shape;
@@ -112,7 +110,6 @@ public:
             emitRow(ctx, t, row);
             emitCurve(ctx, t);
             emitImportance(ctx);
-            flush(true);
         }
 
         result_.metrics = computeMetrics(result_.accuracyMatrix, result_.initialAccuracy);
@@ -123,24 +120,6 @@ public:
             log("feature cache: " + std::to_string(cachedImages_) +
                 " images went through the frozen backbone (each once per backbone)");
         result_.wallSeconds = seconds(start, Clock::now());
-        if (store_) {
-            std::map<std::string, double> m;
-            for (const auto& [k, v] : metricsAsList(result_.metrics)) m[k] = v;
-            m["trainable_params"] = double(result_.trainableParams);
-            m["stored_params"] = double(result_.storedParams);
-            m["wall_seconds"] = result_.wallSeconds;
-            if (seq_.qa) {
-                const auto& d = result_.decomposition;
-                m["strict_drop"] = d.meanStrictDrop;
-                m["essential_forgetting"] = d.meanEssential;
-                m["superficial_forgetting"] = d.meanSuperficial;
-                for (size_t j = 0; j < d.essential.size(); ++j) {
-                    m["essential_forgetting/task" + std::to_string(j)] = d.essential[j];
-                    m["superficial_forgetting/task" + std::to_string(j)] = d.superficial[j];
-                }
-            }
-            store_->setMetrics(runId_, m);
-        }
     }
 
 private:
@@ -206,12 +185,15 @@ private:
                 if (scaler_.unscale(trained)) {  // fp16: a step with an overflow is skipped
                     strategy_->afterBackward(sctx);
                     opt.step();
+                } else {
+                    log("fp16: gradient overflow at step " + std::to_string(step_ + 1) +
+                            ", step skipped, loss scale now " + std::to_string(scaler_.currentScale()),
+                        LogLevel::Debug);
                 }
                 reportStep(ctx.task, epoch, value);
                 strategy_->afterStep(sctx);
                 if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
                     emitCurve(ctx, ctx.task);
-                flush(false);
             }
         }
     }
@@ -220,7 +202,6 @@ private:
     void reportStep(int task, int epoch, double loss)
     {
         ++step_;
-        pending_.push_back({"loss", step_, task, loss});
         RunEvent ev;
         ev.kind = RunEvent::Kind::Step;
         ev.task = task;
@@ -231,7 +212,6 @@ private:
         const double elapsed = seconds(trainStart_, Clock::now());
         ev.etaSeconds = elapsed / double(step_) * double(std::max<int64_t>(0, totalSteps_ - step_));
         emit(ev);
-        if (epoch < 0) flush(false);
     }
 
     /// Accuracy of every task's test set, predicting over the classes seen after task `t`.
@@ -392,7 +372,6 @@ private:
                                    ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
                                    : taskAccuracy(ctx, int(j), t, /*curve=*/true);
             ev.values.push_back(acc);
-            pending_.push_back({"acc/task" + std::to_string(j), step_, t, acc});
         }
         emit(ev);
     }
@@ -410,15 +389,6 @@ private:
             ev.examples = examples(ctx);
         }
         emit(ev);
-        if (store_ && seq_.qa) store_->setQaExamples(runId_, t, ev.examples);
-        if (store_)
-            for (size_t j = 0; j < row.size(); ++j) {
-                store_->setMatrixCell(runId_, {t, int(j), row[j]});
-                if (seq_.qa) {
-                    store_->setQaMatrixCell(runId_, "format", {t, int(j), format_[j]});
-                    store_->setQaMatrixCell(runId_, "knowledge", {t, int(j), knowledge_[j]});
-                }
-            }
         std::ostringstream s;
         s << (t < 0 ? "before training" : "after task " + std::to_string(t)) << ":";
         for (double a : row) s << " " << std::round(a * 1000.0) / 10.0;
@@ -439,7 +409,6 @@ private:
         if (!snap)  // default: relative weight change since the start of the run
             snap = weightChangeSnapshot(model_, initialWeights_, ctx.task, "weight-change");
         snap->task = ctx.task;
-        if (store_) store_->addImportance(runId_, *snap);
         RunEvent ev;
         ev.kind = RunEvent::Kind::Importance;
         ev.task = ctx.task;
@@ -447,24 +416,11 @@ private:
         emit(ev);
     }
 
-    void flush(bool force)
-    {
-        if (!store_) {
-            pending_.clear();
-            return;
-        }
-        const auto now = Clock::now();
-        if (!force && seconds(lastFlush_, now) < 1.0) return;
-        store_->appendSeries(runId_, pending_);
-        pending_.clear();
-        store_->heartbeat(runId_);
-        lastFlush_ = now;
-    }
-
-    void log(const std::string& message)
+    void log(const std::string& message, LogLevel level = LogLevel::Info)
     {
         RunEvent ev;
         ev.kind = RunEvent::Kind::Log;
+        ev.level = level;
         ev.message = message;
         emit(ev);
     }
@@ -476,8 +432,6 @@ private:
 
     const RunConfig& config_;
     torch::Device device_;
-    RunStore* store_;
-    std::int64_t runId_;
     const ProgressCallback& onEvent_;
     RunResult& result_;
     std::mt19937 rng_;
@@ -487,22 +441,20 @@ private:
     ParamValues params_;
     std::vector<torch::Tensor> initialWeights_;
     std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow
-    std::vector<SeriesPoint> pending_;
     std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
     int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;
     LossScaler scaler_{config_.train.precision == "fp16"};
     int64_t totalSteps_ = 0;
     Clock::time_point trainStart_ = Clock::now();
-    Clock::time_point lastFlush_ = Clock::now();
 };
 
 }  // namespace
 
-void trainExperiment(const RunConfig& config, const std::string& deviceName, RunStore* store,
-                     std::int64_t runId, const ProgressCallback& onEvent, RunResult& result)
+void trainExperiment(const RunConfig& config, const std::string& deviceName,
+                     const ProgressCallback& onEvent, RunResult& result)
 {
-    Trainer(config, torch::Device(deviceName), store, runId, onEvent, result).run();
+    Trainer(config, torch::Device(deviceName), onEvent, result).run();
 }
 
 }  // namespace clwb::detail

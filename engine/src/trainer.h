@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// The single training loop: data -> model -> strategy hooks -> evaluation -> events + store.
+// The single training loop: data -> model -> strategy hooks -> evaluation -> events (stored by
+// the facade's RunRecorder).
 #pragma once
 
 #include "clwb/engine.h"
-#include "clwb/run_store.h"
 
 namespace clwb::detail {
 
@@ -14,7 +14,7 @@ struct RunCancelled
 
 /// Runs `config` (already validated, architecture resolved) on `deviceName`. Fills `result` as it
 /// goes, so a caller catching an exception still has the rows measured so far. Throws on failure.
-void trainExperiment(const RunConfig& config, const std::string& deviceName, RunStore* store,
-                     std::int64_t runId, const ProgressCallback& onEvent, RunResult& result);
+void trainExperiment(const RunConfig& config, const std::string& deviceName,
+                     const ProgressCallback& onEvent, RunResult& result);
 
 }  // namespace clwb::detail

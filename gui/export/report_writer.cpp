@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One-page PDF report of a run, and CSV export of its matrix and metrics.
+// One-page PDF report of a run with the run's log beside it, and CSV export of its matrix and
+// metrics.
 #include "export/report_writer.h"
 
 #include <QCoreApplication>
 #include <QDateTime>
+#include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QPainter>
 #include <QPdfWriter>
 #include <QTextStream>
@@ -166,6 +169,15 @@ bool writePdf(const QString& file, const Report& r)
         footer();
     }
     return p.end();
+}
+
+bool copyRunLog(const QString& reportFile, const QString& logFile)
+{
+    if (logFile.isEmpty() || !QFileInfo::exists(logFile)) return true;
+    const QFileInfo report(reportFile);
+    const QString target = report.dir().filePath(report.completeBaseName() + QStringLiteral(".log"));
+    QFile::remove(target);
+    return QFile::copy(logFile, target);
 }
 
 bool writeCsv(const QString& file, const std::vector<std::vector<double>>& rows,

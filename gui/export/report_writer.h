@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// One-page PDF report of a run, and CSV export of its matrix and metrics.
+// One-page PDF report of a run with the run's log beside it, and CSV export of its matrix and
+// metrics.
 #pragma once
 
 #include <QPixmap>
@@ -30,6 +31,10 @@ struct Report
 /// 2 x 2 grid; question-answering runs add a page with the forgetting decomposition and example
 /// answers. Returns false if the file cannot be written.
 bool writePdf(const QString& file, const Report& report);
+
+/// Copies the run's log file beside the report as "<report name>.log" (replacing an older one).
+/// True when done or when there is no log (`logFile` empty or missing).
+bool copyRunLog(const QString& reportFile, const QString& logFile);
 
 /// Matrix rows ("init", "after T1", ...) then a blank line and "metric,value" rows; numbers with
 /// a '.' decimal point whatever the locale, so spreadsheets and pandas read them.

@@ -27,3 +27,14 @@ void LogPanel::appendLine(const QString& text, Level level)
                         : QStringLiteral("<span style=\"color:%1\">%2</span>").arg(color, escaped);
     appendHtml(QStringLiteral("<span style=\"color:#888\">%1</span> %2").arg(time, body));
 }
+
+void LogPanel::appendEngineLine(const std::string& message, clwb::LogLevel level)
+{
+    const QString text = QString::fromStdString(message);
+    switch (level) {
+        case clwb::LogLevel::Debug: return;
+        case clwb::LogLevel::Info: appendLine(text); return;
+        case clwb::LogLevel::Warning: appendLine(tr("Warning: %1").arg(text), Level::Warning); return;
+        case clwb::LogLevel::Error: appendLine(tr("Error: %1").arg(text), Level::Error); return;
+    }
+}

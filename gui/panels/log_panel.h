@@ -4,6 +4,10 @@
 
 #include <QPlainTextEdit>
 
+#include <string>
+
+#include "clwb/run_event.h"
+
 class LogPanel : public QPlainTextEdit
 {
     Q_OBJECT
@@ -14,4 +18,7 @@ public:
 
     explicit LogPanel(QWidget* parent = nullptr);
     void appendLine(const QString& text, Level level = Level::Info);
+    /// One line of the engine's log: warnings and errors prefixed and coloured; debug lines left
+    /// out (the run's log file has them).
+    void appendEngineLine(const std::string& message, clwb::LogLevel level);
 };

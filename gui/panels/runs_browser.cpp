@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Browser over the run database: list, open, compare, rename, tag and delete runs.
+// Browser over the run database: list, open, compare, rename, tag and delete runs, open their logs.
 #include "panels/runs_browser.h"
 
+#include <QDesktopServices>
 #include <QEvent>
+#include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
 #include <QHBoxLayout>
@@ -14,10 +16,12 @@
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QTableView>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <exception>
 
+#include "clwb/run_log.h"
 #include "panels/runs_table_model.h"
 
 RunsBrowser::RunsBrowser(QWidget* parent)
@@ -28,6 +32,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
       pathLabel_(new QLabel(this)),
       refreshButton_(new QPushButton(this)),
       openButton_(new QPushButton(this)),
+      openLogButton_(new QPushButton(this)),
       compareButton_(new QPushButton(this)),
       renameButton_(new QPushButton(this)),
       tagsButton_(new QPushButton(this)),
@@ -36,6 +41,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
 {
     openButton_->setObjectName(QStringLiteral("openButton"));
     compareButton_->setObjectName(QStringLiteral("compareButton"));
+    openLogButton_->setObjectName(QStringLiteral("openLogButton"));
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(RunsTableModel::SortRole);
     view_->setModel(proxy_);
@@ -50,7 +56,8 @@ RunsBrowser::RunsBrowser(QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     for (auto* b :
-         {openButton_, compareButton_, renameButton_, tagsButton_, deleteButton_, refreshButton_})
+         {openButton_, openLogButton_, compareButton_, renameButton_, tagsButton_, deleteButton_,
+          refreshButton_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     buttons->addWidget(databaseButton_);
@@ -68,6 +75,10 @@ RunsBrowser::RunsBrowser(QWidget* parent)
     });
     connect(view_, &QTableView::doubleClicked, this, [this](const QModelIndex& index) {
         Q_EMIT openRunRequested(index.data(RunsTableModel::RunIdRole).toLongLong());
+    });
+    connect(openLogButton_, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRunIds();
+        if (ids.size() == 1) QDesktopServices::openUrl(QUrl::fromLocalFile(logPath(ids.first())));
     });
     connect(compareButton_, &QPushButton::clicked, this, [this] {
         const auto ids = selectedRunIds();
@@ -90,6 +101,9 @@ void RunsBrowser::retranslateUi()
     refreshButton_->setText(tr("Refresh"));
     openButton_->setText(tr("Open"));
     openButton_->setToolTip(tr("Show the selected run in the charts (or double-click it)"));
+    openLogButton_->setText(tr("Open log"));
+    openLogButton_->setToolTip(
+        tr("Open the selected run's log file: every message of the run, warnings included"));
     compareButton_->setText(tr("Compare"));
     compareButton_->setToolTip(tr("Compare two or more selected runs side by side"));
     renameButton_->setText(tr("Rename…"));
@@ -160,6 +174,7 @@ void RunsBrowser::updateButtons()
 {
     const int n = int(selectedRunIds().size());
     openButton_->setEnabled(n == 1);
+    openLogButton_->setEnabled(n == 1 && QFileInfo::exists(logPath(selectedRunIds().first())));
     compareButton_->setEnabled(n >= 2);
     renameButton_->setEnabled(n == 1);
     tagsButton_->setEnabled(n == 1);
@@ -203,12 +218,18 @@ int RunsBrowser::deleteRuns(const QList<qint64>& ids)
             const auto run = store_->run(id);
             if (!run || run->status == clwb::RunStatus::Running) continue;
             store_->deleteRun(id);
+            QFile::remove(logPath(id));
             ++deleted;
         } catch (const std::exception&) {
         }
     }
     refresh();
     return deleted;
+}
+
+QString RunsBrowser::logPath(qint64 id) const
+{
+    return QString::fromStdString(clwb::runLogPath(path_.toStdString(), id));
 }
 
 void RunsBrowser::askRename()

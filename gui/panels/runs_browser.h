@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// Browser over the run database: list, open, compare, rename, tag and delete runs.
+// Browser over the run database: list, open, compare, rename, tag and delete runs, open their logs.
 #pragma once
 
 #include <QList>
@@ -37,8 +37,10 @@ public:
     // Non-interactive edits (the buttons ask first, then call these).
     bool renameRun(qint64 id, const QString& name);
     bool setRunTags(qint64 id, const QString& tags);
-    /// Refuses running runs; returns how many were deleted.
+    /// Refuses running runs; returns how many were deleted (their log files too).
     int deleteRuns(const QList<qint64>& ids);
+    /// The run's log file beside the database (clwb::runLogPath); it may not exist.
+    QString logPath(qint64 id) const;
 
 public Q_SLOTS:
     void refresh();
@@ -67,6 +69,7 @@ private:
     QLabel* pathLabel_;
     QPushButton* refreshButton_;
     QPushButton* openButton_;
+    QPushButton* openLogButton_;
     QPushButton* compareButton_;
     QPushButton* renameButton_;
     QPushButton* tagsButton_;

@@ -11,3 +11,4 @@
 // Q_DECLARE_METATYPE would be a different (QObject-style) meta type.
 Q_DECLARE_METATYPE(clwb::RunEvent)
 Q_DECLARE_METATYPE(clwb::RunConfig)
+Q_DECLARE_METATYPE(clwb::RunStatus)

@@ -9,6 +9,7 @@ TrainingWorker::TrainingWorker(const QString& dbPath, RunFunction run, QObject* 
 {
     qRegisterMetaType<clwb::RunEvent>("clwb::RunEvent");
     qRegisterMetaType<clwb::RunConfig>("clwb::RunConfig");
+    qRegisterMetaType<clwb::RunStatus>("clwb::RunStatus");
 }
 
 TrainingWorker::~TrainingWorker() = default;
@@ -31,7 +32,7 @@ void TrainingWorker::setDatabasePath(const QString& dbPath)
 
 void TrainingWorker::start(const clwb::RunConfig& config)
 {
-    QString status = QStringLiteral("failed");
+    clwb::RunStatus status = clwb::RunStatus::Failed;
     QString message;
     qint64 runId = 0;
     bool caught = false;
@@ -45,7 +46,7 @@ void TrainingWorker::start(const clwb::RunConfig& config)
             return !stopRequested_.load();
         };
         const clwb::RunResult result = run_(config, store_.get(), onEvent);
-        status = QString::fromStdString(result.status);
+        status = result.status;
         message = QString::fromStdString(result.message);
         runId = result.runId;
     } catch (const std::exception& e) {
@@ -56,7 +57,7 @@ void TrainingWorker::start(const clwb::RunConfig& config)
         caught = true;
     }
     if (caught) {  // the engine reports its own failures; only ours need an event
-        status = QStringLiteral("failed");
+        status = clwb::RunStatus::Failed;
         clwb::RunEvent failed;
         failed.kind = clwb::RunEvent::Kind::Failed;
         failed.message = message.toStdString();

@@ -45,8 +45,8 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void eventReady(const clwb::RunEvent& event);
-    /// status: "finished" | "cancelled" | "failed"; runId 0 when nothing was stored.
-    void runFinished(const QString& status, const QString& message, qint64 runId);
+    /// status: Finished | Cancelled | Failed; runId 0 when nothing was stored.
+    void runFinished(clwb::RunStatus status, const QString& message, qint64 runId);
 
 private:
     QString dbPath_;

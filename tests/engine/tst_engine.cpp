@@ -8,6 +8,8 @@
 
 #include "clwb/engine.h"
 #include "clwb/metrics.h"
+#include "clwb/run_replay.h"
+#include "clwb/run_log.h"
 #include "clwb/run_store.h"
 #include "test_configs.h"
 
@@ -18,6 +20,59 @@ class TestEngine : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    /// The recorder and the replay are inverses: a stored run replays as the events the live run
+    /// emitted (steps, curve points, rows, importance, the summary), logs aside.
+    void replayGivesBackTheLiveEvents()
+    {
+        QTemporaryDir dir;
+        RunStore store(dir.filePath("runs.sqlite").toStdString());
+        std::vector<RunEvent> live;
+        const auto r = runExperiment(test::tinyConfig("ewc", 2), &store, [&](const RunEvent& e) {
+            if (e.kind != RunEvent::Kind::Log && e.kind != RunEvent::Kind::Started)
+                live.push_back(e);
+            return true;
+        });
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QStringLiteral("finished"));
+        std::vector<RunEvent> replayed;
+        for (const auto& e : replayRun(store, r.runId))
+            if (e.kind != RunEvent::Kind::Started) replayed.push_back(e);
+        auto ofKind = [](const std::vector<RunEvent>& evs, RunEvent::Kind k) {
+            std::vector<RunEvent> out;
+            for (const auto& e : evs)
+                if (e.kind == k) out.push_back(e);
+            return out;
+        };
+        using K = RunEvent::Kind;
+        // Curve points of one step are one event when replayed (a task's last curve point can
+        // share its step with the task-end curve): the last one per step stands.
+        auto lastPerStep = [](std::vector<RunEvent> evs) {
+            std::vector<RunEvent> out;
+            for (auto& e : evs) {
+                if (!out.empty() && out.back().step == e.step) out.pop_back();
+                out.push_back(std::move(e));
+            }
+            return out;
+        };
+        for (const K k : {K::Step, K::Curve, K::TaskEvaluated, K::Importance, K::Finished}) {
+            auto a = ofKind(live, k), b = ofKind(replayed, k);
+            if (k == K::Curve) a = lastPerStep(a);
+            QCOMPARE(a.size(), b.size());
+            for (size_t i = 0; i < a.size(); ++i) {
+                QCOMPARE(b[i].task, a[i].task);
+                QCOMPARE(b[i].values, a[i].values);
+                if (k == K::Step || k == K::Curve) QCOMPARE(b[i].step, a[i].step);
+                if (k == K::Step) QCOMPARE(b[i].loss, a[i].loss);
+                if (k == K::Importance) {
+                    QCOMPARE(b[i].importance.kind, a[i].importance.kind);
+                    QCOMPARE(b[i].importance.cells.size(), a[i].importance.cells.size());
+                }
+            }
+        }
+        const auto finished = ofKind(replayed, K::Finished).front();
+        QCOMPARE(finished.summary, ofKind(live, K::Finished).front().summary);
+        QVERIFY(finished.summary.count("trainable_params") && finished.summary.count("wall_seconds"));
+    }
+
     void finishedRunIsStoredAndConsistent()
     {
         QTemporaryDir dir;
@@ -28,7 +83,7 @@ private Q_SLOTS:
             events.push_back(e);
             return true;
         });
-        QCOMPARE(QString::fromStdString(r.status), QString("finished"));
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QString("finished"));
         QCOMPARE(int(r.accuracyMatrix.size()), 3);
         for (const auto& row : r.accuracyMatrix) {
             QCOMPARE(int(row.size()), 3);
@@ -83,6 +138,47 @@ private Q_SLOTS:
         QCOMPARE(parsed.config.data.trainPerClass, 32);
     }
 
+    /// A stored run writes every log line, with its level, to a file beside the database; Log
+    /// events carry the same levels.
+    void runLogBesideTheDatabase()
+    {
+        QTemporaryDir dir;
+        RunStore store(dir.filePath("lab.sqlite").toStdString());
+        std::vector<RunEvent> logs;
+        auto r = runExperiment(test::tinyConfig("finetune"), &store, [&](const RunEvent& e) {
+            if (e.kind == RunEvent::Kind::Log) logs.push_back(e);
+            return true;
+        });
+        QVERIFY(r.status == RunStatus::Finished);
+        const auto path = QString::fromStdString(runLogPath(store.path(), r.runId));
+        QCOMPARE(path, dir.filePath("lab.logs/run-%1.log").arg(r.runId));
+        QFile f(path);
+        QVERIFY2(f.open(QIODevice::ReadOnly), qPrintable(path));
+        const QString text = QString::fromUtf8(f.readAll());
+        for (const char* line : {"[info] started: device", "[info] planned optimisation steps",
+                                 "[info] after task 1:", "[debug] config: ", "[info] finished"})
+            QVERIFY2(text.contains(QLatin1String(line)), qPrintable(line + ("\n" + text)));
+        bool planned = false;
+        for (const auto& e : logs) {
+            planned |= e.message.rfind("planned optimisation steps", 0) == 0;
+            QVERIFY(e.level == LogLevel::Info);  // a clean synthetic run warns of nothing
+            QVERIFY2(text.contains(QString::fromStdString(e.message)), e.message.c_str());
+        }
+        QVERIFY(planned);
+        // Without a store there is no file, and the front end still hears everything.
+        QVERIFY(runLogPath(store.path(), 0).empty());
+        QVERIFY(runLogPath(":memory:", 1).empty());
+        int unstored = 0;
+        runExperiment(test::tinyConfig("finetune"), nullptr, [&](const RunEvent& e) {
+            unstored += e.kind == RunEvent::Kind::Log;
+            return true;
+        });
+        QCOMPARE(unstored, int(logs.size()));
+        QVERIFY(parseLogLevel("warning") == LogLevel::Warning);
+        QVERIFY(parseLogLevel("warn") == LogLevel::Warning);
+        QVERIFY(!parseLogLevel("loud"));
+    }
+
     void sameSeedSameMatrix()
     {
         auto cfg = test::tinyConfig("finetune");
@@ -100,7 +196,7 @@ private Q_SLOTS:
             if (e.kind == RunEvent::Kind::Step) ++steps;
             return steps < 3;
         });
-        QCOMPARE(QString::fromStdString(r.status), QString("cancelled"));
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QString("cancelled"));
         QCOMPARE(steps, 3);  // stopped at once, not at the end of the task
         QCOMPARE(QString::fromStdString(toString(store.run(r.runId)->status)), QString("cancelled"));
     }
@@ -117,7 +213,7 @@ private Q_SLOTS:
             if (e.kind == RunEvent::Kind::Failed) failedMessage = e.message;
             return true;
         });
-        QCOMPARE(QString::fromStdString(r.status), QString("failed"));
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QString("failed"));
         QVERIFY2(r.message.find("at task") != std::string::npos &&
                      r.message.find("step") != std::string::npos,
                  r.message.c_str());
@@ -127,6 +223,11 @@ private Q_SLOTS:
         QCOMPARE(QString::fromStdString(rec->message), QString::fromStdString(r.message));
         // Nothing measured before the failure is lost.
         QCOMPARE(int(store.matrix(r.runId).size()) >= 2, true);
+        // The run's log file ends with the failure.
+        QFile log(QString::fromStdString(runLogPath(store.path(), r.runId)));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray text = log.readAll();
+        QVERIFY2(text.contains(QByteArray("[error] failed: ") + r.message.c_str()), text.constData());
     }
 
     void invalidConfigIsRejectedBeforeTheRun()
@@ -137,7 +238,7 @@ private Q_SLOTS:
         cfg.data.tasks = {{{0, 1}}, {{1, 2}}};
         cfg.train.lr = -1;
         auto r = runExperiment(cfg, &store, {});
-        QCOMPARE(QString::fromStdString(r.status), QString("failed"));
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QString("failed"));
         QVERIFY(r.message.find("data.tasks[1]") != std::string::npos);
         QVERIFY(r.message.find("train.lr") != std::string::npos);
         QCOMPARE(int(store.listRuns().size()), 0);  // nothing was started
@@ -149,7 +250,7 @@ private Q_SLOTS:
         auto cfg = test::tinyConfig("finetune");
         cfg.device = "cuda";
         auto r = runExperiment(cfg, nullptr, {});
-        QCOMPARE(QString::fromStdString(r.status), QString("failed"));
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QString("failed"));
         QVERIFY(r.message.find("device") != std::string::npos);
     }
 
@@ -159,7 +260,7 @@ private Q_SLOTS:
         auto cfg = test::tinyConfig("finetune");
         cfg.device = "cuda";
         auto r = runExperiment(cfg, nullptr, {});
-        QCOMPARE(QString::fromStdString(r.status), QString("finished"));
+        QCOMPARE(QString::fromStdString(clwb::toString(r.status)), QString("finished"));
         QCOMPARE(QString::fromStdString(r.device), QString("cuda"));
     }
 

@@ -171,7 +171,7 @@ private Q_SLOTS:
             if (e.kind == RunEvent::Kind::Log) logs.push_back(e.message);
             return true;
         });
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         QCOMPARE(int(snaps.size()), 3);
         int previous = 0;
         for (const auto& s : snaps) {
@@ -210,7 +210,7 @@ private Q_SLOTS:
             if (e.kind == RunEvent::Kind::Importance) snaps.push_back(e.importance);
             return true;
         });
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         const std::int64_t perBlock = 4 * 4 * 64 + 4 * 160 + 4 * 160;
         QCOMPARE(r.trainableParams, std::int64_t(330) + 2 * perBlock + 12);  // head + 12 omegas
         // 2 tasks of LoRAs, snapshots of 12 and 24 omegas, 12 mask bits.
@@ -230,7 +230,7 @@ private Q_SLOTS:
             if (e.kind == RunEvent::Kind::Importance) snaps.push_back(e.importance);
             return true;
         });
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         // Default targets: q and v of qkv (official), A [4, 32] + B [32, 4] each, 2 blocks, + head.
         const std::int64_t perTask = 2 * 2 * (4 * 32 + 32 * 4);
         QCOMPARE(r.trainableParams, std::int64_t(330) + perTask);

@@ -100,7 +100,7 @@ private Q_SLOTS:
         cfg.train.epochs = 1;
         cfg.params["rank"] = 4;
         auto c = run(cfg);
-        QVERIFY2(c.result.status == "finished", c.result.message.c_str());
+        QVERIFY2(c.result.status == clwb::RunStatus::Finished, c.result.message.c_str());
         // Keys: 2 % of each module q, k, v [32x32] (separate units of qkv, as the official separate
         // projections), proj [32x32], fc1 [128x32], fc2 [32x128] per block and task,
         // floor(numel * 0.02) each: 3 x 20 + 20 + 81 + 81 = 242 per block, 2 blocks, 2 tasks.
@@ -150,8 +150,8 @@ private Q_SLOTS:
         auto code = run(cfg);
         cfg.params["fusion"] = 1;
         auto paper = run(cfg);
-        QVERIFY2(code.result.status == "finished", code.result.message.c_str());
-        QVERIFY2(paper.result.status == "finished", paper.result.message.c_str());
+        QVERIFY2(code.result.status == clwb::RunStatus::Finished, code.result.message.c_str());
+        QVERIFY2(paper.result.status == clwb::RunStatus::Finished, paper.result.message.c_str());
         QVERIFY(code.result.accuracyMatrix != paper.result.accuracyMatrix ||
                 code.result.storedParams != paper.result.storedParams);
         // Stored after 3 tasks: anchors 3 x 32; top block all 3 experts; lower block one fused
@@ -216,7 +216,7 @@ private Q_SLOTS:
         cfg.params["outer_steps"] = 2;
         cfg.params["memory_percent"] = 10;
         auto kif = run(cfg);
-        QVERIFY2(kif.result.status == "finished", kif.result.message.c_str());
+        QVERIFY2(kif.result.status == clwb::RunStatus::Finished, kif.result.message.c_str());
         // Task 2: 2 epochs x 2 batches = 4 rounds of 2 outer steps, reported as steps.
         QCOMPARE(kif.lastStep, std::int64_t(2 * 4 + 4 * 2));
         QCOMPARE(kif.lastTotal, kif.lastStep);
@@ -233,7 +233,7 @@ private Q_SLOTS:
 
         cfg.params["mode"] = 1;
         auto replay = run(cfg);
-        QVERIFY2(replay.result.status == "finished", replay.result.message.c_str());
+        QVERIFY2(replay.result.status == clwb::RunStatus::Finished, replay.result.message.c_str());
         QCOMPARE(QString::fromStdString(replay.snaps.back().kind), QString("weight-change"));
         // Same seed, same batches: identical until the first fusion, different after it.
         QCOMPARE(replay.losses.size(), kif.losses.size());
@@ -292,7 +292,7 @@ private Q_SLOTS:
         cfg.params["mi_batch"] = 16;
         cfg.params["mi_lr"] = 0.05;
         auto c = run(cfg);
-        QVERIFY2(c.result.status == "finished", c.result.message.c_str());
+        QVERIFY2(c.result.status == clwb::RunStatus::Finished, c.result.message.c_str());
         // SimpleCIL trains nothing: every step is MIST's (3 epochs x 4 batches per task).
         QCOMPARE(c.lastStep, std::int64_t(2 * 3 * 4));
         QCOMPARE(c.lastTotal, c.lastStep);
@@ -304,7 +304,7 @@ private Q_SLOTS:
         // The control with random masks selects the same budget.
         cfg.params["selection"] = 1;
         auto random = run(cfg);
-        QVERIFY2(random.result.status == "finished", random.result.message.c_str());
+        QVERIFY2(random.result.status == clwb::RunStatus::Finished, random.result.message.c_str());
         QVERIFY(random.result.accuracyMatrix != c.result.accuracyMatrix);
     }
 
@@ -316,14 +316,14 @@ private Q_SLOTS:
         cfg.params["mi_epochs"] = 1;
         cfg.params["mi_batch"] = 16;
         auto c = run(cfg);
-        QVERIFY2(c.result.status == "finished", c.result.message.c_str());
+        QVERIFY2(c.result.status == clwb::RunStatus::Finished, c.result.message.c_str());
         // Before training: both test sets (2 x 32). Each task, on its new backbone: its training
         // images (64) for the prototypes, then both test sets again (64). Without dropping the
         // cache it would be 64 + 64 + 64; without the cache nothing is counted.
         QVERIFY(logged(c, "feature cache: 320 images"));
         cfg.params["base"] = 1;  // the linear probe trains its head on cached features
         auto probe = run(cfg);
-        QVERIFY2(probe.result.status == "finished", probe.result.message.c_str());
+        QVERIFY2(probe.result.status == clwb::RunStatus::Finished, probe.result.message.c_str());
         QVERIFY2(probe.result.accuracyMatrix[0][0] > 0.7,
                  qPrintable(QString::number(probe.result.accuracyMatrix[0][0])));
     }

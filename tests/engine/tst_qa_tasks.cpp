@@ -161,7 +161,7 @@ private Q_SLOTS:
             return true;
         });
         for (auto n : rowSizes) QCOMPARE(int(n), 3);
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         QVERIFY(r.questionAnswering);
         QCOMPARE(int(r.formatMatrix.size()), 3);
         QCOMPARE(int(r.knowledgeMatrix.size()), 3);

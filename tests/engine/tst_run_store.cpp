@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RunStore against real SQLite files: round trips, recovery, versioning and concurrency.
+#include <QDir>
+#include <QFileInfo>
 #include <QtTest>
 
 #include <sqlite3.h>
@@ -82,6 +84,40 @@ public:
 private:
     sqlite3* db_ = nullptr;
 };
+
+/// The tables schema versions 1 and 2 created, as those versions wrote them (run_store.cpp
+/// history): the migration test builds old files from these.
+constexpr const char* kSchemaV1Tables = R"sql(
+CREATE TABLE runs(id INTEGER PRIMARY KEY, name TEXT NOT NULL DEFAULT '',
+    strategy TEXT NOT NULL DEFAULT '', status TEXT NOT NULL DEFAULT 'running',
+    config_json TEXT NOT NULL DEFAULT '', seed INTEGER NOT NULL DEFAULT 0,
+    versions_json TEXT NOT NULL DEFAULT '', device TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL, ended_at TEXT, heartbeat_at TEXT, pid INTEGER, host TEXT,
+    message TEXT NOT NULL DEFAULT '', tags TEXT NOT NULL DEFAULT '');
+CREATE TABLE series(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL, step INTEGER NOT NULL, task INTEGER NOT NULL, value REAL,
+    is_nan INTEGER NOT NULL DEFAULT 0);
+CREATE INDEX series_run_key_step ON series(run_id, key, step);
+CREATE TABLE matrix(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL, eval_task INTEGER NOT NULL, accuracy REAL,
+    PRIMARY KEY(run_id, after_task, eval_task));
+CREATE TABLE metrics(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL, value REAL, is_nan INTEGER NOT NULL DEFAULT 0, PRIMARY KEY(run_id, key));
+CREATE TABLE importance(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    task INTEGER NOT NULL, kind TEXT NOT NULL, block INTEGER NOT NULL, module TEXT NOT NULL,
+    score REAL, rows INTEGER NOT NULL DEFAULT 0, cols INTEGER NOT NULL DEFAULT 0, map BLOB);
+CREATE INDEX importance_run_task ON importance(run_id, task, kind);
+)sql";
+constexpr const char* kSchemaV2Tables = R"sql(
+CREATE TABLE qa_matrix(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL, after_task INTEGER NOT NULL, eval_task INTEGER NOT NULL, accuracy REAL,
+    PRIMARY KEY(run_id, kind, after_task, eval_task));
+CREATE TABLE qa_examples(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL, position INTEGER NOT NULL, task INTEGER NOT NULL,
+    style TEXT NOT NULL, question TEXT NOT NULL, expected TEXT NOT NULL, answer TEXT NOT NULL,
+    strict INTEGER NOT NULL, format INTEGER NOT NULL, knowledge INTEGER NOT NULL,
+    PRIMARY KEY(run_id, after_task, position));
+)sql";
 
 /// What RunStore's constructor threw, or an empty string.
 std::string openError(const std::string& path)
@@ -406,7 +442,7 @@ private Q_SLOTS:
         store.deleteRun(gone);
         QVERIFY(!store.run(gone).has_value());
         RawDb raw(store.path());
-        for (const char* table : {"series", "matrix", "metrics", "importance"}) {
+        for (const char* table : {"series", "matrices", "metrics", "importance"}) {
             const std::string t = table;
             QCOMPARE(raw.integer("SELECT count(*) FROM " + t +
                                  " WHERE run_id = " + std::to_string(gone)),
@@ -487,36 +523,69 @@ private Q_SLOTS:
             QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
             QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
             QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
-            raw.exec("PRAGMA user_version = 3");
+            raw.exec("PRAGMA user_version = 4");
         }
         const std::string err = openError(path);
-        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 3 > 2)"),
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 4 > 3)"),
                  err.c_str());
     }
 
-    void version1DatabaseGainsTheQaMatrices()
+    /// Files written by every earlier schema open with their data, matrices by kind.
+    void olderDatabasesMigrate_data()
     {
+        QTest::addColumn<int>("version");
+        QTest::newRow("version 1") << 1;
+        QTest::newRow("version 2") << 2;
+    }
+    void olderDatabasesMigrate()
+    {
+        QFETCH(int, version);
         const std::string path = freshPath();
-        std::int64_t id = 0;
+        QDir().mkpath(QFileInfo(QString::fromStdString(path)).absolutePath());
         {
-            RunStore store(path);
-            id = store.createRun(sampleRun("old"));
-            store.setMatrixCell(id, {0, 0, 0.5});
-        }
-        {
-            RawDb raw(path);  // what a version-1 file looks like
-            raw.exec("DROP TABLE qa_matrix; PRAGMA user_version = 1");
+            RawDb raw(path);  // what that version wrote, table for table
+            raw.exec(kSchemaV1Tables);
+            if (version >= 2) raw.exec(kSchemaV2Tables);
+            raw.exec("INSERT INTO runs(id, name, strategy, status, started_at) "
+                     "VALUES(7, 'old', 'ewc', 'finished', '2026-01-01T00:00:00Z');"
+                     "INSERT INTO matrix VALUES(7, -1, 0, 0.1), (7, 0, 0, 0.9), (7, 0, 1, NULL);"
+                     "INSERT INTO metrics VALUES(7, 'bwt', -0.5, 0);");
+            if (version >= 2)
+                raw.exec("INSERT INTO qa_matrix VALUES(7, 'format', 0, 0, 0.25),"
+                         " (7, 'knowledge', 0, 0, 0.75);"
+                         "INSERT INTO qa_examples VALUES(7, 0, 0, 0, 'yn', 'Is it?', 'yes', 'no',"
+                         " 0, 1, 0);");
+            raw.exec("PRAGMA application_id = 1129076546; PRAGMA user_version = " +
+                     std::to_string(version));
         }
         RunStore store(path);
-        QCOMPARE(int(store.matrix(id).size()), 1);  // old data kept
-        store.setQaMatrixCell(id, "format", {0, 0, 0.25});
-        store.setQaMatrixCell(id, "knowledge", {0, 0, 0.75});
-        store.setQaMatrixCell(id, "format", {0, 0, 0.3});  // upsert
-        const auto f = store.qaMatrix(id, "format");
-        QCOMPARE(int(f.size()), 1);
-        QCOMPARE(f[0].accuracy, 0.3);
-        QCOMPARE(store.qaMatrix(id, "knowledge")[0].accuracy, 0.75);
-        QVERIFY(store.qaMatrix(id, "strict").empty());
+        const auto cells = store.matrix(7);
+        QCOMPARE(int(cells.size()), 3);
+        QCOMPARE(cells[1].accuracy, 0.9);
+        QVERIFY(std::isnan(cells[2].accuracy));
+        QCOMPARE(store.run(7)->metrics.at("bwt"), -0.5);
+        if (version >= 2) {
+            QCOMPARE(store.matrixKinds(7), (std::vector<std::string>{"accuracy", "format", "knowledge"}));
+            QCOMPARE(store.matrix(7, kFormatMatrix)[0].accuracy, 0.25);
+            QCOMPARE(store.matrix(7, kKnowledgeMatrix)[0].accuracy, 0.75);
+            QCOMPARE(QString::fromStdString(store.qaExamples(7).at(0)[0].answer), QStringLiteral("no"));
+        } else {
+            QCOMPARE(store.matrixKinds(7), (std::vector<std::string>{"accuracy"}));
+        }
+        // New matrices of any kind go in beside them.
+        store.setMatrixCell(7, {0, 0, 0.5}, "mean-over-seeds");
+        store.setMatrixCell(7, {0, 0, 0.6}, "mean-over-seeds");  // upsert
+        QCOMPARE(store.matrix(7, "mean-over-seeds")[0].accuracy, 0.6);
+        RawDb raw(path);
+        QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
+        QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('matrix', 'qa_matrix')"),
+                 std::int64_t(0));
+    }
+
+    void qaExamplesReplacePerRow()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("qa"));
         QaExample e;
         e.task = 1;
         e.style = "yn";
@@ -531,8 +600,6 @@ private Q_SLOTS:
         QCOMPARE(int(examples.at(2).size()), 1);
         QCOMPARE(QString::fromStdString(examples.at(2)[0].answer), QStringLiteral("Sneaker"));
         QVERIFY(examples.at(2)[0].knowledge && !examples.at(2)[0].strict);
-        RawDb raw(path);
-        QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(2));
     }
 
     void reopenKeepsData()

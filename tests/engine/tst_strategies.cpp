@@ -64,7 +64,7 @@ private Q_SLOTS:
         QFETCH(QString, id);
         auto o = runStored(test::tinyConfig(id.toStdString()));
         const auto& r = o.result;
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         QCOMPARE(int(r.accuracyMatrix.size()), 2);
         QCOMPARE(int(r.accuracyMatrix[1].size()), 2);
         for (const auto& [k, v] : metricsAsList(r.metrics)) QVERIFY2(std::isfinite(v), k.c_str());
@@ -93,7 +93,7 @@ private Q_SLOTS:
         config.train.precision = "bf16";
         config.train.epochs = 1;
         const auto r = runStored(config).result;
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         for (const auto& [k, v] : metricsAsList(r.metrics)) QVERIFY2(std::isfinite(v), k.c_str());
         QVERIFY2(r.accuracyMatrix[0][0] > 0.6, qPrintable(QString::number(r.accuracyMatrix[0][0])));
     }
@@ -124,7 +124,7 @@ private Q_SLOTS:
             cfg.params["mode"] = mode;
             cfg.params["rank"] = 4;
             auto o = runStored(cfg);
-            QVERIFY(o.result.status == "finished");
+            QVERIFY(o.result.status == clwb::RunStatus::Finished);
             // Trainable = head + rank-4 adapters on qkv, proj, fc1, fc2 of 2 blocks.
             const std::int64_t perBlock = 4 * (32 + 96) + 4 * (32 + 32) + 4 * (32 + 128) + 4 * (128 + 32);
             QCOMPARE(o.result.trainableParams, std::int64_t(330 + 2 * perBlock));

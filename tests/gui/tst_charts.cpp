@@ -17,7 +17,7 @@
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
 #include "export/report_writer.h"
-#include "run_replay.h"
+#include "clwb/run_replay.h"
 
 using Kind = clwb::RunEvent::Kind;
 
@@ -288,8 +288,13 @@ void TstCharts::replayCarriesQaMatrices()
     const std::vector<clwb::MatrixCell> knowledge = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.7}, {1, 1, 0.8}};
     clwb::QaExample ex;
     ex.answer = "no";
-    const auto events =
-        run_replay::eventsFromData(run, {}, strict, {}, strict, knowledge, {{1, {ex, ex, ex}}});
+    clwb::StoredRun stored;
+    stored.run = run;
+    stored.matrices = {{clwb::kAccuracyMatrix, strict},
+                       {clwb::kFormatMatrix, strict},
+                       {clwb::kKnowledgeMatrix, knowledge}};
+    stored.examples = {{1, {ex, ex, ex}}};
+    const auto events = clwb::replayEvents(stored);
     ForgettingChart chart;
     for (const auto& e : events) chart.handleEvent(e);
     QVERIFY(chart.hasData());

@@ -81,7 +81,7 @@ void TstMainWindowE2e::tinyRunFinishesAndIsStored()
     QVERIFY(w.stopAction()->isEnabled());
     QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
     QCOMPARE(done.count(), 1);
-    QCOMPARE(w.lastStatus(), QStringLiteral("finished"));
+    QCOMPARE(QString::fromStdString(clwb::toString(w.lastStatus())), QStringLiteral("finished"));
     QVERIFY(w.lastRunId() > 0);
 
     // The charts saw the whole run: T x T matrix, init row, curves for both tasks, losses.
@@ -120,6 +120,13 @@ void TstMainWindowE2e::tinyRunFinishesAndIsStored()
     QVERIFY(w.writeCsv(dir_.filePath(QStringLiteral("m.csv"))));
     QVERIFY(w.writeReport(dir_.filePath(QStringLiteral("r.pdf"))));
     QVERIFY(QFileInfo(dir_.filePath(QStringLiteral("r.pdf"))).size() > 10000);
+    // The run's log file lies beside the database and goes with the report.
+    QVERIFY(QFileInfo::exists(w.runsBrowser()->logPath(w.lastRunId())));
+    QFile log(dir_.filePath(QStringLiteral("r.log")));
+    QVERIFY(log.open(QIODevice::ReadOnly));
+    const QByteArray text = log.readAll();
+    QVERIFY2(text.contains("[info] planned optimisation steps") && text.contains("finished"),
+             text.constData());
 }
 
 void TstMainWindowE2e::stopCancelsWithinASecond()
@@ -139,7 +146,7 @@ void TstMainWindowE2e::stopCancelsWithinASecond()
     w.stopAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 5000);
     QVERIFY2(timer.elapsed() < 1500, qPrintable(QString::number(timer.elapsed())));
-    QCOMPARE(w.lastStatus(), QStringLiteral("cancelled"));
+    QCOMPARE(QString::fromStdString(clwb::toString(w.lastStatus())), QStringLiteral("cancelled"));
     clwb::RunStore store(db.toStdString());
     const auto run = store.run(w.lastRunId());
     QVERIFY(run);

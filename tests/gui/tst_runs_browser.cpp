@@ -19,7 +19,7 @@
 #include "panels/metrics_panel.h"
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
-#include "run_replay.h"
+#include "clwb/run_replay.h"
 
 class TstRunsBrowser : public QObject
 {
@@ -30,6 +30,7 @@ private Q_SLOTS:
     void listsRuns();
     void renameTagDelete();
     void openAndCompareSignals();
+    void openLogFollowsTheFile();
     void replayRebuildsCharts();
     void comparisonShowsEachRun();
 
@@ -168,10 +169,38 @@ void TstRunsBrowser::openAndCompareSignals()
     QCOMPARE(compare.first().at(0).value<QList<qint64>>().size(), 2);
 }
 
+void TstRunsBrowser::openLogFollowsTheFile()
+{
+    RunsBrowser browser;
+    QVERIFY(browser.setDatabasePath(db_));
+    auto* openLog = browser.findChild<QPushButton*>(QStringLiteral("openLogButton"));
+    QVERIFY(openLog);
+    browser.selectRuns({ids_[0]});
+    QVERIFY(!openLog->isEnabled());  // these runs were stored without a log
+    // The file lives beside the database, in a folder named after it.
+    const QString log = browser.logPath(ids_[0]);
+    QCOMPARE(QFileInfo(log).absolutePath(),
+             QFileInfo(db_).absolutePath() + QLatin1Char('/') + QFileInfo(db_).completeBaseName() +
+                 QStringLiteral(".logs"));
+    QVERIFY(QDir().mkpath(QFileInfo(log).absolutePath()));
+    QFile f(log);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write("2024-01-01 00:00:00.000 [info] started\n");
+    f.close();
+    browser.selectRuns({});
+    browser.selectRuns({ids_[0]});
+    QVERIFY(openLog->isEnabled());
+    browser.selectRuns({ids_[0], ids_[1]});
+    QVERIFY(!openLog->isEnabled());
+    // Deleting the run deletes its log.
+    QCOMPARE(browser.deleteRuns({ids_[0]}), 1);
+    QVERIFY(!QFileInfo::exists(log));
+}
+
 void TstRunsBrowser::replayRebuildsCharts()
 {
     clwb::RunStore store(db_.toStdString());
-    const auto events = run_replay::eventsFromStore(store, ids_[0]);
+    const auto events = clwb::replayRun(store, ids_[0]);
     ChartArea area;
     area.handleEvents(events);
     QCOMPARE(area.matrix()->taskCount(), 2);
@@ -192,8 +221,8 @@ void TstRunsBrowser::comparisonShowsEachRun()
 {
     clwb::RunStore store(db_.toStdString());
     ComparisonView view;
-    view.setRuns({{QStringLiteral("a"), run_replay::eventsFromStore(store, ids_[0])},
-                  {QStringLiteral("b"), run_replay::eventsFromStore(store, ids_[1])}});
+    view.setRuns({{QStringLiteral("a"), clwb::replayRun(store, ids_[0])},
+                  {QStringLiteral("b"), clwb::replayRun(store, ids_[1])}});
     QCOMPARE(view.runCount(), 2);
     QCOMPARE(view.matrix(1)->cellValue(0, 0), 0.7);
     QVERIFY(view.matrix(1)->title().contains(QStringLiteral("b")));

@@ -76,7 +76,7 @@ void TstTrainingWorker::signalsInOrder()
         cb(row);
         cb(ev(Kind::Finished));
         clwb::RunResult r;
-        r.status = "finished";
+        r.status = clwb::RunStatus::Finished;
         r.runId = 42;
         r.message = c.name;
         return r;
@@ -96,7 +96,7 @@ void TstTrainingWorker::signalsInOrder()
     }
     QCOMPARE(events.at(6).at(0).value<clwb::RunEvent>().values, std::vector<double>{0.9});
     QCOMPARE(events.last().at(0).value<clwb::RunEvent>().kind, Kind::Finished);
-    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("finished"));
+    QCOMPARE(QString::fromStdString(clwb::toString(finished.first().at(0).value<clwb::RunStatus>())), QStringLiteral("finished"));
     QCOMPARE(finished.first().at(1).toString(), QStringLiteral("order"));
     QCOMPARE(finished.first().at(2).toLongLong(), 42);
 }
@@ -111,12 +111,12 @@ void TstTrainingWorker::stopTakesEffectQuickly()
             std::this_thread::sleep_for(std::chrono::milliseconds(10));
             if (!cb(ev(Kind::Step, 0, s))) {
                 cb(ev(Kind::Cancelled));
-                r.status = "cancelled";
+                r.status = clwb::RunStatus::Cancelled;
                 r.message = "stopped by the user";
                 return r;
             }
         }
-        r.status = "finished";
+        r.status = clwb::RunStatus::Finished;
         return r;
     });
     QSignalSpy events(h.worker, &TrainingWorker::eventReady);
@@ -128,7 +128,7 @@ void TstTrainingWorker::stopTakesEffectQuickly()
     h.worker->requestStop();
     QVERIFY(finished.wait(2000));
     QVERIFY2(timer.elapsed() < 1000, qPrintable(QString::number(timer.elapsed())));
-    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(QString::fromStdString(clwb::toString(finished.first().at(0).value<clwb::RunStatus>())), QStringLiteral("cancelled"));
     QCOMPARE(events.last().at(0).value<clwb::RunEvent>().kind, Kind::Cancelled);
 
     // A stop stays in effect until cleared: the next start stops at its first callback.
@@ -136,7 +136,7 @@ void TstTrainingWorker::stopTakesEffectQuickly()
     events.clear();
     h.start({});
     QVERIFY(finished.wait(2000));
-    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("cancelled"));
+    QCOMPARE(QString::fromStdString(clwb::toString(finished.first().at(0).value<clwb::RunStatus>())), QStringLiteral("cancelled"));
     h.worker->clearStop();
     QVERIFY(!h.worker->stopRequested());
 }
@@ -152,7 +152,7 @@ void TstTrainingWorker::exceptionBecomesFailure()
     QSignalSpy finished(h.worker, &TrainingWorker::runFinished);
     h.start({});
     QVERIFY(finished.wait(5000));
-    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("failed"));
+    QCOMPARE(QString::fromStdString(clwb::toString(finished.first().at(0).value<clwb::RunStatus>())), QStringLiteral("failed"));
     QCOMPARE(finished.first().at(1).toString(), QStringLiteral("disk on fire"));
     QCOMPARE(events.count(), 2);
     const auto failed = events.last().at(0).value<clwb::RunEvent>();
@@ -170,7 +170,7 @@ void TstTrainingWorker::engineFailureIsForwarded()
         failed.message = "loss became NaN";
         cb(failed);
         clwb::RunResult r;
-        r.status = "failed";
+        r.status = clwb::RunStatus::Failed;
         r.message = "loss became NaN";
         return r;
     });
@@ -179,7 +179,7 @@ void TstTrainingWorker::engineFailureIsForwarded()
     h.start({});
     QVERIFY(finished.wait(5000));
     QCOMPARE(events.count(), 1);
-    QCOMPARE(finished.first().at(0).toString(), QStringLiteral("failed"));
+    QCOMPARE(QString::fromStdString(clwb::toString(finished.first().at(0).value<clwb::RunStatus>())), QStringLiteral("failed"));
 }
 
 void TstTrainingWorker::storeIsOpenedOnWorkerThread()
@@ -193,7 +193,7 @@ void TstTrainingWorker::storeIsOpenedOnWorkerThread()
             haveStore = store != nullptr;
             ranOn = QThread::currentThread();
             clwb::RunResult r;
-            r.status = "finished";
+            r.status = clwb::RunStatus::Finished;
             return r;
         },
         dir.filePath(QStringLiteral("runs.sqlite")));

@@ -16,7 +16,7 @@ class RunStore;
 
 struct RunResult
 {
-    std::string status = "failed";  ///< "finished" | "cancelled" | "failed"
+    RunStatus status = RunStatus::Failed;  ///< Finished | Cancelled | Failed
     std::string message;
     std::int64_t runId = 0;         ///< 0 when no store was given
     AccuracyMatrix accuracyMatrix;  ///< rows filled so far (T x T when finished)

@@ -4,10 +4,16 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <string>
 #include <vector>
 
 namespace clwb {
+
+/// How a run stands or ended: the same enum in the engine's result, the database and the window.
+enum class RunStatus { Running, Finished, Cancelled, Failed, Interrupted };
+std::string toString(RunStatus s);                    ///< "running", "finished", ...
+RunStatus runStatusFromString(const std::string& s);  ///< unknown -> Interrupted
 
 /// Importance of one layer x module for one task, plus an optional downsampled element map.
 struct ImportanceCell
@@ -37,20 +43,24 @@ struct QaExample
     bool strict = false, format = false, knowledge = false;
 };
 
+/// Severity of a Log event (and of a line in the run's log file).
+enum class LogLevel { Debug, Info, Warning, Error };
+
 struct RunEvent
 {
     enum class Kind {
         Started,        ///< first event; message = device/threads/strategy summary
-        Log,            ///< message = one log line
+        Log,            ///< message = one log line, level = its severity
         Step,           ///< task, epoch, step, loss, total, etaSeconds
         Curve,          ///< step, values = per-task accuracy on curve subsets (size T)
         TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T)
         Importance,     ///< importance snapshot for `task`
-        Finished,       ///< values = metrics in metricsAsList order
+        Finished,       ///< values = metrics in metricsAsList order; summary = every stored metric
         Cancelled,
         Failed          ///< message says what and where
     };
     Kind kind = Kind::Log;
+    LogLevel level = LogLevel::Info;  ///< Log events only
     int task = -1;
     int epoch = -1;
     std::int64_t step = 0;   ///< global optimisation step
@@ -64,6 +74,9 @@ struct RunEvent
     std::vector<double> formatValues;     ///< format compliance per task
     std::vector<double> knowledgeValues;  ///< format-agnostic knowledge accuracy per task
     std::vector<QaExample> examples;      ///< a few fixed test questions per task, answered now
+    /// Finished: the run's summary metrics by name (metricsAsList keys, trainable_params,
+    /// stored_params, wall_seconds, and on QA runs the forgetting decomposition).
+    std::map<std::string, double> summary;
 };
 
 /// Called on the training thread. Returning false asks the run to stop (cancelled).

@@ -14,10 +14,6 @@
 
 namespace clwb {
 
-enum class RunStatus { Running, Finished, Cancelled, Failed, Interrupted };
-std::string toString(RunStatus s);
-RunStatus runStatusFromString(const std::string& s);  ///< unknown -> Interrupted
-
 struct RunRecord
 {
     std::int64_t id = 0;
@@ -45,6 +41,11 @@ struct SeriesPoint
     double value = 0;
 };
 
+/// Matrix kinds every run may hold (RunStore::setMatrixCell).
+inline const std::string kAccuracyMatrix = "accuracy";
+inline const std::string kFormatMatrix = "format";        ///< question answering: format compliance
+inline const std::string kKnowledgeMatrix = "knowledge";  ///< question answering: knowledge
+
 struct MatrixCell
 {
     int afterTask = -1;  ///< -1 = before any training
@@ -64,7 +65,7 @@ public:
 
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
-    static constexpr int kSchemaVersion = 2;  ///< 2: qa_matrix
+    static constexpr int kSchemaVersion = 3;  ///< 2: QA matrices; 3: matrices by kind
 
     const std::string& path() const;
 
@@ -72,10 +73,10 @@ public:
     std::int64_t createRun(const RunRecord& run);
     void heartbeat(std::int64_t runId);
     void appendSeries(std::int64_t runId, const std::vector<SeriesPoint>& points);
-    void setMatrixCell(std::int64_t runId, const MatrixCell& cell);
-    /// The extra matrices of question-answering runs: kind "format" (compliance) or "knowledge";
-    /// the strict matrix is the ordinary one.
-    void setQaMatrixCell(std::int64_t runId, const std::string& kind, const MatrixCell& cell);
+    /// A cell of one of the run's matrices: kind "accuracy" (the accuracy matrix; strict accuracy
+    /// on question-answering runs), "format" and "knowledge" (question answering), or any other.
+    void setMatrixCell(std::int64_t runId, const MatrixCell& cell,
+                       const std::string& kind = kAccuracyMatrix);
     /// The example answers after task `afterTask` (replaces earlier ones of that row).
     void setQaExamples(std::int64_t runId, int afterTask, const std::vector<QaExample>& examples);
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
@@ -86,8 +87,9 @@ public:
     std::vector<RunRecord> listRuns();
     std::optional<RunRecord> run(std::int64_t runId);
     std::vector<SeriesPoint> series(std::int64_t runId);
-    std::vector<MatrixCell> matrix(std::int64_t runId);
-    std::vector<MatrixCell> qaMatrix(std::int64_t runId, const std::string& kind);
+    std::vector<MatrixCell> matrix(std::int64_t runId, const std::string& kind = kAccuracyMatrix);
+    /// The kinds of matrix the run holds, sorted.
+    std::vector<std::string> matrixKinds(std::int64_t runId);
     /// Example answers by after_task.
     std::map<int, std::vector<QaExample>> qaExamples(std::int64_t runId);
     std::vector<ImportanceSnapshot> importance(std::int64_t runId);

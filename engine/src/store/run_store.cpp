@@ -2,7 +2,9 @@
 // RunStore on the sqlite3 C API: WAL file, cached statements, batched writes, crash recovery.
 #include "clwb/run_store.h"
 
-#include <sqlite3.h>
+#include "store/schema.h"
+#include "store/sqlite_db.h"
+#include "store/store_util.h"
 
 #include <pwd.h>
 #include <signal.h>
@@ -29,388 +31,27 @@
 
 namespace clwb {
 
+using sql::Db;
+using sql::kNaN;
+using sql::Query;
+using sql::Transaction;
+using sql::decodeFloats;
+using sql::encodeFloats;
+using sql::hostName;
+using sql::isoUtc;
+using sql::nowIso;
+using sql::parseIso;
+using sql::pidIsDead;
+
 namespace {
 
-constexpr int kApplicationId = 0x434C5742;  // 'CLWB' in the file header
 constexpr int kBusyTimeoutMs = 5000;
 constexpr std::chrono::seconds kStaleHeartbeat{120};
 
-constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-// Version 0 -> 1. Later versions append a step and bump RunStore::kSchemaVersion.
-constexpr const char* kSchemaV1 = R"sql(
-CREATE TABLE IF NOT EXISTS runs(
-    id INTEGER PRIMARY KEY,
-    name TEXT NOT NULL DEFAULT '',
-    strategy TEXT NOT NULL DEFAULT '',
-    status TEXT NOT NULL DEFAULT 'running',
-    config_json TEXT NOT NULL DEFAULT '',
-    seed INTEGER NOT NULL DEFAULT 0,
-    versions_json TEXT NOT NULL DEFAULT '',
-    device TEXT NOT NULL DEFAULT '',
-    started_at TEXT NOT NULL,
-    ended_at TEXT,
-    heartbeat_at TEXT,
-    pid INTEGER,
-    host TEXT,
-    message TEXT NOT NULL DEFAULT '',
-    tags TEXT NOT NULL DEFAULT ''
-);
-CREATE TABLE IF NOT EXISTS series(
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    step INTEGER NOT NULL,
-    task INTEGER NOT NULL,
-    value REAL,
-    is_nan INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX IF NOT EXISTS series_run_key_step ON series(run_id, key, step);
-CREATE TABLE IF NOT EXISTS matrix(
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    after_task INTEGER NOT NULL,
-    eval_task INTEGER NOT NULL,
-    accuracy REAL,
-    PRIMARY KEY(run_id, after_task, eval_task)
-);
-CREATE TABLE IF NOT EXISTS metrics(
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    key TEXT NOT NULL,
-    value REAL,
-    is_nan INTEGER NOT NULL DEFAULT 0,
-    PRIMARY KEY(run_id, key)
-);
-CREATE TABLE IF NOT EXISTS importance(
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    task INTEGER NOT NULL,
-    kind TEXT NOT NULL,
-    block INTEGER NOT NULL,
-    module TEXT NOT NULL,
-    score REAL,
-    rows INTEGER NOT NULL DEFAULT 0,
-    cols INTEGER NOT NULL DEFAULT 0,
-    map BLOB
-);
-CREATE INDEX IF NOT EXISTS importance_run_task ON importance(run_id, task, kind);
-)sql";
-
-// Version 1 -> 2: the format-compliance and knowledge matrices of question-answering runs, and the
-// example answers shown after each task.
-constexpr const char* kSchemaV2 = R"sql(
-CREATE TABLE IF NOT EXISTS qa_matrix(
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    kind TEXT NOT NULL,
-    after_task INTEGER NOT NULL,
-    eval_task INTEGER NOT NULL,
-    accuracy REAL,
-    PRIMARY KEY(run_id, kind, after_task, eval_task)
-);
-CREATE TABLE IF NOT EXISTS qa_examples(
-    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-    after_task INTEGER NOT NULL,
-    position INTEGER NOT NULL,
-    task INTEGER NOT NULL,
-    style TEXT NOT NULL,
-    question TEXT NOT NULL,
-    expected TEXT NOT NULL,
-    answer TEXT NOT NULL,
-    strict INTEGER NOT NULL,
-    format INTEGER NOT NULL,
-    knowledge INTEGER NOT NULL,
-    PRIMARY KEY(run_id, after_task, position)
-);
-)sql";
 
 constexpr const char* kRunColumns =
     "id, name, strategy, status, config_json, seed, versions_json, device, started_at, "
     "ended_at, heartbeat_at, message, tags";
-
-// --- time -----------------------------------------------------------------------------------
-
-std::string isoUtc(std::chrono::system_clock::time_point t)
-{
-    const auto ms =
-        std::chrono::duration_cast<std::chrono::milliseconds>(t.time_since_epoch()).count();
-    // Floor division keeps the millisecond field in 0..999 for times before 1970 too.
-    const auto floorSecs = ms / 1000 - (ms % 1000 < 0 ? 1 : 0);
-    const std::time_t secs = static_cast<std::time_t>(floorSecs);
-    std::tm tm{};
-    gmtime_r(&secs, &tm);
-    char buf[80];  // room for any int fields, so the compiler can prove no truncation
-    std::snprintf(buf, sizeof buf, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900,
-                  tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-                  static_cast<int>(ms - floorSecs * 1000));
-    return buf;
-}
-
-std::string nowIso()
-{
-    return isoUtc(std::chrono::system_clock::now());
-}
-
-/// Parses what isoUtc writes (milliseconds optional); nullopt when it is not that format.
-std::optional<std::chrono::system_clock::time_point> parseIso(const std::string& s)
-{
-    std::tm tm{};
-    int millis = 0;
-    int consumed = 0;
-    if (std::sscanf(s.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%n", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
-                    &tm.tm_hour, &tm.tm_min, &tm.tm_sec, &consumed) != 6)
-        return std::nullopt;
-    if (s[consumed] == '.' && std::sscanf(s.c_str() + consumed + 1, "%3d", &millis) != 1)
-        return std::nullopt;
-    tm.tm_year -= 1900;
-    tm.tm_mon -= 1;
-    const std::time_t secs = timegm(&tm);
-    if (secs == static_cast<std::time_t>(-1)) return std::nullopt;
-    return std::chrono::system_clock::from_time_t(secs) + std::chrono::milliseconds(millis);
-}
-
-std::string hostName()
-{
-    char buf[256] = {};
-    if (gethostname(buf, sizeof buf - 1) != 0) return {};
-    return buf;
-}
-
-/// True only when the kernel says the pid does not exist (EPERM means alive, another user).
-bool pidIsDead(std::int64_t pid)
-{
-    // pid <= 0 would address process groups, so an unknown pid is never "dead".
-    if (pid <= 0 || pid > std::numeric_limits<pid_t>::max()) return false;
-    return kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH;
-}
-
-// --- float32 blobs (little-endian on disk, whatever the host) ------------------------------
-
-bool hostIsLittleEndian()
-{
-    const std::uint32_t one = 1;
-    unsigned char first = 0;
-    std::memcpy(&first, &one, 1);
-    return first == 1;
-}
-
-std::vector<unsigned char> encodeFloats(const std::vector<float>& values)
-{
-    std::vector<unsigned char> bytes(values.size() * 4);
-    if (hostIsLittleEndian()) {
-        if (!values.empty()) std::memcpy(bytes.data(), values.data(), bytes.size());
-        return bytes;
-    }
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        std::uint32_t bits = 0;
-        std::memcpy(&bits, &values[i], 4);
-        for (int b = 0; b < 4; ++b) bytes[i * 4 + b] = static_cast<unsigned char>(bits >> (8 * b));
-    }
-    return bytes;
-}
-
-std::vector<float> decodeFloats(const unsigned char* bytes, std::size_t count)
-{
-    std::vector<float> values(count);
-    if (hostIsLittleEndian()) {
-        if (count) std::memcpy(values.data(), bytes, count * 4);
-        return values;
-    }
-    for (std::size_t i = 0; i < count; ++i) {
-        std::uint32_t bits = 0;
-        for (int b = 0; b < 4; ++b) bits |= std::uint32_t(bytes[i * 4 + b]) << (8 * b);
-        std::memcpy(&values[i], &bits, 4);
-    }
-    return values;
-}
-
-// --- statements -----------------------------------------------------------------------------
-
-/// Owns a prepared statement; finalizes it on destruction.
-class Stmt
-{
-public:
-    Stmt() = default;
-    explicit Stmt(sqlite3_stmt* s) : stmt_(s) {}
-    ~Stmt() { sqlite3_finalize(stmt_); }
-    Stmt(Stmt&& o) noexcept : stmt_(std::exchange(o.stmt_, nullptr)) {}
-    Stmt& operator=(Stmt&& o) noexcept
-    {
-        if (this != &o) {
-            sqlite3_finalize(stmt_);
-            stmt_ = std::exchange(o.stmt_, nullptr);
-        }
-        return *this;
-    }
-    Stmt(const Stmt&) = delete;
-    Stmt& operator=(const Stmt&) = delete;
-    sqlite3_stmt* get() const { return stmt_; }
-
-private:
-    sqlite3_stmt* stmt_ = nullptr;
-};
-
-/// The connection and its statement cache (RunStore::Impl is this; helpers below take it).
-struct Db
-{
-    std::string path;
-    sqlite3* db = nullptr;
-    std::string host = hostName();
-    // Finalized in ~Db before the connection closes.
-    std::unordered_map<std::string, Stmt> cache;
-
-    Db() = default;
-    Db(const Db&) = delete;
-    Db& operator=(const Db&) = delete;
-    ~Db()
-    {
-        cache.clear();
-        sqlite3_close_v2(db);
-    }
-
-    [[noreturn]] void fail(const std::string& what, int rc) const
-    {
-        const int primary = rc & 0xff;
-        if (primary == SQLITE_NOTADB)
-            throw std::runtime_error("'" + path +
-                                     "' is not a CL Workbench database (not an SQLite file, or "
-                                     "an encrypted one)");
-        std::string detail = db ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
-        if (primary == SQLITE_CORRUPT) detail = "the database file is damaged (" + detail + ")";
-        throw std::runtime_error("Run database '" + path + "': " + what + ": " + detail);
-    }
-
-    void exec(const char* sql, const char* what)
-    {
-        const int rc = sqlite3_exec(db, sql, nullptr, nullptr, nullptr);
-        if (rc != SQLITE_OK) fail(what, rc);
-    }
-
-    /// A cached prepared statement; prepared once per connection.
-    sqlite3_stmt* prepare(const char* sql, const char* what)
-    {
-        auto it = cache.find(sql);
-        if (it != cache.end()) return it->second.get();
-        sqlite3_stmt* s = nullptr;
-        const int rc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &s, nullptr);
-        if (rc != SQLITE_OK) {
-            sqlite3_finalize(s);
-            fail(what, rc);
-        }
-        return cache.emplace(sql, Stmt(s)).first->second.get();
-    }
-
-    std::int64_t pragmaInt(const char* sql, const char* what);
-    /// Brings the schema to RunStore::kSchemaVersion, one transaction for all steps.
-    void migrate();
-};
-
-/// One use of a cached statement: binds, steps, reads columns; resets and clears bindings on
-/// destruction so the statement never holds a read snapshot or stale parameters.
-class Query
-{
-public:
-    Query(Db& store, const char* sql, const char* what)
-        : store_(store), stmt_(store.prepare(sql, what)), what_(what)
-    {
-    }
-    ~Query()
-    {
-        sqlite3_reset(stmt_);
-        sqlite3_clear_bindings(stmt_);
-    }
-    Query(const Query&) = delete;
-    Query& operator=(const Query&) = delete;
-
-    Query& bind(int i, std::int64_t v) { return check(sqlite3_bind_int64(stmt_, i, v)); }
-    Query& bind(int i, int v) { return check(sqlite3_bind_int(stmt_, i, v)); }
-    /// NaN is stored as NULL (SQLite would do so anyway); callers keep an is_nan flag.
-    Query& bind(int i, double v)
-    {
-        return check(std::isnan(v) ? sqlite3_bind_null(stmt_, i)
-                                   : sqlite3_bind_double(stmt_, i, v));
-    }
-    Query& bind(int i, const std::string& v)
-    {
-        return check(
-            sqlite3_bind_text64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
-    }
-    Query& bindNull(int i) { return check(sqlite3_bind_null(stmt_, i)); }
-    Query& bindBlob(int i, const std::vector<unsigned char>& v)
-    {
-        if (v.empty()) return check(sqlite3_bind_null(stmt_, i));
-        return check(sqlite3_bind_blob64(stmt_, i, v.data(), v.size(), SQLITE_TRANSIENT));
-    }
-
-    /// True while a row is available.
-    bool step()
-    {
-        const int rc = sqlite3_step(stmt_);
-        if (rc == SQLITE_ROW) return true;
-        if (rc == SQLITE_DONE) return false;
-        store_.fail(what_, rc);
-    }
-    /// Steps a statement that returns no rows; resets so it can run again in a loop.
-    void run()
-    {
-        step();
-        sqlite3_reset(stmt_);
-    }
-
-    std::int64_t int64(int col) const { return sqlite3_column_int64(stmt_, col); }
-    int integer(int col) const { return sqlite3_column_int(stmt_, col); }
-    bool isNull(int col) const { return sqlite3_column_type(stmt_, col) == SQLITE_NULL; }
-    double real(int col) const { return isNull(col) ? kNaN : sqlite3_column_double(stmt_, col); }
-    std::string text(int col) const
-    {
-        const auto* p = sqlite3_column_text(stmt_, col);
-        return p ? std::string(reinterpret_cast<const char*>(p),
-                               static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col)))
-                 : std::string();
-    }
-    const unsigned char* blob(int col, std::size_t& bytes) const
-    {
-        const auto* p = static_cast<const unsigned char*>(sqlite3_column_blob(stmt_, col));
-        bytes = static_cast<std::size_t>(sqlite3_column_bytes(stmt_, col));
-        return p;
-    }
-
-private:
-    Query& check(int rc)
-    {
-        if (rc != SQLITE_OK) store_.fail(what_, rc);
-        return *this;
-    }
-
-    Db& store_;
-    sqlite3_stmt* stmt_;
-    const char* what_;
-};
-
-/// BEGIN IMMEDIATE (write) or BEGIN (read snapshot); rolls back unless committed.
-class Transaction
-{
-public:
-    enum class Mode { Read, Write };
-    Transaction(Db& store, Mode mode, const char* what) : store_(store), what_(what)
-    {
-        store_.exec(mode == Mode::Write ? "BEGIN IMMEDIATE" : "BEGIN", what_);
-        open_ = true;
-    }
-    ~Transaction()
-    {
-        if (open_) sqlite3_exec(store_.db, "ROLLBACK", nullptr, nullptr, nullptr);
-    }
-    Transaction(const Transaction&) = delete;
-    Transaction& operator=(const Transaction&) = delete;
-
-    void commit()
-    {
-        store_.exec("COMMIT", what_);
-        open_ = false;
-    }
-
-private:
-    Db& store_;
-    const char* what_;
-    bool open_ = false;
-};
 
 RunRecord readRun(const Query& q)
 {
@@ -442,34 +83,11 @@ void upsertMetrics(Db& d, std::int64_t runId, const std::map<std::string, double
         q.bind(1, runId).bind(2, key).bind(3, value).bind(4, std::isnan(value) ? 1 : 0).run();
 }
 
-std::int64_t Db::pragmaInt(const char* sql, const char* what)
-{
-    Query q(*this, sql, what);
-    return q.step() ? q.int64(0) : 0;
-}
-
-void Db::migrate()
-{
-    Transaction tx(*this, Transaction::Mode::Write, "creating the schema");
-    // Another process may have initialised the file between our check and the write lock.
-    const int from =
-        static_cast<int>(pragmaInt("PRAGMA user_version", "reading the schema version"));
-    if (from < 1) exec(kSchemaV1, "creating the schema");
-    if (from < 2) exec(kSchemaV2, "adding the question-answering matrices");
-    if (from < RunStore::kSchemaVersion) {
-        // PRAGMAs take no parameters; both values are our own integer constants.
-        const std::string stamp =
-            "PRAGMA application_id = " + std::to_string(kApplicationId) +
-            "; PRAGMA user_version = " + std::to_string(RunStore::kSchemaVersion) + ";";
-        exec(stamp.c_str(), "stamping the schema version");
-    }
-    tx.commit();
-}
-
 }  // namespace
 
 struct RunStore::Impl : Db
 {
+    std::string host = hostName();
 };
 
 // --- RunStatus ------------------------------------------------------------------------------
@@ -529,7 +147,7 @@ RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>())
     const auto objects = d.pragmaInt(
         "SELECT count(*) FROM sqlite_master WHERE name NOT LIKE 'sqlite\\_%' ESCAPE '\\'",
         "reading the schema");
-    if (appId != kApplicationId && (appId != 0 || objects > 0 || version != 0)) {
+    if (appId != sql::kApplicationId && (appId != 0 || objects > 0 || version != 0)) {
         char id[32] = "";
         if (appId != 0)
             std::snprintf(id, sizeof id, ", application_id 0x%08X", static_cast<unsigned>(appId));
@@ -547,7 +165,7 @@ RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>())
     d.exec("PRAGMA synchronous = NORMAL", "setting synchronous mode");
     d.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
 
-    if (version < kSchemaVersion) d.migrate();
+    if (version < kSchemaVersion) sql::migrateSchema(d, kSchemaVersion);
 
     recoverInterrupted();
 }
@@ -643,36 +261,14 @@ void RunStore::appendSeries(std::int64_t runId, const std::vector<SeriesPoint>& 
     tx.commit();
 }
 
-void RunStore::setMatrixCell(std::int64_t runId, const MatrixCell& cell)
+void RunStore::setMatrixCell(std::int64_t runId, const MatrixCell& cell, const std::string& kind)
 {
     Impl& d = *impl_;
     Query(d,
-          "INSERT INTO matrix(run_id, after_task, eval_task, accuracy) VALUES(?1, ?2, ?3, ?4) "
-          "ON CONFLICT(run_id, after_task, eval_task) DO UPDATE SET accuracy = excluded.accuracy",
-          "storing an accuracy-matrix cell")
-        .bind(1, runId)
-        .bind(2, cell.afterTask)
-        .bind(3, cell.evalTask)
-        .bind(4, cell.accuracy)
-        .run();
-}
-
-/// (after_task, eval_task, accuracy) rows of a bound matrix query.
-static std::vector<MatrixCell> readCells(Query& q)
-{
-    std::vector<MatrixCell> cells;
-    while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
-    return cells;
-}
-
-void RunStore::setQaMatrixCell(std::int64_t runId, const std::string& kind, const MatrixCell& cell)
-{
-    Impl& d = *impl_;
-    Query(d,
-          "INSERT INTO qa_matrix(run_id, kind, after_task, eval_task, accuracy) "
+          "INSERT INTO matrices(run_id, kind, after_task, eval_task, value) "
           "VALUES(?1, ?2, ?3, ?4, ?5) ON CONFLICT(run_id, kind, after_task, eval_task) "
-          "DO UPDATE SET accuracy = excluded.accuracy",
-          "storing a question-answering matrix cell")
+          "DO UPDATE SET value = excluded.value",
+          "storing a matrix cell")
         .bind(1, runId)
         .bind(2, kind)
         .bind(3, cell.afterTask)
@@ -869,25 +465,27 @@ std::vector<SeriesPoint> RunStore::series(std::int64_t runId)
     return points;
 }
 
-std::vector<MatrixCell> RunStore::matrix(std::int64_t runId)
+std::vector<MatrixCell> RunStore::matrix(std::int64_t runId, const std::string& kind)
 {
     Query q(*impl_,
-            "SELECT after_task, eval_task, accuracy FROM matrix WHERE run_id = ?1 "
+            "SELECT after_task, eval_task, value FROM matrices WHERE run_id = ?1 AND kind = ?2 "
             "ORDER BY after_task, eval_task",
-            "reading the accuracy matrix");
-    q.bind(1, runId);
-    return readCells(q);
-}
-
-std::vector<MatrixCell> RunStore::qaMatrix(std::int64_t runId, const std::string& kind)
-{
-    Query q(*impl_,
-            "SELECT after_task, eval_task, accuracy FROM qa_matrix WHERE run_id = ?1 AND kind = ?2 "
-            "ORDER BY after_task, eval_task",
-            "reading a question-answering matrix");
+            "reading a matrix");
     q.bind(1, runId);
     q.bind(2, kind);
-    return readCells(q);
+    std::vector<MatrixCell> cells;
+    while (q.step()) cells.push_back(MatrixCell{q.integer(0), q.integer(1), q.real(2)});
+    return cells;
+}
+
+std::vector<std::string> RunStore::matrixKinds(std::int64_t runId)
+{
+    Query q(*impl_, "SELECT DISTINCT kind FROM matrices WHERE run_id = ?1 ORDER BY kind",
+            "listing a run's matrices");
+    q.bind(1, runId);
+    std::vector<std::string> kinds;
+    while (q.step()) kinds.push_back(q.text(0));
+    return kinds;
 }
 
 // Snapshots ordered by task, then kind; cells in the order they were added.

@@ -13,6 +13,7 @@
 
 #include "clwb/datasets.h"
 #include "clwb/engine.h"
+#include "clwb/run_log.h"
 #include "clwb/run_store.h"
 #include "engine/test_configs.h"
 
@@ -70,6 +71,7 @@ struct Outcome
 {
     RunResult result;
     std::vector<std::string> log;
+    std::vector<std::string> warnings;  ///< the Log events of level Warning
 };
 
 Outcome runStored(const RunConfig& config, RunStore& store)
@@ -77,9 +79,23 @@ Outcome runStored(const RunConfig& config, RunStore& store)
     Outcome out;
     out.result = runExperiment(config, &store, [&](const RunEvent& e) {
         if (e.kind == RunEvent::Kind::Log) out.log.push_back(e.message);
+        if (e.kind == RunEvent::Kind::Log && e.level == LogLevel::Warning)
+            out.warnings.push_back(e.message);
         return true;
     });
     return out;
+}
+
+/// The lines of a stored run's log file whose level is `level` ("[warning]") and that mention
+/// `text`.
+int runLogLines(const RunStore& store, std::int64_t runId, const char* level, const char* text)
+{
+    QFile f(QString::fromStdString(runLogPath(store.path(), runId)));
+    if (!f.open(QIODevice::ReadOnly | QIODevice::Text)) return -1;
+    int n = 0;
+    for (const QByteArray& line : f.readAll().split('\n'))
+        n += line.contains(level) && line.contains(text);
+    return n;
 }
 
 bool logHas(const Outcome& o, const std::string& text)
@@ -142,9 +158,15 @@ private Q_SLOTS:
         auto config = tinyRun("image-folder", root.toStdString());
         config.data.augment = "crop-flip";
         const auto out = runStored(config, store);
-        QVERIFY2(out.result.status == "finished", out.result.message.c_str());
+        QVERIFY2(out.result.status == clwb::RunStatus::Finished, out.result.message.c_str());
         QCOMPARE(int(out.result.accuracyMatrix.size()), 2);
         QVERIFY2(logHas(out, "broken.jpg"), "the skipped file is named in the log");
+        // ... as a warning, in the events and in the run's log file beside the database.
+        QVERIFY(std::any_of(out.warnings.begin(), out.warnings.end(), [](const std::string& w) {
+            return w.find("broken.jpg") != std::string::npos;
+        }));
+        QCOMPARE(runLogLines(store, out.result.runId, "[warning] skipped 1", "broken.jpg"), 1);
+        QCOMPARE(runLogLines(store, out.result.runId, "[info] ", "planned optimisation steps"), 1);
         const auto info = inspectDataset(config.data);
         QVERIFY2(info.problem.empty(), info.problem.c_str());
         QCOMPARE(info.classNames, (std::vector<std::string>{"circle", "square", "star", "tri"}));
@@ -155,9 +177,10 @@ private Q_SLOTS:
         // "reject" turns the corrupt file into a failed run naming it.
         config.data.badImages = "reject";
         const auto rejected = runStored(config, store);
-        QCOMPARE(QString::fromStdString(rejected.result.status), QString("failed"));
+        QCOMPARE(QString::fromStdString(clwb::toString(rejected.result.status)), QString("failed"));
         QVERIFY2(rejected.result.message.find("broken.jpg") != std::string::npos,
                  rejected.result.message.c_str());
+        QCOMPARE(runLogLines(store, rejected.result.runId, "[error] failed: ", "broken.jpg"), 1);
     }
 
     void imageFolderWithoutSplit()
@@ -168,7 +191,7 @@ private Q_SLOTS:
         auto config = tinyRun("image-folder", root.toStdString());
         config.data.testFraction = 0.3;
         const auto out = runStored(config, store);
-        QVERIFY2(out.result.status == "finished", out.result.message.c_str());
+        QVERIFY2(out.result.status == clwb::RunStatus::Finished, out.result.message.c_str());
         // Fitting four easy classes: the last task is learnt.
         QVERIFY(out.result.accuracyMatrix[1][1] > 0.5);
     }
@@ -186,12 +209,12 @@ private Q_SLOTS:
         config.data.augment = "flip";
         config.data.memoryLimitMb = 0.01;
         const auto streamed = runStored(config, store);
-        QVERIFY2(streamed.result.status == "finished", streamed.result.message.c_str());
+        QVERIFY2(streamed.result.status == clwb::RunStatus::Finished, streamed.result.message.c_str());
         QVERIFY2(logHas(streamed, "streamed from disk"), "the log says the images stream");
         QVERIFY2(logHas(streamed, "written to disk"), "the train/test split went to disk too");
         config.data.memoryLimitMb = 0;  // half of this machine's memory: held in memory
         const auto held = runStored(config, store);
-        QVERIFY2(held.result.status == "finished", held.result.message.c_str());
+        QVERIFY2(held.result.status == clwb::RunStatus::Finished, held.result.message.c_str());
         QVERIFY(!logHas(held, "streamed from disk"));
         QCOMPARE(streamed.result.accuracyMatrix, held.result.accuracyMatrix);
         QVERIFY(QDir(dir_.filePath("cache")).entryList({"clwb-stream-*"}, QDir::Files).isEmpty());
@@ -206,7 +229,7 @@ private Q_SLOTS:
         writeText(ten + "/batches.meta.txt", "airplane\nautomobile\nbird\ncat\ndeer\ndog\nfrog\nhorse\nship\ntruck\n");
         RunStore store(dir_.filePath("runs3.sqlite").toStdString());
         auto out = runStored(tinyRun("cifar10", ten.toStdString()), store);
-        QVERIFY2(out.result.status == "finished", out.result.message.c_str());
+        QVERIFY2(out.result.status == clwb::RunStatus::Finished, out.result.message.c_str());
         QCOMPARE(datasetClassNames(tinyRun("cifar10", ten.toStdString()).data)[3], std::string("cat"));
 
         const QString hundred = dir_.filePath("cifar100");
@@ -217,7 +240,7 @@ private Q_SLOTS:
         for (int c = 0; c < 100; ++c) names += "fine" + QByteArray::number(c) + "\n";
         writeText(hundred + "/fine_label_names.txt", names);
         out = runStored(tinyRun("cifar100", hundred.toStdString()), store);
-        QVERIFY2(out.result.status == "finished", out.result.message.c_str());
+        QVERIFY2(out.result.status == clwb::RunStatus::Finished, out.result.message.c_str());
     }
 
     void fileList()
@@ -238,7 +261,7 @@ private Q_SLOTS:
         RunStore store(dir_.filePath("runs4.sqlite").toStdString());
         const auto config = tinyRun("file-list", (root + "/list.csv").toStdString());
         const auto out = runStored(config, store);
-        QVERIFY2(out.result.status == "finished", out.result.message.c_str());
+        QVERIFY2(out.result.status == clwb::RunStatus::Finished, out.result.message.c_str());
         QCOMPARE(datasetClassNames(config.data)[2], std::string("label2"));
     }
 

@@ -103,7 +103,7 @@ private Q_SLOTS:
 
         RunStore store(dir.filePath("runs.sqlite").toStdString());
         const auto r = runExperiment(c, &store, [](const RunEvent&) { return true; });
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         QCOMPARE(int(r.accuracyMatrix.size()), 2);
         // LoRA on a ViT-B: far fewer trainable numbers than the 86 M of the backbone.
         QVERIFY(r.trainableParams > 0 && r.trainableParams < 5'000'000);

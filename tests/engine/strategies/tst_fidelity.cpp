@@ -300,7 +300,7 @@ private Q_SLOTS:
             if (e.kind == RunEvent::Kind::Step) steps = e.step;
             return true;
         });
-        QVERIFY2(r.status == "finished", r.message.c_str());
+        QVERIFY2(r.status == clwb::RunStatus::Finished, r.message.c_str());
         QCOMPARE(steps,
                  std::int64_t(2 * 3 * 4));  // 3 epochs x 4 batches per task, no scoring epoch
         // 5 % per tensor and step: one fixed mask would cover 5 % of the backbone; 12 fresh draws
@@ -323,7 +323,7 @@ private Q_SLOTS:
                 if (e.kind == RunEvent::Kind::Log) logs.push_back(e.message);
                 return true;
             });
-            QVERIFY2(other.status == "finished", other.message.c_str());
+            QVERIFY2(other.status == clwb::RunStatus::Finished, other.message.c_str());
             const std::string expected = selection == 2
                                              ? "MIST control grad-per-step: 3 epochs of CE"
                                              : "MIST pre-adaptation: 3 epochs";

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// A stored run turned back into the events a live run produced (the inverse of the engine's
+// recorder), so a front end has one drawing path for live and reopened runs.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "clwb/run_event.h"
+#include "clwb/run_store.h"
+
+namespace clwb {
+
+/// Everything the database holds of one run.
+struct StoredRun
+{
+    RunRecord run;
+    std::vector<SeriesPoint> series;
+    std::map<std::string, std::vector<MatrixCell>> matrices;  ///< by kind (kAccuracyMatrix, ...)
+    std::vector<ImportanceSnapshot> importance;
+    std::map<int, std::vector<QaExample>> examples;  ///< by after_task
+};
+
+/// Reads run `runId` whole; nullopt-like empty `run.id == 0` when there is no such run.
+StoredRun loadStoredRun(RunStore& store, std::int64_t runId);
+
+/// Started, the row before training, Step and Curve events in step order, the matrix rows (with
+/// their QA format/knowledge rows and examples), importance snapshots, and Finished when the run
+/// finished with metrics.
+std::vector<RunEvent> replayEvents(const StoredRun& stored);
+
+/// loadStoredRun + replayEvents; empty for an unknown run.
+std::vector<RunEvent> replayRun(RunStore& store, std::int64_t runId);
+
+}  // namespace clwb

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store/run_recorder.h"
+
+namespace clwb::detail {
+
+void RunRecorder::record(const RunEvent& ev)
+{
+    using Kind = RunEvent::Kind;
+    switch (ev.kind) {
+    case Kind::Step:
+        pending_.push_back({kLossSeries, ev.step, ev.task, ev.loss});
+        flush(false);
+        break;
+    case Kind::Curve:
+        for (size_t j = 0; j < ev.values.size(); ++j)
+            pending_.push_back({kCurvePrefix + std::to_string(j), ev.step, ev.task, ev.values[j]});
+        flush(false);
+        break;
+    case Kind::TaskEvaluated: {
+        flush(true);
+        const std::pair<const std::string*, const std::vector<double>*> matrices[] = {
+            {&kAccuracyMatrix, &ev.values},
+            {&kFormatMatrix, &ev.formatValues},
+            {&kKnowledgeMatrix, &ev.knowledgeValues}};
+        for (const auto& [kind, row] : matrices)
+            for (size_t j = 0; j < row->size(); ++j)
+                store_.setMatrixCell(runId_, {ev.task, int(j), (*row)[j]}, *kind);
+        if (!ev.formatValues.empty() || !ev.examples.empty())
+            store_.setQaExamples(runId_, ev.task, ev.examples);
+        break;
+    }
+    case Kind::Importance:
+        store_.addImportance(runId_, ev.importance);
+        flush(true);
+        break;
+    case Kind::Finished:
+        flush(true);
+        store_.setMetrics(runId_, ev.summary);
+        break;
+    case Kind::Cancelled:
+    case Kind::Failed:
+        flush(true);
+        break;
+    case Kind::Started:
+    case Kind::Log:
+        break;
+    }
+}
+
+void RunRecorder::finish(RunStatus status, const std::string& message)
+{
+    flush(true);
+    store_.finishRun(runId_, status, message);
+}
+
+void RunRecorder::flush(bool force)
+{
+    const auto now = std::chrono::steady_clock::now();
+    if (!force && now - lastFlush_ < std::chrono::seconds(1)) return;
+    if (!pending_.empty()) store_.appendSeries(runId_, pending_);
+    pending_.clear();
+    store_.heartbeat(runId_);
+    lastFlush_ = now;
+}
+
+}  // namespace clwb::detail

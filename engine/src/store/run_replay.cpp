@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+// Turns a stored run back into the RunEvents a live run produced: the inverse of RunRecorder.
+#include "clwb/run_replay.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+
+#include "clwb/metrics.h"
+#include "clwb/run_config.h"
+#include "store/run_recorder.h"
+
+namespace clwb {
+
+StoredRun loadStoredRun(RunStore& store, std::int64_t runId)
+{
+    StoredRun out;
+    const auto run = store.run(runId);
+    if (!run) return out;
+    out.run = *run;
+    out.series = store.series(runId);
+    for (const auto& kind : store.matrixKinds(runId)) out.matrices[kind] = store.matrix(runId, kind);
+    out.importance = store.importance(runId);
+    out.examples = store.qaExamples(runId);
+    return out;
+}
+
+std::vector<RunEvent> replayRun(RunStore& store, std::int64_t runId)
+{
+    const auto stored = loadStoredRun(store, runId);
+    return stored.run.id == 0 ? std::vector<RunEvent>{} : replayEvents(stored);
+}
+
+std::vector<RunEvent> replayEvents(const StoredRun& stored)
+{
+    const RunRecord& run = stored.run;
+    const auto& series = stored.series;
+    const auto& importance = stored.importance;
+    const auto& examples = stored.examples;
+    static const std::vector<MatrixCell> none;
+    auto cellsOf = [&](const std::string& kind) -> const std::vector<MatrixCell>& {
+        const auto it = stored.matrices.find(kind);
+        return it == stored.matrices.end() ? none : it->second;
+    };
+    const auto& matrix = cellsOf(kAccuracyMatrix);
+    const auto& formatMatrix = cellsOf(kFormatMatrix);
+    const auto& knowledgeMatrix = cellsOf(kKnowledgeMatrix);
+    using Kind = RunEvent::Kind;
+    std::vector<RunEvent> events;
+
+    // Task count: the config snapshot knows it; the matrix and series are the fallback.
+    int T = 0;
+    const auto parsed = parseRunConfig(run.configJson);
+    if (!run.configJson.empty()) T = int(resolvedTasks(parsed.config).size());
+    for (const auto& c : matrix) T = std::max(T, c.evalTask + 1);
+    const std::string& accPrefix = detail::kCurvePrefix;
+    for (const auto& p : series) {
+        if (p.key.rfind(accPrefix, 0) == 0) T = std::max(T, std::stoi(p.key.substr(8)) + 1);
+    }
+
+    std::int64_t lastStep = 0;
+    for (const auto& p : series) lastStep = std::max(lastStep, p.step);
+    RunEvent started;
+    started.kind = Kind::Started;
+    started.total = lastStep;
+    started.message = run.device;
+    events.push_back(started);
+
+    // Matrix rows by afterTask (-1 first).
+    std::map<int, std::vector<double>> rows;
+    for (const auto& c : matrix) {
+        auto& row = rows[c.afterTask];
+        row.resize(size_t(T), std::numeric_limits<double>::quiet_NaN());
+        if (c.evalTask >= 0 && c.evalTask < T) row[size_t(c.evalTask)] = c.accuracy;
+    }
+    // Question-answering runs: the format and knowledge rows travel with the strict ones.
+    auto rowsOf = [&](const std::vector<MatrixCell>& cells) {
+        std::map<int, std::vector<double>> out;
+        for (const auto& c : cells) {
+            auto& row = out[c.afterTask];
+            row.resize(size_t(T), std::numeric_limits<double>::quiet_NaN());
+            if (c.evalTask >= 0 && c.evalTask < T) row[size_t(c.evalTask)] = c.accuracy;
+        }
+        return out;
+    };
+    auto formatRows = rowsOf(formatMatrix), knowledgeRows = rowsOf(knowledgeMatrix);
+    auto rowEvent = [&](int task) {
+        RunEvent ev;
+        ev.kind = Kind::TaskEvaluated;
+        ev.task = task;
+        ev.values = rows[task];
+        if (formatRows.count(task)) ev.formatValues = formatRows[task];
+        if (knowledgeRows.count(task)) ev.knowledgeValues = knowledgeRows[task];
+        if (const auto it = examples.find(task); it != examples.end()) ev.examples = it->second;
+        return ev;
+    };
+    if (rows.count(-1)) events.push_back(rowEvent(-1));
+
+    // Loss points become Step events; accuracy points recorded at the same step become one
+    // Curve event, as the engine emitted them.
+    std::vector<SeriesPoint> sorted = series;
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.step < b.step; });
+    for (size_t i = 0; i < sorted.size();) {
+        const std::int64_t step = sorted[i].step;
+        RunEvent curve;
+        curve.kind = Kind::Curve;
+        curve.step = step;
+        curve.values.assign(size_t(T), std::numeric_limits<double>::quiet_NaN());
+        bool haveCurve = false;
+        for (; i < sorted.size() && sorted[i].step == step; ++i) {
+            const auto& p = sorted[i];
+            if (p.key == detail::kLossSeries) {
+                RunEvent ev;
+                ev.kind = Kind::Step;
+                ev.task = p.task;
+                ev.step = p.step;
+                ev.loss = p.value;
+                ev.total = lastStep;
+                events.push_back(ev);
+            } else if (p.key.rfind(accPrefix, 0) == 0) {
+                const int j = std::stoi(p.key.substr(accPrefix.size()));
+                if (j >= 0 && j < T) curve.values[size_t(j)] = p.value;
+                curve.task = std::max(curve.task, p.task);
+                haveCurve = true;
+            }
+        }
+        if (haveCurve) events.push_back(curve);
+    }
+
+    for (const auto& entry : rows)
+        if (entry.first >= 0) events.push_back(rowEvent(entry.first));
+    for (const auto& snap : importance) {
+        RunEvent ev;
+        ev.kind = Kind::Importance;
+        ev.task = snap.task;
+        ev.importance = snap;
+        events.push_back(ev);
+    }
+    if (run.status == RunStatus::Finished && !run.metrics.empty()) {
+        RunEvent ev;
+        ev.kind = Kind::Finished;
+        for (const auto& [key, unused] : metricsAsList(Metrics{})) {
+            const auto it = run.metrics.find(key);
+            ev.values.push_back(it == run.metrics.end() ? std::numeric_limits<double>::quiet_NaN()
+                                                        : it->second);
+        }
+        ev.summary = run.metrics;
+        events.push_back(ev);
+    }
+    return events;
+}
+
+}  // namespace clwb

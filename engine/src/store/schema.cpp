@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-3.0-or-later
+#include "store/schema.h"
+
+#include <string>
+
+namespace clwb::sql {
+namespace {
+
+// Version 0 -> 1. Later versions append a step and bump RunStore::kSchemaVersion.
+constexpr const char* kSchemaV1 = R"sql(
+CREATE TABLE IF NOT EXISTS runs(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    strategy TEXT NOT NULL DEFAULT '',
+    status TEXT NOT NULL DEFAULT 'running',
+    config_json TEXT NOT NULL DEFAULT '',
+    seed INTEGER NOT NULL DEFAULT 0,
+    versions_json TEXT NOT NULL DEFAULT '',
+    device TEXT NOT NULL DEFAULT '',
+    started_at TEXT NOT NULL,
+    ended_at TEXT,
+    heartbeat_at TEXT,
+    pid INTEGER,
+    host TEXT,
+    message TEXT NOT NULL DEFAULT '',
+    tags TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS series(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    step INTEGER NOT NULL,
+    task INTEGER NOT NULL,
+    value REAL,
+    is_nan INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS series_run_key_step ON series(run_id, key, step);
+CREATE TABLE IF NOT EXISTS matrix(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    eval_task INTEGER NOT NULL,
+    accuracy REAL,
+    PRIMARY KEY(run_id, after_task, eval_task)
+);
+CREATE TABLE IF NOT EXISTS metrics(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    key TEXT NOT NULL,
+    value REAL,
+    is_nan INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY(run_id, key)
+);
+CREATE TABLE IF NOT EXISTS importance(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    task INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    block INTEGER NOT NULL,
+    module TEXT NOT NULL,
+    score REAL,
+    rows INTEGER NOT NULL DEFAULT 0,
+    cols INTEGER NOT NULL DEFAULT 0,
+    map BLOB
+);
+CREATE INDEX IF NOT EXISTS importance_run_task ON importance(run_id, task, kind);
+)sql";
+
+// Version 1 -> 2: the format-compliance and knowledge matrices of question-answering runs, and the
+// example answers shown after each task.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS qa_matrix(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    after_task INTEGER NOT NULL,
+    eval_task INTEGER NOT NULL,
+    accuracy REAL,
+    PRIMARY KEY(run_id, kind, after_task, eval_task)
+);
+CREATE TABLE IF NOT EXISTS qa_examples(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    task INTEGER NOT NULL,
+    style TEXT NOT NULL,
+    question TEXT NOT NULL,
+    expected TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    strict INTEGER NOT NULL,
+    format INTEGER NOT NULL,
+    knowledge INTEGER NOT NULL,
+    PRIMARY KEY(run_id, after_task, position)
+);
+)sql";
+
+// Version 2 -> 3: one table of matrices by kind ("accuracy"; "format" and "knowledge" of
+// question-answering runs; whatever comes next) in place of one table per kind.
+constexpr const char* kSchemaV3 = R"sql(
+CREATE TABLE IF NOT EXISTS matrices(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    kind TEXT NOT NULL,
+    after_task INTEGER NOT NULL,
+    eval_task INTEGER NOT NULL,
+    value REAL,
+    PRIMARY KEY(run_id, kind, after_task, eval_task)
+);
+INSERT OR IGNORE INTO matrices(run_id, kind, after_task, eval_task, value)
+    SELECT run_id, 'accuracy', after_task, eval_task, accuracy FROM matrix;
+INSERT OR IGNORE INTO matrices(run_id, kind, after_task, eval_task, value)
+    SELECT run_id, kind, after_task, eval_task, accuracy FROM qa_matrix;
+DROP TABLE matrix;
+DROP TABLE qa_matrix;
+)sql";
+
+}  // namespace
+
+void migrateSchema(Db& db, int target)
+{
+    Transaction tx(db, Transaction::Mode::Write, "creating the schema");
+    // Another process may have initialised the file between our check and the write lock.
+    const int from =
+        static_cast<int>(db.pragmaInt("PRAGMA user_version", "reading the schema version"));
+    if (from < 1) db.exec(kSchemaV1, "creating the schema");
+    if (from < 2) db.exec(kSchemaV2, "adding the question-answering matrices");
+    if (from < 3) db.exec(kSchemaV3, "storing matrices by kind");
+    if (from < target) {
+        // PRAGMAs take no parameters; both values are our own integer constants.
+        const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
+                                  "; PRAGMA user_version = " + std::to_string(target) + ";";
+        db.exec(stamp.c_str(), "stamping the schema version");
+    }
+    tx.commit();
+}
+
+}  // namespace clwb::sql
