@@ -12,5 +12,6 @@
 /// strategy added later) comes back unchanged, in English.
 QString trStrategy(const std::string& englishText);
 
-/// Every text of the current strategies, as marked for lupdate (tests, completeness checks).
+/// Every text of the current strategies, as marked for lupdate: generated at build time from
+/// clwb::strategyTexts() (gui/CMakeLists.txt).
 const std::vector<const char*>& strategyStringCatalogue();

@@ -810,18 +810,6 @@ the requested style); superficial = strict drop − essential.</source>
         <translation>選択した行列の重み領域ごとの大きさ（縮小表示）</translation>
     </message>
     <message>
-        <source>relative weight change since the start</source>
-        <translation>開始時からの相対的な重みの変化</translation>
-    </message>
-    <message>
-        <source>Fisher information</source>
-        <translation>フィッシャー情報量</translation>
-    </message>
-    <message>
-        <source>LoRA update norm</source>
-        <translation>LoRA 更新のノルム</translation>
-    </message>
-    <message>
         <source>No importance data yet</source>
         <translation>重要度のデータはまだありません</translation>
     </message>
@@ -836,34 +824,6 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Block %1, %2: element map</source>
         <translation>ブロック %1、%2: 要素マップ</translation>
-    </message>
-    <message>
-        <source>LoRA share of each matrix (‖ΔW‖/‖W₀‖)</source>
-        <translation>各行列に占めるLoRAの割合（‖ΔW‖/‖W₀‖）</translation>
-    </message>
-    <message>
-        <source>this task&apos;s LoRA update (‖sBA‖/‖W₀‖)</source>
-        <translation>このタスクのLoRA更新（‖sBA‖/‖W₀‖）</translation>
-    </message>
-    <message>
-        <source>IPC score (sensitivity × uncertainty); right column marks frozen matrices</source>
-        <translation>IPCスコア（感度×不確実性）。右の列は凍結した行列を示す</translation>
-    </message>
-    <message>
-        <source>share of key elements protected by RegLoRA</source>
-        <translation>RegLoRAが保護する重要要素の割合</translation>
-    </message>
-    <message>
-        <source>this task&apos;s expert update; cka column: 1 − cross-task CKA</source>
-        <translation>このタスクのエキスパート更新。cka列：1 − タスク間CKA</translation>
-    </message>
-    <message>
-        <source>share of LoRA elements marked key by KIF&apos;s masks</source>
-        <translation>KIFのマスクが重要とみなしたLoRA要素の割合</translation>
-    </message>
-    <message>
-        <source>share of weights selected by MIST so far</source>
-        <translation>これまでにMISTが選択した重みの割合</translation>
     </message>
 </context>
 <context>
@@ -2244,6 +2204,46 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>mi: supervised contrastive mutual information (MIST); ce: cross-entropy (control; the per-step controls always use ce).</source>
         <translation>mi: 教師あり対照学習による相互情報量（MIST）。ce: 交差エントロピー（対照実験。毎ステップ版の対照は常に ce）。</translation>
+    </message>
+    <message>
+        <source>relative weight change since the start</source>
+        <translation>開始時からの相対的な重みの変化</translation>
+    </message>
+    <message>
+        <source>LoRA update norm</source>
+        <translation>LoRA 更新のノルム</translation>
+    </message>
+    <message>
+        <source>LoRA share of each matrix (‖ΔW‖/‖W₀‖)</source>
+        <translation>各行列に占めるLoRAの割合（‖ΔW‖/‖W₀‖）</translation>
+    </message>
+    <message>
+        <source>Fisher information</source>
+        <translation>フィッシャー情報量</translation>
+    </message>
+    <message>
+        <source>this task&apos;s LoRA update (‖sBA‖/‖W₀‖)</source>
+        <translation>このタスクのLoRA更新（‖sBA‖/‖W₀‖）</translation>
+    </message>
+    <message>
+        <source>IPC score (sensitivity × uncertainty); right column marks frozen matrices</source>
+        <translation>IPCスコア（感度×不確実性）。右の列は凍結した行列を示す</translation>
+    </message>
+    <message>
+        <source>share of key elements protected by RegLoRA</source>
+        <translation>RegLoRAが保護する重要要素の割合</translation>
+    </message>
+    <message>
+        <source>this task&apos;s expert update; cka column: 1 − cross-task CKA</source>
+        <translation>このタスクのエキスパート更新。cka列：1 − タスク間CKA</translation>
+    </message>
+    <message>
+        <source>share of LoRA elements marked key by KIF&apos;s masks</source>
+        <translation>KIFのマスクが重要とみなしたLoRA要素の割合</translation>
+    </message>
+    <message>
+        <source>share of weights selected by MIST so far</source>
+        <translation>これまでにMISTが選択した重みの割合</translation>
     </message>
 </context>
 <context>

@@ -11,7 +11,9 @@
 #include <limits>
 
 #include "charts/chart_palette.h"
+#include "clwb/strategy_info.h"
 #include "qcustomplot.h"
+#include "strategy_strings.h"
 
 namespace {
 
@@ -102,17 +104,8 @@ void ImportanceChart::retranslateUi()
 
 QString ImportanceChart::kindText(const std::string& kind) const
 {
-    if (kind == "weight-change") return tr("relative weight change since the start");
-    if (kind == "fisher") return tr("Fisher information");
-    if (kind == "lora-norm") return tr("LoRA update norm");
-    if (kind == "lora-update") return tr("LoRA share of each matrix (‖ΔW‖/‖W₀‖)");
-    if (kind == "o-lora-task-update") return tr("this task's LoRA update (‖sBA‖/‖W₀‖)");
-    if (kind == "ipc-score") return tr("IPC score (sensitivity × uncertainty); right column marks frozen matrices");
-    if (kind == "reglora-key-density") return tr("share of key elements protected by RegLoRA");
-    if (kind == "hide-expert-cka") return tr("this task's expert update; cka column: 1 − cross-task CKA");
-    if (kind == "kif-mask-density") return tr("share of LoRA elements marked key by KIF's masks");
-    if (kind == "mist-selection-density") return tr("share of weights selected by MIST so far");
-    return QString::fromStdString(kind);
+    // Captions are the engine's data (StrategyInfo::importance), translated like its other texts.
+    return trStrategy(clwb::importanceCaption(kind));
 }
 
 void ImportanceChart::updateCaption()
@@ -225,7 +218,8 @@ void ImportanceChart::showSnapshot(int index)
         auto* label = new QCPItemText(plot_);
         label->position->setCoords(m, c.block);
         label->setText(QLocale().toString(c.score, 'g', 2));
-        const double t = std::clamp((c.score - map_->dataRange().lower) / map_->dataRange().size(), 0.0, 1.0);
+        const double t =
+            std::clamp((c.score - map_->dataRange().lower) / map_->dataRange().size(), 0.0, 1.0);
         label->setColor(chart_palette::textColorOn(chart_palette::viridis(t)));
         label->setClipToAxisRect(true);
         labels_.push_back(label);

@@ -26,6 +26,13 @@ struct ParamSpec
 /// Parameter values keyed by ParamSpec::key. Bools are 0/1, choices are indices.
 using ParamValues = std::map<std::string, double>;
 
+/// What the scores of an importance snapshot of this kind mean: the heatmap's caption.
+struct ImportanceKind
+{
+    std::string kind;     ///< ImportanceSnapshot::kind, e.g. "fisher"
+    std::string caption;  ///< English, e.g. "Fisher information" (translated like other texts)
+};
+
 struct StrategyInfo
 {
     std::string id;           ///< "ewc", "seq-lora", ...
@@ -36,6 +43,9 @@ struct StrategyInfo
     /// Runs on question-answering sequences (data.scenario "qa"): trains through the default
     /// loss and answers through the model's own head.
     bool questionAnswering = false;
+    /// The importance kinds the strategy reports (the trainer's default, "weight-change", needs
+    /// no entry).
+    std::vector<ImportanceKind> importance;
 };
 
 /// Every registered strategy, in the registry's order.
@@ -43,6 +53,14 @@ const std::vector<StrategyInfo>& listStrategies();
 
 /// nullptr when `id` is unknown.
 const StrategyInfo* findStrategy(const std::string& id);
+
+/// The caption of an importance kind: from the strategy that reports it, the trainer's default
+/// ("weight-change"), or the kind itself when nobody declares it.
+std::string importanceCaption(const std::string& kind);
+
+/// Every text of the catalogue a front end shows (names, summaries, parameter labels, help,
+/// choices, importance captions), in registry order without repeats: what translations cover.
+std::vector<std::string> strategyTexts();
 
 /// Defaults for every declared parameter, overridden by `given`.
 ParamValues resolveParams(const StrategyInfo& info, const ParamValues& given);

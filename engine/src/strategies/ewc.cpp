@@ -32,7 +32,8 @@ public:
         std::vector<torch::Tensor> fisher;
         for (auto& p : params) fisher.push_back(torch::zeros_like(p));
         const auto data = trainingData(ctx);
-        const int64_t n = std::min<int64_t>(data.x.size(0), int64_t(ctx.params.at("fisher_samples")));
+        const int64_t n =
+            std::min<int64_t>(data.x.size(0), int64_t(ctx.params.at("fisher_samples")));
         auto perm = torch::randperm(data.x.size(0), torch::TensorOptions().device(ctx.device))
                         .slice(0, 0, n);
         const int64_t bs = 32;
@@ -55,7 +56,8 @@ public:
         for (auto& p : params) anchor.push_back(p.detach().clone());
         if (ctx.params.at("online") != 0.0 && !fishers_.empty()) {
             const double gamma = ctx.params.at("gamma");
-            for (size_t j = 0; j < fisher.size(); ++j) fishers_[0][j] = gamma * fishers_[0][j] + fisher[j];
+            for (size_t j = 0; j < fisher.size(); ++j)
+                fishers_[0][j] = gamma * fishers_[0][j] + fisher[j];
             anchors_[0] = anchor;
         } else {
             fishers_.push_back(fisher);
@@ -74,9 +76,10 @@ public:
         auto params = ctx.model->parameters();
         for (auto& l : ctx.model->linears()) {
             for (size_t j = 0; j < params.size(); ++j) {
-                if (params[j].unsafeGetTensorImpl() != l.layer->weight.unsafeGetTensorImpl()) continue;
-                snap.cells.push_back(importanceCell(l.block, l.module,
-                                                    lastFisher_[j].mean().item<double>(), lastFisher_[j]));
+                if (params[j].unsafeGetTensorImpl() != l.layer->weight.unsafeGetTensorImpl())
+                    continue;
+                snap.cells.push_back(importanceCell(
+                    l.block, l.module, lastFisher_[j].mean().item<double>(), lastFisher_[j]));
             }
         }
         return snap;
@@ -99,19 +102,26 @@ private:
 
 StrategyInfo ewcInfo()
 {
-    return {"ewc", "EWC",
-            "Penalises changes to weights that mattered for earlier tasks (diagonal Fisher).",
-            "Kirkpatrick et al. 2017, arXiv:1612.00796",
-            {floatParam("lambda", "λ", "Penalty strength; 1e2–1e5 is typical for small nets.", 1000,
-                        0, 1e7, true),
-             intParam("fisher_samples", "Fisher samples", "Training images used to estimate the Fisher.",
-                      1024, 32, 60000),
-             boolParam("online", "Online EWC",
-                       "Keep one decayed Fisher and one anchor instead of one per task.", false),
-             floatParam("gamma", "Online decay γ", "F ← γF + F_t (online EWC only).", 1.0, 0.0, 1.0),
-             maskedCeParam(false)}};
+    StrategyInfo info{
+        "ewc",
+        "EWC",
+        "Penalises changes to weights that mattered for earlier tasks (diagonal Fisher).",
+        "Kirkpatrick et al. 2017, arXiv:1612.00796",
+        {floatParam("lambda", "λ", "Penalty strength; 1e2–1e5 is typical for small nets.", 1000, 0,
+                    1e7, true),
+         intParam("fisher_samples", "Fisher samples",
+                  "Training images used to estimate the Fisher.", 1024, 32, 60000),
+         boolParam("online", "Online EWC",
+                   "Keep one decayed Fisher and one anchor instead of one per task.", false),
+         floatParam("gamma", "Online decay γ", "F ← γF + F_t (online EWC only).", 1.0, 0.0, 1.0),
+         maskedCeParam(false)}};
+    info.importance = {{"fisher", "Fisher information"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeEwc() { return std::make_unique<Ewc>(); }
+std::unique_ptr<Strategy> makeEwc()
+{
+    return std::make_unique<Ewc>();
+}
 
 }  // namespace clwb::detail

@@ -44,7 +44,10 @@ namespace {
 
 namespace F = torch::nn::functional;
 
-std::string expertName(int i) { return "hide" + std::to_string(i); }
+std::string expertName(int i)
+{
+    return "hide" + std::to_string(i);
+}
 
 class Hide final : public Strategy
 {
@@ -63,7 +66,8 @@ public:
         current_ = ctx.task;
         const double r = ctx.params.at("rank");
         for (auto& l : targetLinears(ctx)) {
-            auto& ad = l.layer->addAdapter(expertName(ctx.task), int64_t(r), ctx.params.at("scale") * r);
+            auto& ad =
+                l.layer->addAdapter(expertName(ctx.task), int64_t(r), ctx.params.at("scale") * r);
             torch::NoGradGuard noGrad;
             ad.a.normal_(0.0, 0.01);  // the official expert init (B stays 0)
         }
@@ -73,9 +77,11 @@ public:
         const auto& data = ctx.seq.tasks[size_t(ctx.task)].trainX;
         auto sum = torch::zeros({ctx.model->config().dim}, anchors_.options());
         for (int64_t i = 0; i < data.size(0); i += 1024)
-            sum += baseFeatures(ctx, ctx.input(data.slice(0, i, std::min(data.size(0), i + 1024)))).sum(0);
+            sum += baseFeatures(ctx, ctx.input(data.slice(0, i, std::min(data.size(0), i + 1024))))
+                       .sum(0);
         const double epochs = std::max(1, ctx.config.train.epochs);
-        anchors_[ctx.task] = (anchors_[ctx.task] + epochs * sum) / (1.0 + epochs * double(data.size(0)));
+        anchors_[ctx.task] =
+            (anchors_[ctx.task] + epochs * sum) / (1.0 + epochs * double(data.size(0)));
     }
 
     std::vector<torch::Tensor> trainableParameters(TaskContext& ctx) override
@@ -111,7 +117,8 @@ public:
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
     {
-        auto snap = adapterUpdateSnapshot(ctx.model, expertName(ctx.task), ctx.task, "hide-expert-cka");
+        auto snap =
+            adapterUpdateSnapshot(ctx.model, expertName(ctx.task), ctx.task, "hide-expert-cka");
         for (size_t b = 0; b < cka_.size(); ++b)
             snap.cells.push_back(importanceCell(int(b), "cka", 1.0 - cka_[b], {}));
         if (routing_.defined()) snap.cells.push_back(importanceCell(-1, "routing", 0.0, routing_));
@@ -193,7 +200,8 @@ private:
         for (int j = 0; j < T; ++j) {
             const auto& x = ctx.seq.tasks[size_t(j)].curveX;
             if (x.size(0) == 0) continue;
-            auto d = expertWeights(baseFeatures(ctx, ctx.input(x)), anchors_, ctx.params.at("temperature"));
+            auto d = expertWeights(baseFeatures(ctx, ctx.input(x)), anchors_,
+                                   ctx.params.at("temperature"));
             m[j] = d.mean(0).cpu();
             if (j <= ctx.task) line << " " << std::round(m[j][j].item<double>() * 100.0) / 100.0;
         }
@@ -258,28 +266,36 @@ private:
 
 StrategyInfo hideInfo()
 {
-    return {"hide", "HiDe",
-            "Per-task LoRA experts trained from the base; at test time the top block(s) mix experts "
-            "by feature-anchor similarity and the lower blocks use the fused experts.",
-            "Guo et al. 2025, arXiv:2503.12941",
-            {intParam("rank", "Expert rank r", "LoRA rank of each task's expert.", 8, 1, 64),
-             floatParam("scale", "Scale s",
-                        "Expert update s·BA; the official α/R = 96/48 = 2 applies per expert.", 2,
-                        0.01, 64, true),
-             intParam("expand_blocks", "Expanded top blocks",
-                      "Blocks that route experts per sample (from the top); the others fuse them. "
-                      "0 = merge all, depth = expand all.",
-                      1, 0, 24),
-             choiceParam("fusion", "Lower-block fusion",
-                         "code: (ΣB)(ΣA) as the official clitmoelora; paper: ΣB·A (no cross "
-                         "terms).",
-                         {"code", "paper"}, 0),
-             floatParam("temperature", "Routing temperature",
-                        "Expert weights = softmax(cos / temperature) (official: 0.1).", 0.1, 0.001,
-                        10, true),
-             loraTargetsParam(), maskedCeParam(true)}};
+    StrategyInfo info{
+        "hide",
+        "HiDe",
+        "Per-task LoRA experts trained from the base; at test time the top block(s) mix experts "
+        "by feature-anchor similarity and the lower blocks use the fused experts.",
+        "Guo et al. 2025, arXiv:2503.12941",
+        {intParam("rank", "Expert rank r", "LoRA rank of each task's expert.", 8, 1, 64),
+         floatParam("scale", "Scale s",
+                    "Expert update s·BA; the official α/R = 96/48 = 2 applies per expert.", 2, 0.01,
+                    64, true),
+         intParam("expand_blocks", "Expanded top blocks",
+                  "Blocks that route experts per sample (from the top); the others fuse them. "
+                  "0 = merge all, depth = expand all.",
+                  1, 0, 24),
+         choiceParam("fusion", "Lower-block fusion",
+                     "code: (ΣB)(ΣA) as the official clitmoelora; paper: ΣB·A (no cross "
+                     "terms).",
+                     {"code", "paper"}, 0),
+         floatParam("temperature", "Routing temperature",
+                    "Expert weights = softmax(cos / temperature) (official: 0.1).", 0.1, 0.001, 10,
+                    true),
+         loraTargetsParam(), maskedCeParam(true)}};
+    info.importance = {
+        {"hide-expert-cka", "this task's expert update; cka column: 1 − cross-task CKA"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeHide() { return std::make_unique<Hide>(); }
+std::unique_ptr<Strategy> makeHide()
+{
+    return std::make_unique<Hide>();
+}
 
 }  // namespace clwb::detail

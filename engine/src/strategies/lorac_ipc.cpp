@@ -69,7 +69,7 @@ struct Unit
     int64_t rows = 0;
     bool frozen = false;  ///< M = 0
     IpcEma ema;
-    double score = 0;  ///< I-bar * U-bar at the end of the last task
+    double score = 0;               ///< I-bar * U-bar at the end of the last task
     std::vector<std::string> pool;  ///< adapter names, one per task
 };
 
@@ -84,8 +84,8 @@ public:
             const bool whole = site.unit.empty();
             const int64_t row0 = whole ? 0 : layer->unit(site.unit).begin;
             const int64_t rows = whole ? layer->outFeatures() : layer->unit(site.unit).rows();
-            units_.push_back({layer, site.linear.block, site.linear.module, site.matrix, site.unit,
-                              row0, rows});
+            units_.push_back(
+                {layer, site.linear.block, site.linear.module, site.matrix, site.unit, row0, rows});
             if (layers_.empty() || layers_.back().get() != layer.get()) {
                 // dL/dW of the effective matrix equals dL/dW0; the optimiser never sees W0.
                 layer->weight.set_requires_grad(true);
@@ -249,8 +249,8 @@ private:
             const auto w = layer->effectiveWeight();
             for (auto& u : units_)
                 if (u.layer.get() == layer.get())
-                    ipt.push_back(ipcSensitivity(w.narrow(0, u.row0, u.rows),
-                                                 g.narrow(0, u.row0, u.rows)));
+                    ipt.push_back(
+                        ipcSensitivity(w.narrow(0, u.row0, u.rows), g.narrow(0, u.row0, u.rows)));
             g = torch::Tensor();  // W0 is not optimised: drop its gradient before the next step
         }
         const auto values = torch::stack(ipt).to(torch::kCPU, torch::kDouble);
@@ -270,35 +270,42 @@ private:
 
 StrategyInfo loracIpcInfo()
 {
-    return {"lorac-ipc", "LoRAC-IPC",
-            "A per-task LoRA pool composed with learned per-matrix weights and kept orthonormal "
-            "(LoRAC); after each task the most important weight matrices (sensitivity x "
-            "uncertainty) are frozen for all later tasks (IPC).",
-            "Ling et al. 2025, arXiv:2504.13407",
-            {intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8,
-                      1, 64),
-             floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 1).", 1,
-                        0.1, 256, true),
-             floatParam("ortho", "λ orth",
-                        "Weight of the orthonormality loss ‖QQᵀ−I‖_F over the stacked A's of "
-                        "every unfrozen matrix.",
-                        0.5, 0, 10),
-             boolParam("ipc", "IPC",
-                       "Important Parameter Constraints: freeze the top-scored weight matrices "
-                       "after each task (off = plain LoRAC).",
-                       true),
-             floatParam("threshold", "IPC threshold",
-                        "Fraction of all adapted matrices frozen after each task: k = ⌊threshold·"
-                        "N⌋, N = 6 × depth.",
-                        0.05, 0, 1),
-             floatParam("beta1", "β1", "EMA factor of the sensitivity.", 0.85, 0, 0.999),
-             floatParam("beta2", "β2", "EMA factor of the uncertainty.", 0.85, 0, 0.999),
-             floatParam("grad_clip", "Gradient clip",
-                        "Max global gradient norm of the trainable parameters (0 = off).", 1.0, 0,
-                        100),
-             loraTargetsParam(), maskedCeParam(true)}};
+    StrategyInfo info{
+        "lorac-ipc",
+        "LoRAC-IPC",
+        "A per-task LoRA pool composed with learned per-matrix weights and kept orthonormal "
+        "(LoRAC); after each task the most important weight matrices (sensitivity x "
+        "uncertainty) are frozen for all later tasks (IPC).",
+        "Ling et al. 2025, arXiv:2504.13407",
+        {intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8, 1,
+                  64),
+         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 1).", 1, 0.1,
+                    256, true),
+         floatParam("ortho", "λ orth",
+                    "Weight of the orthonormality loss ‖QQᵀ−I‖_F over the stacked A's of "
+                    "every unfrozen matrix.",
+                    0.5, 0, 10),
+         boolParam("ipc", "IPC",
+                   "Important Parameter Constraints: freeze the top-scored weight matrices "
+                   "after each task (off = plain LoRAC).",
+                   true),
+         floatParam("threshold", "IPC threshold",
+                    "Fraction of all adapted matrices frozen after each task: k = ⌊threshold·"
+                    "N⌋, N = 6 × depth.",
+                    0.05, 0, 1),
+         floatParam("beta1", "β1", "EMA factor of the sensitivity.", 0.85, 0, 0.999),
+         floatParam("beta2", "β2", "EMA factor of the uncertainty.", 0.85, 0, 0.999),
+         floatParam("grad_clip", "Gradient clip",
+                    "Max global gradient norm of the trainable parameters (0 = off).", 1.0, 0, 100),
+         loraTargetsParam(), maskedCeParam(true)}};
+    info.importance = {
+        {"ipc-score", "IPC score (sensitivity × uncertainty); right column marks frozen matrices"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeLoracIpc() { return std::make_unique<LoracIpc>(); }
+std::unique_ptr<Strategy> makeLoracIpc()
+{
+    return std::make_unique<LoracIpc>();
+}
 
 }  // namespace clwb::detail

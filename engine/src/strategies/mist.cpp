@@ -66,13 +66,13 @@ namespace F = torch::nn::functional;
 
 const char* kBases[] = {"simplecil", "freeze"};
 
-class Mist final : public Strategy
+class Mist final : public DelegatingStrategy
 {
 public:
     void setup(TaskContext& ctx) override
     {
-        base_ = makeStrategy(kBases[int(ctx.params.at("base"))]);
-        base_->setup(ctx);
+        inner_ = makeStrategy(kBases[int(ctx.params.at("base"))]);
+        DelegatingStrategy::setup(ctx);
         gen_ = at::detail::createCPUGenerator(uint64_t(ctx.config.seed) + 17);
         projection_ = torch::nn::Linear(ctx.model->config().dim, 128);
         projection_->to(ctx.device);
@@ -86,51 +86,24 @@ public:
                 touched_.push_back(torch::zeros(p.sizes(), p.options().dtype(torch::kInt32)));
     }
 
-    bool trains(TaskContext& ctx) const override { return base_->trains(ctx); }
-
     void beforeTask(TaskContext& ctx) override
     {
         if (int(ctx.params.at("mi_epochs")) > 0) {
             preAdapt(ctx);
             if (ctx.backboneChanged) ctx.backboneChanged();  // the base then caches anew
         }
-        base_->beforeTask(ctx);
+        DelegatingStrategy::beforeTask(ctx);
     }
 
     int64_t plannedExtraSteps(TaskContext& ctx) override
     {
         const int64_t n = trainingSize(ctx), bs = int64_t(ctx.params.at("mi_batch"));
         return int64_t(ctx.params.at("mi_epochs")) * ((n + bs - 1) / bs) +
-               base_->plannedExtraSteps(ctx);
+               DelegatingStrategy::plannedExtraSteps(ctx);
     }
 
-    // The base strategy runs unchanged on the tuned, frozen backbone.
-    std::vector<torch::Tensor> trainableParameters(TaskContext& c) override
-    {
-        return base_->trainableParameters(c);
-    }
-    std::vector<ParamGroup> parameterGroups(TaskContext& c) override
-    {
-        return base_->parameterGroups(c);
-    }
-    Batch trainingData(TaskContext& c) override { return base_->trainingData(c); }
-    int64_t trainingSize(TaskContext& c) override { return base_->trainingSize(c); }
-    Batch augment(const Batch& b, StepContext& c) override { return base_->augment(b, c); }
-    torch::Tensor loss(const Batch& b, StepContext& c) override { return base_->loss(b, c); }
-    torch::Tensor penalty(StepContext& c) override { return base_->penalty(c); }
-    void afterBackward(StepContext& c) override { base_->afterBackward(c); }
-    void afterStep(StepContext& c) override { base_->afterStep(c); }
-    void afterTask(TaskContext& c) override { base_->afterTask(c); }
-    torch::Tensor logits(const torch::Tensor& x, TaskContext& c) override
-    {
-        return base_->logits(x, c);
-    }
-    // Between pre-adaptations the backbone is frozen: the base's feature cache holds per task.
-    bool frozenFeatures(TaskContext& c) const override { return base_->frozenFeatures(c); }
-    torch::Tensor logitsFromFeatures(const torch::Tensor& f, TaskContext& c) override
-    {
-        return base_->logitsFromFeatures(f, c);
-    }
+    // Every other hook is the base's (DelegatingStrategy): it runs unchanged on the tuned and
+    // again frozen backbone, its feature cache included.
 
     std::optional<ImportanceSnapshot> importance(TaskContext& ctx) override
     {
@@ -142,16 +115,15 @@ public:
         for (auto& l : ctx.model->linears()) {
             const auto i = indexOf(l.layer->weight);
             auto counts = source[i].to(torch::kFloat32);
-            snap.cells.push_back(importanceCell(l.block, l.module,
-                                                (counts > 0).to(torch::kFloat32).mean().item<double>(),
-                                                counts));
+            snap.cells.push_back(importanceCell(
+                l.block, l.module, (counts > 0).to(torch::kFloat32).mean().item<double>(), counts));
         }
         return snap;
     }
 
     int64_t storedParameters() const override
     {
-        int64_t n = base_ ? base_->storedParameters() : 0;
+        int64_t n = DelegatingStrategy::storedParameters();
         for (const auto& o : overlap_) n += 2 * o.numel();  // overlap count + frozen mark
         return n + countParameters(projection_->parameters());
     }
@@ -226,14 +198,15 @@ private:
             if (ce || (forScore && selection == Selection::GradFixed)) return ceLoss(ctx, x, y);
             return miLoss(ctx, x, y);
         };
-        auto batches = [&](const std::function<void(const torch::Tensor&, const torch::Tensor&)>& f) {
-            auto perm = torch::randperm(n, gen_).to(data.x.device());
-            for (int64_t i = 0; i + 1 < n; i += bs) {  // contrastive: at least 2 images a batch
-                auto idx = perm.slice(0, i, std::min(n, i + bs));
-                f(ctx.input(data.x.index_select(0, idx.to(data.x.device()))),
-                  data.y.index_select(0, idx.to(data.y.device())));
-            }
-        };
+        auto batches =
+            [&](const std::function<void(const torch::Tensor&, const torch::Tensor&)>& f) {
+                auto perm = torch::randperm(n, gen_).to(data.x.device());
+                for (int64_t i = 0; i + 1 < n; i += bs) {  // contrastive: at least 2 images a batch
+                    auto idx = perm.slice(0, i, std::min(n, i + bs));
+                    f(ctx.input(data.x.index_select(0, idx.to(data.x.device()))),
+                      data.y.index_select(0, idx.to(data.y.device())));
+                }
+            };
 
         if (perStep(ctx)) {
             controlRun(ctx, opt, headParams, epochs, lossOf, batches);
@@ -267,9 +240,10 @@ private:
                 masks.push_back(torch::ones_like(s, s.options().dtype(torch::kBool)));
                 continue;
             }
-            masks.push_back(selection == Selection::RandomFixed
-                                ? perTensorTopMask(torch::rand(s.sizes(), gen_).to(s.device()), rate)
-                                : perTensorTopMask(s, rate));
+            masks.push_back(
+                selection == Selection::RandomFixed
+                    ? perTensorTopMask(torch::rand(s.sizes(), gen_).to(s.device()), rate)
+                    : perTensorTopMask(s, rate));
         }
         // 3. Sparse tuning with random gradient dropping and the overlap penalty.
         const double penalty = ctx.params.at("overlap_penalty");
@@ -283,7 +257,8 @@ private:
                     for (size_t i = 0; i < backbone_.size(); ++i) {
                         auto& g = backbone_[i].mutable_grad();
                         if (g.defined())
-                            g = filterGradient(g, masks[i], overlap_[i], frozen_[i], drop, penalty, gen_);
+                            g = filterGradient(g, masks[i], overlap_[i], frozen_[i], drop, penalty,
+                                               gen_);
                     }
                     for (auto& p : headParams) {
                         auto& g = p.mutable_grad();
@@ -314,8 +289,9 @@ private:
         std::function<void(const std::function<void(const torch::Tensor&, const torch::Tensor&)>&)>;
 
     /// The official _run_rand / _run_grad: CE, masks drawn anew at every step.
-    void controlRun(TaskContext& ctx, torch::optim::SGD& opt, const std::vector<torch::Tensor>& head,
-                    int epochs, const LossFn& lossOf, const BatchFn& batches)
+    void controlRun(TaskContext& ctx, torch::optim::SGD& opt,
+                    const std::vector<torch::Tensor>& head, int epochs, const LossFn& lossOf,
+                    const BatchFn& batches)
     {
         const bool random = selectionOf(ctx) == Selection::RandomPerStep;
         std::vector<torch::Tensor> params = backbone_;
@@ -367,64 +343,70 @@ private:
     static constexpr double kRandRate = 0.05;   ///< _run_rand: 5 % of each tensor per step
     static constexpr double kGradRate = 0.005;  ///< _run_grad: top 0.5 % of all gradients
 
-    std::unique_ptr<Strategy> base_;
     torch::Generator gen_;
     torch::nn::Linear projection_{nullptr};
     std::vector<torch::Tensor> backbone_;
     std::vector<torch::Tensor> overlap_;  ///< int32: tasks that selected each element
     std::vector<torch::Tensor> frozen_;   ///< bool
-    std::vector<torch::Tensor> touched_;  ///< int32: steps each element kept its gradient (controls)
+    std::vector<torch::Tensor>
+        touched_;  ///< int32: steps each element kept its gradient (controls)
 };
 
 }  // namespace
 
 StrategyInfo mistInfo()
 {
-    return {"mist", "MIST (+ SimpleCIL)",
-            "Before each task, sparsely tunes the backbone with a mutual-information objective "
-            "(the most informative few % of each weight tensor, random gradient dropping), then runs "
-            "a frozen-backbone method (SimpleCIL) on it.",
-            "Zhang et al. 2025, arXiv:2505.19943",
-            {choiceParam("base", "Base method",
-                         "The frozen-backbone strategy run after each pre-adaptation.",
-                         {"simplecil", "freeze"}, 0),
-             choiceParam("selection", "Selection",
-                         "mi-fisher: MIST. Official controls with plain CE and masks re-drawn every "
-                         "step: random-per-step (5 % of each tensor), grad-per-step (global top "
-                         "0.5 % of |∇CE|). Workbench controls replacing only MIST's selection, "
-                         "fixed per task: random-fixed (k % at random), grad-fixed (top-k % by "
-                         "|∇CE|).",
-                         {"mi-fisher", "random-per-step", "grad-per-step", "random-fixed",
-                          "grad-fixed"},
-                         0),
-             choiceParam("objective", "Objective",
-                         "mi: supervised contrastive mutual information (MIST); ce: cross-entropy "
-                         "(control; the per-step controls always use ce).",
-                         {"mi", "ce"}, 0),
-             floatParam("select_rate", "Selected per tensor k (%)",
-                        "Share of each weight tensor that may change (code 10, paper 5).", 10, 0.1,
-                        100),
-             floatParam("drop_rate", "Gradient drop rate",
-                        "Probability of dropping each selected gradient per step (official 0.9).",
-                        0.9, 0, 0.999),
-             intParam("mi_epochs", "Pre-adaptation epochs",
-                      "1 scoring epoch + (n-1) tuning epochs before each task (official 20).", 10,
-                      0, 100),
-             intParam("mi_batch", "Batch size", "Images per pre-adaptation step (official 32).", 32,
-                      4, 1024),
-             floatParam("mi_lr", "Backbone lr", "SGD learning rate of the backbone (official 1e-4).",
-                        1e-4, 1e-6, 1, true),
-             floatParam("head_lr", "Projection lr",
-                        "SGD learning rate of the projection head (official 0.01).", 0.01, 1e-5, 1,
-                        true),
-             floatParam("temperature", "Temperature", "Contrastive temperature (official 0.07).",
-                        0.07, 0.01, 1, true),
-             floatParam("overlap_penalty", "Overlap penalty",
-                        "Gradient factor per earlier selection of an element (official 0.9).", 0.9,
-                        0, 1),
-             maskedCeParam(true)}};
+    StrategyInfo info{
+        "mist",
+        "MIST (+ SimpleCIL)",
+        "Before each task, sparsely tunes the backbone with a mutual-information objective "
+        "(the most informative few % of each weight tensor, random gradient dropping), then runs "
+        "a frozen-backbone method (SimpleCIL) on it.",
+        "Zhang et al. 2025, arXiv:2505.19943",
+        {choiceParam("base", "Base method",
+                     "The frozen-backbone strategy run after each pre-adaptation.",
+                     {"simplecil", "freeze"}, 0),
+         choiceParam(
+             "selection", "Selection",
+             "mi-fisher: MIST. Official controls with plain CE and masks re-drawn every "
+             "step: random-per-step (5 % of each tensor), grad-per-step (global top "
+             "0.5 % of |∇CE|). Workbench controls replacing only MIST's selection, "
+             "fixed per task: random-fixed (k % at random), grad-fixed (top-k % by "
+             "|∇CE|).",
+             {"mi-fisher", "random-per-step", "grad-per-step", "random-fixed", "grad-fixed"}, 0),
+         choiceParam("objective", "Objective",
+                     "mi: supervised contrastive mutual information (MIST); ce: cross-entropy "
+                     "(control; the per-step controls always use ce).",
+                     {"mi", "ce"}, 0),
+         floatParam("select_rate", "Selected per tensor k (%)",
+                    "Share of each weight tensor that may change (code 10, paper 5).", 10, 0.1,
+                    100),
+         floatParam("drop_rate", "Gradient drop rate",
+                    "Probability of dropping each selected gradient per step (official 0.9).", 0.9,
+                    0, 0.999),
+         intParam("mi_epochs", "Pre-adaptation epochs",
+                  "1 scoring epoch + (n-1) tuning epochs before each task (official 20).", 10, 0,
+                  100),
+         intParam("mi_batch", "Batch size", "Images per pre-adaptation step (official 32).", 32, 4,
+                  1024),
+         floatParam("mi_lr", "Backbone lr", "SGD learning rate of the backbone (official 1e-4).",
+                    1e-4, 1e-6, 1, true),
+         floatParam("head_lr", "Projection lr",
+                    "SGD learning rate of the projection head (official 0.01).", 0.01, 1e-5, 1,
+                    true),
+         floatParam("temperature", "Temperature", "Contrastive temperature (official 0.07).", 0.07,
+                    0.01, 1, true),
+         floatParam("overlap_penalty", "Overlap penalty",
+                    "Gradient factor per earlier selection of an element (official 0.9).", 0.9, 0,
+                    1),
+         maskedCeParam(true)}};
+    info.importance = {{"mist-selection-density", "share of weights selected by MIST so far"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeMist() { return std::make_unique<Mist>(); }
+std::unique_ptr<Strategy> makeMist()
+{
+    return std::make_unique<Mist>();
+}
 
 }  // namespace clwb::detail

@@ -38,7 +38,10 @@
 namespace clwb::detail {
 namespace {
 
-std::string taskAdapter(int task) { return "olora" + std::to_string(task); }
+std::string taskAdapter(int task)
+{
+    return "olora" + std::to_string(task);
+}
 
 class OLora final : public Strategy
 {
@@ -129,27 +132,33 @@ StrategyInfo oLoraInfo()
 {
     auto targets = loraTargetsParam();
     targets.defaultValue = 1;  // "qkv", split into q and v by qkv_units: the official T5 modules
-    return {"o-lora", "O-LoRA",
-            "A fresh LoRA per task whose input subspace (A) is pushed orthogonal to all previous "
-            "tasks' LoRAs; old LoRAs stay frozen in the sum.",
-            "Wang et al. 2023, arXiv:2310.14152",
-            {intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8,
-                      1, 64),
-             floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 32).", 32,
-                        0.1, 256, true),
-             floatParam("lambda1", "λ1 (orthogonality)",
-                        "Weight of Σ|A_old·A_tᵀ| (sum of absolute entries, per module).", 0.5, 0,
-                        10),
-             floatParam("lambda2", "λ2 (L2)",
-                        "Weight of the L2 norms of the new task's A and B (official: 0).", 0, 0, 1),
-             floatParam("grad_clip", "Gradient clip",
-                        "Max global gradient norm of the trainable parameters (0 = off; official "
-                        "1.0, the HF trainer default).",
-                        1.0, 0, 100),
-             targets, qkvUnitsParam(0), maskedCeParam(true)},
-            true};
+    StrategyInfo info{
+        "o-lora",
+        "O-LoRA",
+        "A fresh LoRA per task whose input subspace (A) is pushed orthogonal to all previous "
+        "tasks' LoRAs; old LoRAs stay frozen in the sum.",
+        "Wang et al. 2023, arXiv:2310.14152",
+        {intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8, 1,
+                  64),
+         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 32).", 32, 0.1,
+                    256, true),
+         floatParam("lambda1", "λ1 (orthogonality)",
+                    "Weight of Σ|A_old·A_tᵀ| (sum of absolute entries, per module).", 0.5, 0, 10),
+         floatParam("lambda2", "λ2 (L2)",
+                    "Weight of the L2 norms of the new task's A and B (official: 0).", 0, 0, 1),
+         floatParam("grad_clip", "Gradient clip",
+                    "Max global gradient norm of the trainable parameters (0 = off; official "
+                    "1.0, the HF trainer default).",
+                    1.0, 0, 100),
+         targets, qkvUnitsParam(0), maskedCeParam(true)},
+        true};
+    info.importance = {{"o-lora-task-update", "this task's LoRA update (‖sBA‖/‖W₀‖)"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeOLora() { return std::make_unique<OLora>(); }
+std::unique_ptr<Strategy> makeOLora()
+{
+    return std::make_unique<OLora>();
+}
 
 }  // namespace clwb::detail

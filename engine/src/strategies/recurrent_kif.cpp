@@ -4,17 +4,17 @@
 // (trainer.py _inner_training_loop / update_parameters_with_task_vectors,
 // utils/lora_importance_bilevel.py).
 //
-// Trains: one LoRA continued across all tasks on the target matrices, plus the shared head, which is
-// part of the task vectors and masks (algorithms.md §4.4: KIF fuses all trainable parameters).
+// Trains: one LoRA continued across all tasks on the target matrices, plus the shared head, which
+// is part of the task vectors and masks (algorithms.md §4.4: KIF fuses all trainable parameters).
 // Freezes: the backbone. Stores: the LoRA and a class-balanced replay memory of memory_percent % of
 // every finished task's training images.
 // Task 1: plain LoRA training. Task t > 1, in rounds: theta_b = snapshot; Q inner steps on the task
-// (CE, unmasked by default: see below), each updating the inner EMAs of I = |w * g| per element; delta_in = theta -
-// theta_b; then outer steps on random memory batches (CE over the seen classes) with the *same*
-// AdamW, updating the outer EMAs; delta_out = theta - theta_after_inner. Masks m = s > global
-// quantile(s, 0.8) of s = I-bar * U-bar over every trainable element; theta <- theta_b + w_in
-// delta_in + w_out delta_out with the official table (sparse_maths.h kifFusionWeights). The inner
-// EMAs reset after each fusion, the outer ones persist within a task; both reset per task.
+// (CE, unmasked by default: see below), each updating the inner EMAs of I = |w * g| per element;
+// delta_in = theta - theta_b; then outer steps on random memory batches (CE over the seen classes)
+// with the *same* AdamW, updating the outer EMAs; delta_out = theta - theta_after_inner. Masks m =
+// s > global quantile(s, 0.8) of s = I-bar * U-bar over every trainable element; theta <- theta_b +
+// w_in delta_in + w_out delta_out with the official table (sparse_maths.h kifFusionWeights). The
+// inner EMAs reset after each fusion, the outer ones persist within a task; both reset per task.
 // Modes (the paper's controls, algorithms.md §4.4): "kif"; "replay-lora" = the same inner + outer
 // steps without identification or fusion; "static" = masks from the task's first round, reused.
 // Hooks: setup, beforeTask, trainableParameters, loss, afterBackward (grad clip 1.0, inner EMA),
@@ -86,7 +86,8 @@ public:
         if (ctx.task == 0 || ctx.config.train.epochs <= 0) return 0;
         const int64_t n = trainingSize(ctx), bs = ctx.config.train.batchSize;
         const int64_t steps = int64_t(ctx.config.train.epochs) * ((n + bs - 1) / bs);
-        return steps / int64_t(ctx.params.at("inner_steps")) * int64_t(ctx.params.at("outer_steps"));
+        return steps / int64_t(ctx.params.at("inner_steps")) *
+               int64_t(ctx.params.at("outer_steps"));
     }
 
     void afterBackward(StepContext& ctx) override
@@ -118,7 +119,8 @@ public:
         std::vector<torch::Tensor> xs{memory_.x}, ys{memory_.y};
         for (int c : task.classes) {
             auto idx = (task.trainY == c).nonzero().flatten();
-            const int64_t keep = std::max<int64_t>(1, int64_t(std::ceil(double(idx.size(0)) * share)));
+            const int64_t keep =
+                std::max<int64_t>(1, int64_t(std::ceil(double(idx.size(0)) * share)));
             auto gen = at::detail::createCPUGenerator(ctx.rng());
             auto perm = torch::randperm(idx.size(0), gen).to(idx.device());
             auto chosen = idx.index_select(0, perm.slice(0, 0, std::min(keep, idx.size(0))));
@@ -193,14 +195,16 @@ private:
     {
         auto& t = ctx.task;
         const auto seen = t.seq.classMask(t.seq.seenClasses(t.task), t.device);
-        const int64_t n = memory_.x.size(0), bs = std::min<int64_t>(n, int64_t(t.params.at("outer_batch")));
+        const int64_t n = memory_.x.size(0),
+                      bs = std::min<int64_t>(n, int64_t(t.params.at("outer_batch")));
         const bool track = mode(t) != Mode::ReplayLora;
         for (int k = 0; k < int(t.params.at("outer_steps")); ++k) {
             auto gen = at::detail::createCPUGenerator(t.rng());
             auto idx = torch::randperm(n, gen).slice(0, 0, bs).to(memory_.x.device());
             t.model->train();
-            auto loss = maskedCrossEntropy(t.model->forward(t.input(memory_.x.index_select(0, idx))),
-                                           memory_.y.index_select(0, idx.to(memory_.y.device())), seen);
+            auto loss =
+                maskedCrossEntropy(t.model->forward(t.input(memory_.x.index_select(0, idx))),
+                                   memory_.y.index_select(0, idx.to(memory_.y.device())), seen);
             ctx.optimizer->zero_grad();
             loss.backward();
             torch::nn::utils::clip_grad_norm_(params_, 1.0);
@@ -256,34 +260,40 @@ StrategyInfo recurrentKifInfo()
 {
     auto targets = loraTargetsParam();
     targets.defaultValue = 1;  // "qkv", split into q and v by qkv_units: the official modules
-    return {"recurrent-kif", "Recurrent-KIF",
-            "One LoRA continued across tasks; rounds of inner steps on the task and outer steps on "
-            "a small replay memory, fused element-wise by dynamic importance masks.",
-            "Feng et al. 2025, arXiv:2502.17510",
-            {choiceParam("mode", "Variant",
-                         "kif: dynamic importance fusion; replay-lora: the same inner + outer steps "
-                         "without fusion (control); static: masks fixed after a task's first round.",
-                         {"kif", "replay-lora", "static"}, 0),
-             intParam("rank", "Rank r", "LoRA rank (official: 8).", 8, 1, 64),
-             floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 32).", 32,
-                        0.1, 256, true),
-             intParam("inner_steps", "Inner steps Q", "Task steps per round (official: 8).", 8, 1,
-                      1000),
-             intParam("outer_steps", "Outer steps", "Memory steps per round (official: 4).", 4, 0,
-                      100),
-             intParam("outer_batch", "Memory batch", "Images per outer step.", 32, 1, 4096),
-             floatParam("memory_percent", "Memory per task (%)",
-                        "Class-balanced share of each finished task kept for replay (official: 2).",
-                        2, 0.1, 100),
-             floatParam("quantile", "Mask quantile",
-                        "Elements above this global quantile of importance are key (0.8 = top 20 %).",
-                        0.8, 0, 1),
-             floatParam("beta1", "β1 (sensitivity EMA)", "Official code: 0.85 (paper: 0.55).", 0.85,
-                        0, 0.999),
-             floatParam("beta2", "β2 (uncertainty EMA)", "Official code: 0.85.", 0.85, 0, 0.999),
-             targets, qkvUnitsParam(0), maskedCeParam(false)}};
+    StrategyInfo info{
+        "recurrent-kif",
+        "Recurrent-KIF",
+        "One LoRA continued across tasks; rounds of inner steps on the task and outer steps on "
+        "a small replay memory, fused element-wise by dynamic importance masks.",
+        "Feng et al. 2025, arXiv:2502.17510",
+        {choiceParam("mode", "Variant",
+                     "kif: dynamic importance fusion; replay-lora: the same inner + outer steps "
+                     "without fusion (control); static: masks fixed after a task's first round.",
+                     {"kif", "replay-lora", "static"}, 0),
+         intParam("rank", "Rank r", "LoRA rank (official: 8).", 8, 1, 64),
+         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 32).", 32, 0.1,
+                    256, true),
+         intParam("inner_steps", "Inner steps Q", "Task steps per round (official: 8).", 8, 1,
+                  1000),
+         intParam("outer_steps", "Outer steps", "Memory steps per round (official: 4).", 4, 0, 100),
+         intParam("outer_batch", "Memory batch", "Images per outer step.", 32, 1, 4096),
+         floatParam("memory_percent", "Memory per task (%)",
+                    "Class-balanced share of each finished task kept for replay (official: 2).", 2,
+                    0.1, 100),
+         floatParam("quantile", "Mask quantile",
+                    "Elements above this global quantile of importance are key (0.8 = top 20 %).",
+                    0.8, 0, 1),
+         floatParam("beta1", "β1 (sensitivity EMA)", "Official code: 0.85 (paper: 0.55).", 0.85, 0,
+                    0.999),
+         floatParam("beta2", "β2 (uncertainty EMA)", "Official code: 0.85.", 0.85, 0, 0.999),
+         targets, qkvUnitsParam(0), maskedCeParam(false)}};
+    info.importance = {{"kif-mask-density", "share of LoRA elements marked key by KIF's masks"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeRecurrentKif() { return std::make_unique<RecurrentKif>(); }
+std::unique_ptr<Strategy> makeRecurrentKif()
+{
+    return std::make_unique<RecurrentKif>();
+}
 
 }  // namespace clwb::detail

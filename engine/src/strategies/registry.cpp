@@ -3,49 +3,38 @@
 // library's linker would drop them.)
 #include "strategies/strategy.h"
 
+#include <algorithm>
+
 namespace clwb::detail {
 
-StrategyInfo finetuneInfo();
-std::unique_ptr<Strategy> makeFinetune();
-StrategyInfo freezeInfo();
-std::unique_ptr<Strategy> makeFreeze();
-StrategyInfo simpleCilInfo();
-std::unique_ptr<Strategy> makeSimpleCil();
-StrategyInfo seqLoraInfo();
-std::unique_ptr<Strategy> makeSeqLora();
-StrategyInfo ewcInfo();
-std::unique_ptr<Strategy> makeEwc();
-StrategyInfo jointInfo();
-std::unique_ptr<Strategy> makeJoint();
-StrategyInfo oLoraInfo();
-std::unique_ptr<Strategy> makeOLora();
-StrategyInfo loracIpcInfo();
-std::unique_ptr<Strategy> makeLoracIpc();
-StrategyInfo sefeInfo();
-std::unique_ptr<Strategy> makeSefe();
-StrategyInfo hideInfo();
-std::unique_ptr<Strategy> makeHide();
-StrategyInfo recurrentKifInfo();
-std::unique_ptr<Strategy> makeRecurrentKif();
-StrategyInfo mistInfo();
-std::unique_ptr<Strategy> makeMist();
+// One line per strategy: X(name, Name) stands for `StrategyInfo nameInfo()` and
+// `std::unique_ptr<Strategy> makeName()`, defined in the strategy's own file. Its parameters,
+// texts and importance captions are data in that StrategyInfo: nothing else needs an edit.
+#define CLWB_STRATEGIES(X)        \
+    X(finetune, Finetune)         \
+    X(freeze, Freeze)             \
+    X(simpleCil, SimpleCil)       \
+    X(seqLora, SeqLora)           \
+    X(ewc, Ewc)                   \
+    X(joint, Joint)               \
+    X(oLora, OLora)               \
+    X(loracIpc, LoracIpc)         \
+    X(sefe, Sefe)                 \
+    X(hide, Hide)                 \
+    X(recurrentKif, RecurrentKif) \
+    X(mist, Mist)
+
+#define CLWB_DECLARE(name, Name) \
+    StrategyInfo name##Info();   \
+    std::unique_ptr<Strategy> make##Name();
+CLWB_STRATEGIES(CLWB_DECLARE)
+#undef CLWB_DECLARE
 
 const std::vector<StrategyEntry>& strategyRegistry()
 {
-    static const std::vector<StrategyEntry> registry = {
-        {&finetuneInfo, &makeFinetune},
-        {&freezeInfo, &makeFreeze},
-        {&simpleCilInfo, &makeSimpleCil},
-        {&seqLoraInfo, &makeSeqLora},
-        {&ewcInfo, &makeEwc},
-        {&jointInfo, &makeJoint},
-        {&oLoraInfo, &makeOLora},
-        {&loracIpcInfo, &makeLoracIpc},
-        {&sefeInfo, &makeSefe},
-        {&hideInfo, &makeHide},
-        {&recurrentKifInfo, &makeRecurrentKif},
-        {&mistInfo, &makeMist},
-    };
+#define CLWB_ENTRY(name, Name) {&name##Info, &make##Name},
+    static const std::vector<StrategyEntry> registry = {CLWB_STRATEGIES(CLWB_ENTRY)};
+#undef CLWB_ENTRY
     return registry;
 }
 
@@ -68,6 +57,37 @@ const std::vector<StrategyInfo>& listStrategies()
         return out;
     }();
     return infos;
+}
+
+std::string importanceCaption(const std::string& kind)
+{
+    if (kind == "weight-change") return "relative weight change since the start";
+    if (kind == "lora-norm") return "LoRA update norm";  // runs stored before 0.1
+    for (const auto& s : listStrategies())
+        for (const auto& k : s.importance)
+            if (k.kind == kind) return k.caption;
+    return kind;
+}
+
+std::vector<std::string> strategyTexts()
+{
+    std::vector<std::string> out;
+    auto add = [&out](const std::string& t) {
+        if (!t.empty() && std::find(out.begin(), out.end(), t) == out.end()) out.push_back(t);
+    };
+    add(importanceCaption("weight-change"));
+    add(importanceCaption("lora-norm"));
+    for (const auto& s : listStrategies()) {
+        add(s.displayName);
+        add(s.summary);
+        for (const auto& p : s.params) {
+            add(p.label);
+            add(p.help);
+            for (const auto& c : p.choices) add(c);
+        }
+        for (const auto& k : s.importance) add(k.caption);
+    }
+    return out;
 }
 
 const StrategyInfo* findStrategy(const std::string& id)

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // SEFE RegLoRA: "SEFE: Superficial and Essential Forgetting Eliminator for Multimodal Continual
 // Instruction Tuning", Chen et al., ICML 2025, arXiv:2505.02486; official code jinpeng0528/SEFE
-// (key_elements_identification.py, llava/model/language_model/llava_llama.py, merge_lora_weights.py).
+// (key_elements_identification.py, llava/model/language_model/llava_llama.py,
+// merge_lora_weights.py).
 //
 // Modules: every adapted weight matrix m is its own LoRA module, as LLaVA's separate q/k/v/o/gate/
 // up/down projections: q, k and v are row units of the fused qkv layer (LoraLinear units), so a
@@ -69,7 +70,8 @@ public:
     std::vector<torch::Tensor> trainableParameters(TaskContext& ctx) override
     {
         std::vector<torch::Tensor> out;
-        for (auto& g : parameterGroups(ctx)) out.insert(out.end(), g.params.begin(), g.params.end());
+        for (auto& g : parameterGroups(ctx))
+            out.insert(out.end(), g.params.begin(), g.params.end());
         return out;
     }
 
@@ -138,28 +140,35 @@ private:
 }  // namespace
 StrategyInfo sefeInfo()
 {
-    return {"sefe", "SEFE RegLoRA",
-            "A fresh LoRA per task, merged afterwards; later tasks are penalised for changing the "
-            "top-2 % key elements of every earlier task's own update.",
-            "Chen et al. 2025, arXiv:2505.02486",
-            {intParam("rank", "Rank r", "LoRA rank per task and matrix.", 8, 1, 64),
-             floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (2r by default).", 16,
-                        0.1, 256, true),
-             floatParam("lambda", "λ (RegLoRA)",
-                        "Weight of the mean |BA| at earlier key positions (official: 2500).", 2500,
-                        0, 1e5, true),
-             floatParam("key_fraction", "Key elements M (%)",
-                        "Share of each module's entries kept as key positions per task "
-                        "(official: 2 %).",
-                        2, 0.1, 50),
-             floatParam("head_lr_scale", "Head lr factor",
-                        "The head trains at this fraction of the learning rate, as SEFE's projector "
-                        "(2e-5 vs 2e-4).",
-                        0.1, 0.001, 10, true),
-             loraTargetsParam(), maskedCeParam(true)},
-            true};
+    StrategyInfo info{
+        "sefe",
+        "SEFE RegLoRA",
+        "A fresh LoRA per task, merged afterwards; later tasks are penalised for changing the "
+        "top-2 % key elements of every earlier task's own update.",
+        "Chen et al. 2025, arXiv:2505.02486",
+        {intParam("rank", "Rank r", "LoRA rank per task and matrix.", 8, 1, 64),
+         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (2r by default).", 16, 0.1,
+                    256, true),
+         floatParam("lambda", "λ (RegLoRA)",
+                    "Weight of the mean |BA| at earlier key positions (official: 2500).", 2500, 0,
+                    1e5, true),
+         floatParam("key_fraction", "Key elements M (%)",
+                    "Share of each module's entries kept as key positions per task "
+                    "(official: 2 %).",
+                    2, 0.1, 50),
+         floatParam("head_lr_scale", "Head lr factor",
+                    "The head trains at this fraction of the learning rate, as SEFE's projector "
+                    "(2e-5 vs 2e-4).",
+                    0.1, 0.001, 10, true),
+         loraTargetsParam(), maskedCeParam(true)},
+        true};
+    info.importance = {{"reglora-key-density", "share of key elements protected by RegLoRA"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeSefe() { return std::make_unique<Sefe>(); }
+std::unique_ptr<Strategy> makeSefe()
+{
+    return std::make_unique<Sefe>();
+}
 
 }  // namespace clwb::detail

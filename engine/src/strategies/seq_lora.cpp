@@ -66,20 +66,27 @@ private:
 
 StrategyInfo seqLoraInfo()
 {
-    return {"seq-lora", "Sequential LoRA",
-            "LoRA adapters on a frozen backbone, either one adapter continued across tasks or a "
-            "fresh adapter per task merged into the weights afterwards.",
-            "Hu et al. 2021, arXiv:2106.09685",
-            {choiceParam("mode", "Variant",
-                         "continue: one adapter trained across all tasks; merge: a fresh adapter "
-                         "per task, merged into W after the task (SEFE/CoIN baseline).",
-                         {"continue", "merge"}, 0),
-             intParam("rank", "Rank r", "LoRA rank per adapted matrix.", 8, 1, 64),
-             floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA.", 16, 0.1, 256, true),
-             loraTargetsParam(), maskedCeParam(true)},
-            true};
+    StrategyInfo info{
+        "seq-lora",
+        "Sequential LoRA",
+        "LoRA adapters on a frozen backbone, either one adapter continued across tasks or a "
+        "fresh adapter per task merged into the weights afterwards.",
+        "Hu et al. 2021, arXiv:2106.09685",
+        {choiceParam("mode", "Variant",
+                     "continue: one adapter trained across all tasks; merge: a fresh adapter "
+                     "per task, merged into W after the task (SEFE/CoIN baseline).",
+                     {"continue", "merge"}, 0),
+         intParam("rank", "Rank r", "LoRA rank per adapted matrix.", 8, 1, 64),
+         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA.", 16, 0.1, 256, true),
+         loraTargetsParam(), maskedCeParam(true)},
+        true};
+    info.importance = {{"lora-update", "LoRA share of each matrix (‖ΔW‖/‖W₀‖)"}};
+    return info;
 }
 
-std::unique_ptr<Strategy> makeSeqLora() { return std::make_unique<SeqLora>(); }
+std::unique_ptr<Strategy> makeSeqLora()
+{
+    return std::make_unique<SeqLora>();
+}
 
 }  // namespace clwb::detail

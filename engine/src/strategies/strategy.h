@@ -46,7 +46,10 @@ struct TaskContext
     std::function<void()> backboneChanged;
 
     /// Model input of a raw image batch taken from the sequence (seq.input).
-    torch::Tensor input(const torch::Tensor& raw, bool train = false) const { return seq.input(raw, train); }
+    torch::Tensor input(const torch::Tensor& raw, bool train = false) const
+    {
+        return seq.input(raw, train);
+    }
 };
 
 /// A training batch; strategies may replace it (replay) or extend it.
@@ -119,7 +122,8 @@ public:
     virtual bool frozenFeatures(TaskContext&) const { return false; }
     /// Class scores from frozen-backbone features; default: the head.
     virtual torch::Tensor logitsFromFeatures(const torch::Tensor& f, TaskContext& ctx);
-    /// Answer-token scores [B, kAnswerSlots, vocab] of a QA batch (StrategyInfo::questionAnswering).
+    /// Answer-token scores [B, kAnswerSlots, vocab] of a QA batch
+    /// (StrategyInfo::questionAnswering).
     virtual torch::Tensor answerLogits(const Batch& batch, TaskContext& ctx);
     /// The strategy's own importance scores for the heatmap; nullopt = use weight change.
     virtual std::optional<ImportanceSnapshot> importance(TaskContext&) { return std::nullopt; }
@@ -128,6 +132,55 @@ public:
 };
 
 using StrategyFactory = std::unique_ptr<Strategy> (*)();
+
+/// A strategy wrapped around another (MIST around SimpleCIL or the linear probe): every hook goes
+/// to the inner strategy unless the wrapper overrides it. The wrapper sets `inner_` in setup
+/// (before calling DelegatingStrategy::setup, which sets the inner one up).
+class DelegatingStrategy : public Strategy
+{
+public:
+    void setup(TaskContext& c) override { inner_->setup(c); }
+    bool trains(TaskContext& c) const override { return inner_->trains(c); }
+    void beforeTask(TaskContext& c) override { inner_->beforeTask(c); }
+    std::vector<torch::Tensor> trainableParameters(TaskContext& c) override
+    {
+        return inner_->trainableParameters(c);
+    }
+    std::vector<ParamGroup> parameterGroups(TaskContext& c) override
+    {
+        return inner_->parameterGroups(c);
+    }
+    int64_t plannedExtraSteps(TaskContext& c) override { return inner_->plannedExtraSteps(c); }
+    Batch trainingData(TaskContext& c) override { return inner_->trainingData(c); }
+    int64_t trainingSize(TaskContext& c) override { return inner_->trainingSize(c); }
+    Batch augment(const Batch& b, StepContext& c) override { return inner_->augment(b, c); }
+    torch::Tensor loss(const Batch& b, StepContext& c) override { return inner_->loss(b, c); }
+    torch::Tensor penalty(StepContext& c) override { return inner_->penalty(c); }
+    void afterBackward(StepContext& c) override { inner_->afterBackward(c); }
+    void afterStep(StepContext& c) override { inner_->afterStep(c); }
+    void afterTask(TaskContext& c) override { inner_->afterTask(c); }
+    torch::Tensor logits(const torch::Tensor& x, TaskContext& c) override
+    {
+        return inner_->logits(x, c);
+    }
+    bool frozenFeatures(TaskContext& c) const override { return inner_->frozenFeatures(c); }
+    torch::Tensor logitsFromFeatures(const torch::Tensor& f, TaskContext& c) override
+    {
+        return inner_->logitsFromFeatures(f, c);
+    }
+    torch::Tensor answerLogits(const Batch& b, TaskContext& c) override
+    {
+        return inner_->answerLogits(b, c);
+    }
+    std::optional<ImportanceSnapshot> importance(TaskContext& c) override
+    {
+        return inner_->importance(c);
+    }
+    int64_t storedParameters() const override { return inner_ ? inner_->storedParameters() : 0; }
+
+protected:
+    std::unique_ptr<Strategy> inner_;
+};
 
 struct StrategyEntry
 {
