@@ -25,28 +25,12 @@ import argparse
 import ctypes
 import os
 import statistics
-import subprocess
 import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TIMM = "timm==1.0.31"  # as tests/reference/vit_crosscheck.py
-SAFETENSORS = "safetensors==0.8.0"
-
-
-def ensure_venv(venv):
-    """Re-executes this script inside `venv`, creating it and installing timm first."""
-    python = os.path.join(venv, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", "--system-site-packages", venv])
-    probe = subprocess.run([python, "-c", "import timm"], capture_output=True)
-    if probe.returncode != 0:
-        # --no-deps: torch comes from Debian; pip must not fetch a new torch (GBs).
-        subprocess.check_call([python, "-m", "pip", "install", "--quiet",
-                               "--disable-pip-version-check", "--no-deps", TIMM, SAFETENSORS])
-    os.execv(python, [python] + sys.argv)
+sys.path.insert(0, os.path.join(ROOT, "tests", "reference"))
+from refvenv import ensure_venv  # noqa: E402  (the venv tests/reference/vit_crosscheck.py uses)
 
 
 def blas_threads():

@@ -19,27 +19,11 @@ import argparse
 import hashlib
 import json
 import os
-import subprocess
 import sys
 
-TIMM = "timm==1.0.31"
-SAFETENSORS = "safetensors==0.8.0"
+from refvenv import ensure_venv  # this folder: the venv with timm and safetensors
+
 INPUT_SEED = 0
-
-
-def ensure_venv(venv):
-    """Re-executes this script inside `venv`, creating it and installing timm first."""
-    python = os.path.join(venv, "bin", "python")
-    if os.path.realpath(sys.prefix) == os.path.realpath(venv):
-        return
-    if not os.path.exists(python):
-        subprocess.check_call([sys.executable, "-m", "venv", "--system-site-packages", venv])
-    probe = subprocess.run([python, "-c", "import timm, safetensors"], capture_output=True)
-    if probe.returncode != 0:
-        # --no-deps: torch and torchvision come from Debian; pip must not fetch a new torch (GBs).
-        subprocess.check_call([python, "-m", "pip", "install", "--quiet", "--disable-pip-version-check",
-                               "--no-deps", TIMM, SAFETENSORS])
-    os.execv(python, [python] + sys.argv)
 
 
 def perturb(model, torch, seed):

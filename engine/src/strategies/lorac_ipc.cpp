@@ -277,10 +277,7 @@ StrategyInfo loracIpcInfo()
         "(LoRAC); after each task the most important weight matrices (sensitivity x "
         "uncertainty) are frozen for all later tasks (IPC).",
         "Ling et al. 2025, arXiv:2504.13407",
-        {intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8, 1,
-                  64),
-         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 1).", 1, 0.1,
-                    256, true),
+        {loraRankParam(), loraAlphaParam(1),
          floatParam("ortho", "λ orth",
                     "Weight of the orthonormality loss ‖QQᵀ−I‖_F over the stacked A's of "
                     "every unfrozen matrix.",

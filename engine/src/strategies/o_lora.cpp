@@ -138,10 +138,7 @@ StrategyInfo oLoraInfo()
         "A fresh LoRA per task whose input subspace (A) is pushed orthogonal to all previous "
         "tasks' LoRAs; old LoRAs stay frozen in the sum.",
         "Wang et al. 2023, arXiv:2310.14152",
-        {intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8, 1,
-                  64),
-         floatParam("alpha", "α", "LoRA scaling numerator: ΔW = (α/r)·BA (official: 32).", 32, 0.1,
-                    256, true),
+        {loraRankParam(), loraAlphaParam(32),
          floatParam("lambda1", "λ1 (orthogonality)",
                     "Weight of Σ|A_old·A_tᵀ| (sum of absolute entries, per module).", 0.5, 0, 10),
          floatParam("lambda2", "λ2 (L2)",

@@ -4,6 +4,8 @@
 
 #include "data/qa_tasks.h"
 
+#include <sstream>
+
 namespace clwb::detail {
 
 std::vector<torch::Tensor> Strategy::trainableParameters(TaskContext& ctx)
@@ -82,8 +84,8 @@ ParamSpec intParam(const std::string& key, const std::string& label, const std::
 ParamSpec choiceParam(const std::string& key, const std::string& label, const std::string& help,
                       std::vector<std::string> choices, int def)
 {
-    ParamSpec p{key, label, help, ParamSpec::Type::Choice, double(def), 0.0,
-                double(choices.size()) - 1.0};
+    ParamSpec p{
+        key, label, help, ParamSpec::Type::Choice, double(def), 0.0, double(choices.size()) - 1.0};
     p.choices = std::move(choices);
     return p;
 }
@@ -98,17 +100,35 @@ ParamSpec maskedCeParam(bool def)
 
 ParamSpec loraTargetsParam()
 {
-    return choiceParam("targets", "LoRA targets", "Which linear layers of every block get adapters.",
+    return choiceParam("targets", "LoRA targets",
+                       "Which linear layers of every block get adapters.",
                        {"qkv, proj, fc1, fc2", "qkv", "qkv, proj", "fc1, fc2"}, 0);
+}
+
+ParamSpec loraRankParam()
+{
+    return intParam("rank", "Rank r", "LoRA rank per task and matrix. Keep tasks x r <= d_in.", 8,
+                    1, 64);
+}
+
+ParamSpec loraAlphaParam(double official)
+{
+    std::ostringstream help;
+    help << "LoRA scaling numerator: ΔW = (α/r)·BA (official: " << official << ").";
+    return floatParam("alpha", "α", help.str(), official, 0.1, 256, true);
 }
 
 std::vector<std::string> loraTargets(double choice)
 {
     switch (int(choice)) {
-        case 1: return {"qkv"};
-        case 2: return {"qkv", "proj"};
-        case 3: return {"fc1", "fc2"};
-        default: return {"qkv", "proj", "fc1", "fc2"};
+        case 1:
+            return {"qkv"};
+        case 2:
+            return {"qkv", "proj"};
+        case 3:
+            return {"fc1", "fc2"};
+        default:
+            return {"qkv", "proj", "fc1", "fc2"};
     }
 }
 
@@ -152,8 +172,8 @@ ImportanceCell importanceCell(int block, const std::string& module, double score
         torch::NoGradGuard noGrad;
         const int64_t rows = std::min<int64_t>(maxSide, matrix.size(0));
         const int64_t cols = std::min<int64_t>(maxSide, matrix.size(1));
-        auto pooled = torch::adaptive_avg_pool2d(matrix.abs().unsqueeze(0).unsqueeze(0).to(torch::kFloat32),
-                                                 {rows, cols})
+        auto pooled = torch::adaptive_avg_pool2d(
+                          matrix.abs().unsqueeze(0).unsqueeze(0).to(torch::kFloat32), {rows, cols})
                           .squeeze()
                           .reshape({rows, cols})
                           .contiguous()

@@ -205,6 +205,10 @@ ParamSpec choiceParam(const std::string& key, const std::string& label, const st
 ParamSpec maskedCeParam(bool def);
 /// LoRA target modules choice: 0 = qkv+proj+fc1+fc2, 1 = qkv, 2 = qkv+proj, 3 = fc1+fc2.
 ParamSpec loraTargetsParam();
+/// "rank" of per-task LoRAs (default 8, 1-64), shared by the orthogonal-subspace methods.
+ParamSpec loraRankParam();
+/// "alpha": ΔW = (α/r)·BA, defaulting to the official value, which its help names.
+ParamSpec loraAlphaParam(double official);
 std::vector<std::string> loraTargets(double choice);
 /// The backbone linears chosen by the strategy's "targets" parameter.
 std::vector<NamedLinear> targetLinears(TaskContext& ctx);
