@@ -20,6 +20,7 @@
 #   --settings LIST         the settings the sweep tries (default "default 1x1 1x2 2x1 2x2")
 #   --sweep-limit N         training / test images per class of each sweep run (default 1000 /
 #   --sweep-test-limit N    200, or --limit / --test-limit when smaller)
+#   --peer-plain-malloc     no glibc malloc tuning for the peer (default: the engine's own)
 #   --keep DIR              keep logs and JSON summaries in DIR
 set -euo pipefail
 
@@ -36,6 +37,7 @@ SETTINGS="default 1x1 1x2 2x1 2x2"
 SWEEP_LIMIT=1000
 SWEEP_TEST_LIMIT=200
 TARGET=1.5
+PEER_MALLOC=1
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -46,6 +48,7 @@ while [[ $# -gt 0 ]]; do
         --bin) BIN=$2; shift 2 ;;
         --python) PYTHON=$2; shift 2 ;;
         --keep) KEEP=$2; shift 2 ;;
+        --peer-plain-malloc) PEER_MALLOC=0; shift ;;
         --peer-setting) PEER_SETTING=$2; shift 2 ;;
         --settings) SETTINGS=$2; shift 2 ;;
         --sweep-limit) SWEEP_LIMIT=$2; shift 2 ;;
@@ -85,6 +88,10 @@ fi
 # peer_env SETTING: the environment prefix and extra arguments of the PyTorch side.
 peer_env() {
     PEER_ENV=(env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS)
+    # clwb-run keeps large blocks in glibc's heap (engine.cpp, tuneAllocator): so does the peer,
+    # through the environment, unless --peer-plain-malloc.
+    ((PEER_MALLOC)) && PEER_ENV+=(MALLOC_MMAP_THRESHOLD_=268435456
+                                  MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456)
     PEER_THREADS=()
     if [[ $1 != default ]]; then
         PEER_ENV+=(OMP_NUM_THREADS="${1%x*}" OPENBLAS_NUM_THREADS="${1#*x}")
@@ -165,6 +172,11 @@ if [[ -z $PEER_SETTING ]]; then
     echo "PyTorch's fastest setting: $PEER_SETTING"
 else
     echo "PyTorch setting given: $PEER_SETTING (no sweep)"
+fi
+if ((PEER_MALLOC)); then
+    echo "PyTorch's glibc malloc: tuned as clwb-run tunes its own (MALLOC_MMAP_THRESHOLD_ 256 MB, ...)"
+else
+    echo "PyTorch's glibc malloc: plain (--peer-plain-malloc); clwb-run tunes its own"
 fi
 for ((r = 1; r <= REPS; ++r)); do
     if ((r % 2)); then run_python "$r"; run_clwb "$r"; else run_clwb "$r"; run_python "$r"; fi

@@ -95,12 +95,18 @@ def main():
         t0 = time.perf_counter()
         b = s % len(xs)
         loss = F.cross_entropy(model(xs[b]), ys[b])
+        t1 = time.perf_counter()
         optimizer.zero_grad()
         loss.backward()
+        t2 = time.perf_counter()
         optimizer.step()
         loss_value = loss.item()
+        t3 = time.perf_counter()
         if s >= args.warmup:
-            times.append(time.perf_counter() - t0)
+            times.append(t3 - t0)
+            if os.environ.get("CLWB_BENCH_PHASES"):  # where a step's time goes (issue 11)
+                print(f"PHASES forward {t1 - t0:.3f} s, backward {t2 - t1:.3f} s, "
+                      f"optimiser {t3 - t2:.3f} s", flush=True)
     median = statistics.median(times)
     print(f"median step {median:.3f} s ({args.batch / median:.2f} samples/s), mean "
           f"{statistics.mean(times):.3f} s, min {min(times):.3f} s over {args.steps} steps "

@@ -20,6 +20,7 @@
 #include <thread>
 #include <vector>
 
+#include <torch/csrc/autograd/profiler_legacy.h>
 #include <torch/torch.h>
 
 #include "model/vit.h"
@@ -193,11 +194,23 @@ Result timeConfig(const BenchConfig& bc, const Options& opt, double peak)
         const auto t0 = Clock::now();
         const size_t b = size_t(s) % xs.size();
         auto loss = torch::nn::functional::cross_entropy(model->forward(xs[b]), ys[b]);
+        const auto t1 = Clock::now();
         optimiser.zero_grad();
         loss.backward();
+        const auto t2 = Clock::now();
         optimiser.step();
         r.finalLoss = loss.item<double>();  // the trainer reads the loss every step too
-        if (s >= opt.warmup) stepTimes.push_back(seconds(t0, Clock::now()));
+        const auto t3 = Clock::now();
+        if (s >= opt.warmup) {
+            stepTimes.push_back(seconds(t0, t3));
+            if (std::getenv("CLWB_BENCH_PHASES"))  // where a step's time goes (issue 11)
+                std::printf("PHASES forward %.3f s, backward %.3f s, optimiser %.3f s\n",
+                            seconds(t0, t1), seconds(t1, t2), seconds(t2, t3));
+        }
+    }
+    if (const char* trace = std::getenv("CLWB_BENCH_PROFILE")) {  // a forward's ops, for issue 11
+        torch::autograd::profiler::RecordProfile profile(trace);
+        model->forward(xs[0]);
     }
     r.medianStep = median(stepTimes);
     r.minStep = *std::min_element(stepTimes.begin(), stepTimes.end());

@@ -13,6 +13,8 @@
 #   (torch.set_num_threads / --threads) and OpenBLAS B threads (OPENBLAS_NUM_THREADS)
 #   --peer-setting S  skip the peer's sweep and use S;  --ours-setting S  ours (default: default)
 #   --ours-sweep      sweep ours over the same settings too (for information)
+#   --peer-plain-malloc  run the peer without the glibc malloc settings the engine uses itself
+#                     (by default it gets them too: MALLOC_MMAP_THRESHOLD_ 256 MB, ...)
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -32,6 +34,9 @@ PEER_SWEEP_S=0
 OURS_SETTING=default
 OURS_SWEEP=0
 TARGET=1.0
+PEER_MALLOC=1
+MALLOC_TUNING=(MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=1073741824
+               MALLOC_TOP_PAD_=268435456)
 
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -47,9 +52,10 @@ while [[ $# -gt 0 ]]; do
         --peer-setting) PEER_SETTING=$2; shift 2 ;;
         --ours-setting) OURS_SETTING=$2; shift 2 ;;
         --ours-sweep) OURS_SWEEP=1; shift ;;
+        --peer-plain-malloc) PEER_MALLOC=0; shift ;;
         --bin) BIN=$2; shift 2 ;;
         --python) PYTHON=$2; shift 2 ;;
-        -h|--help) sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "vit_train_step.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -67,6 +73,9 @@ side() {
     local who=$1 setting=$2 steps=$3 warmup=$4 log
     log=$LOGS/$who.$setting.$RANDOM.log
     local env=(env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS) args=()
+    # The engine keeps large blocks in glibc's heap (engine.cpp, tuneAllocator); the peer gets the
+    # same settings through the environment unless --peer-plain-malloc.
+    [[ $who == pytorch && $PEER_MALLOC == 1 ]] && env+=("${MALLOC_TUNING[@]}")
     if [[ $setting != default ]]; then
         env+=(OMP_NUM_THREADS="${setting%x*}" OPENBLAS_NUM_THREADS="${setting#*x}")
         args=(--threads "${setting%x*}")
@@ -138,7 +147,7 @@ done
 
 awk -v py="${py[*]}" -v cl="${cl[*]}" -v target="$TARGET" -v arch="$ARCH" -v batch="$BATCH" \
     -v ps="$PEER_SETTING" -v po="$py_omp" -v pb="$py_blas" \
-    -v cs="$OURS_SETTING" -v co="$cl_omp" -v cb="$cl_blas" -v sweep_s="$PEER_SWEEP_S" '
+    -v cs="$OURS_SETTING" -v co="$cl_omp" -v cb="$cl_blas" -v sweep_s="$PEER_SWEEP_S" -v pm="$PEER_MALLOC" '
 function median(str,   v, n, i, j, t) {
     n = split(str, v, " ")
     for (i = 1; i <= n; ++i)
@@ -148,8 +157,8 @@ function median(str,   v, n, i, j, t) {
 }
 BEGIN {
     mp = median(py); mc = median(cl); speedup = mp / mc
-    printf "\nsettings: PyTorch %s (OpenMP %s, OpenBLAS %s); clwb %s (OpenMP %s, OpenBLAS %s)\n",
-           ps, po, pb, cs, co, cb
+    printf "\nsettings: PyTorch %s (OpenMP %s, OpenBLAS %s, %s); clwb %s (OpenMP %s, OpenBLAS %s)\n",
+           ps, po, pb, (pm ? "glibc malloc tuned as the engine does" : "plain glibc malloc"), cs, co, cb
     printf "median s/step (batch %d): PyTorch+timm %.3f s, clwb %.3f s\n", batch, mp, mc
     if (sweep_s > 0 && mp > 1.5 * sweep_s)
         printf "WARNING: the peer took %.3f s/step in its sweep but %.3f s/step now: the machine " \

@@ -4,10 +4,12 @@
 #include "clwb/engine.h"
 
 #include <dlfcn.h>
+#include <malloc.h>
 #include <unistd.h>
 #include <sqlite3.h>
 
 #include <chrono>
+#include <mutex>
 #include <map>
 #include <optional>
 #include <cstdlib>
@@ -34,8 +36,24 @@ void setBlasThreads(int n)
         fn(n);
 }
 
+void tuneAllocator()
+{
+    static std::once_flag once;
+    std::call_once(once, [] {
+        // glibc returns every block above its mmap threshold (dynamic, at most 32 MB) straight to
+        // the kernel, so each step's large activations fault their pages in afresh: 1.65 M minor
+        // faults in 5 ViT-S/16 steps at batch 16. Blocks up to 256 MB stay in the heap, which is
+        // not trimmed below 1 GB: 0.54 M faults and 8 % off a step (docs/performance.md). The
+        // environment's MALLOC_*_ settings win.
+        if (!std::getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 256 << 20);
+        if (!std::getenv("MALLOC_TRIM_THRESHOLD_")) mallopt(M_TRIM_THRESHOLD, 1 << 30);
+        if (!std::getenv("MALLOC_TOP_PAD_")) mallopt(M_TOP_PAD, 256 << 20);
+    });
+}
+
 void configureThreads(int requested)
 {
+    tuneAllocator();
     const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
     // Measured on the 2-core reference machine (docs/performance.md, bench/thread_sweep.sh): GEMMs
     // dominate and OpenBLAS parallelises them well, while OpenMP barriers around the many small

@@ -11,6 +11,9 @@ void setBlasThreads(int n);
 /// 0 = auto (1 OpenMP thread, BLAS on every core); N = N of both. CLWB_BLAS_THREADS overrides
 /// the BLAS count.
 void configureThreads(int requested);
+/// Keeps large blocks in glibc's heap instead of mmap/munmap per tensor (engine.cpp); called by
+/// configureThreads, once per process.
+void tuneAllocator();
 /// "auto" -> "cuda" when available, else "cpu".
 std::string resolveDevice(const std::string& requested);
 
