@@ -11,7 +11,7 @@
 #include "clwb/run_replay.h"
 #include "clwb/run_log.h"
 #include "clwb/run_store.h"
-#include "test_configs.h"
+#include "engine/test_configs.h"
 
 using namespace clwb;
 

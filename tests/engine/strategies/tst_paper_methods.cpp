@@ -13,7 +13,7 @@
 #include "clwb/engine.h"
 #include "strategies/lora_maths.h"
 #include "strategies/sparse_maths.h"
-#include "test_configs.h"
+#include "engine/test_configs.h"
 
 using namespace clwb;
 using namespace clwb::detail;

@@ -8,7 +8,7 @@
 
 #include "clwb/engine.h"
 #include "clwb/run_store.h"
-#include "test_configs.h"
+#include "engine/test_configs.h"
 
 using namespace clwb;
 

@@ -11,7 +11,7 @@
 #include "clwb/engine.h"
 #include "model/lora_linear.h"
 #include "strategies/lora_maths.h"
-#include "test_configs.h"
+#include "engine/test_configs.h"
 
 using namespace clwb;
 using namespace clwb::detail;

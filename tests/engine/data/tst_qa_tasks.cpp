@@ -13,7 +13,7 @@
 
 #include "clwb/engine.h"
 #include "data/qa_tasks.h"
-#include "test_configs.h"
+#include "engine/test_configs.h"
 
 using namespace clwb;
 using namespace clwb::detail;

@@ -7,7 +7,7 @@
 
 #include "checks.h"
 #include "model/vit.h"
-#include "test_configs.h"
+#include "engine/test_configs.h"
 
 using namespace clwb;
 using namespace clwb::detail;
