@@ -675,10 +675,18 @@ void MainWindow::onRunEvent(const clwb::RunEvent& event)
                 const int total = int(std::max<std::int64_t>(1, event.total));
                 if (progress_->maximum() != total) progress_->setRange(0, total);
                 progress_->setValue(int(event.step));
-                progressLabel_->setText(tr("Task %1/%2 · epoch %3 · step %4/%5 · ETA %6")
+                // A strategy's own phase (MIST's pre-adaptation) in place of the epoch.
+                const QString where =
+                    event.phase.empty() ? tr("epoch %1").arg(event.epoch + 1)
+                    : event.epochs <= 0 ? trStrategy(event.phase)
+                                        : tr("%1 %2/%3")
+                                              .arg(trStrategy(event.phase))
+                                              .arg(event.epoch + 1)
+                                              .arg(event.epochs);
+                progressLabel_->setText(tr("Task %1/%2 · %3 · step %4/%5 · ETA %6")
                                             .arg(event.task + 1)
                                             .arg(taskCount_)
-                                            .arg(event.epoch + 1)
+                                            .arg(where)
                                             .arg(event.step)
                                             .arg(event.total)
                                             .arg(formatDuration(event.etaSeconds)));

@@ -1125,10 +1125,6 @@ the requested style); superficial = strict drop − essential.</source>
         <translation>%1 を %2 で開始します</translation>
     </message>
     <message>
-        <source>Task %1/%2 · epoch %3 · step %4/%5 · ETA %6</source>
-        <translation>タスク %1/%2 · エポック %3 · ステップ %4/%5 · 残り %6</translation>
-    </message>
-    <message>
         <source>Run failed: %1</source>
         <translation>ランが失敗しました: %1</translation>
     </message>
@@ -1323,6 +1319,18 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Dataset preview</source>
         <translation>データセットのプレビュー</translation>
+    </message>
+    <message>
+        <source>epoch %1</source>
+        <translation>エポック %1</translation>
+    </message>
+    <message>
+        <source>%1 %2/%3</source>
+        <translation>%1 %2/%3</translation>
+    </message>
+    <message>
+        <source>Task %1/%2 · %3 · step %4/%5 · ETA %6</source>
+        <translation>タスク %1/%2 · %3 · ステップ %4/%5 · 残り %6</translation>
     </message>
 </context>
 <context>
@@ -2244,6 +2252,14 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>share of weights selected by MIST so far</source>
         <translation>これまでにMISTが選択した重みの割合</translation>
+    </message>
+    <message>
+        <source>Recurrent-KIF memory replay</source>
+        <translation>Recurrent-KIF のメモリ再生</translation>
+    </message>
+    <message>
+        <source>MIST pre-adaptation</source>
+        <translation>MIST の事前適応</translation>
     </message>
 </context>
 <context>

@@ -120,9 +120,15 @@ private:
         const double since = std::chrono::duration<double>(now - last_).count();
         if (since < (tty_ ? 0.1 : 5.0) && ev.step != ev.total) return;
         last_ = now;
-        char buf[200];
-        std::snprintf(buf, sizeof buf, "task %d epoch %d  step %lld/%lld (%.0f%%)  loss %.4f  ETA %s",
-                      ev.task, ev.epoch + 1, (long long)ev.step, (long long)ev.total,
+        char buf[300];
+        // A strategy's own phase (MIST's pre-adaptation) in place of the epoch.
+        const std::string where =
+            ev.phase.empty()   ? "epoch " + std::to_string(ev.epoch + 1)
+            : ev.epochs <= 0 ? ev.phase
+                             : ev.phase + " " + std::to_string(ev.epoch + 1) + "/" +
+                                   std::to_string(ev.epochs);
+        std::snprintf(buf, sizeof buf, "task %d %s  step %lld/%lld (%.0f%%)  loss %.4f  ETA %s",
+                      ev.task, where.c_str(), (long long)ev.step, (long long)ev.total,
                       ev.total ? 100.0 * double(ev.step) / double(ev.total) : 0.0, ev.loss,
                       fmtDuration(ev.etaSeconds).c_str());
         if (tty_) {

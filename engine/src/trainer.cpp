@@ -76,7 +76,10 @@ public:
         params_ = resolveParams(*findStrategy(config_.strategy), config_.params);
         TaskContext ctx{model_, seq_, config_, params_, device_, rng_, 0,
                         [this](const std::string& m) { log(m); }, {}};
-        ctx.reportStep = [this, &ctx](double loss) { reportStep(ctx.task, -1, loss); };
+        ctx.reportStep = [this, &ctx](double loss) {
+            reportStep(ctx.task, ctx.phase.empty() ? -1 : ctx.phaseEpoch, loss, ctx.phase,
+                       ctx.phaseEpochs);
+        };
         ctx.features = [this](int task, FeatureSplit split) { return frozenFeatures(task, split); };
         ctx.backboneChanged = [this] { featureCache_.clear(); };
         strategy_->setup(ctx);
@@ -199,7 +202,8 @@ private:
     }
 
     /// One optimisation step done (by the loop or by a strategy): loss series, progress, ETA.
-    void reportStep(int task, int epoch, double loss)
+    void reportStep(int task, int epoch, double loss, const std::string& phase = {},
+                    int phaseEpochs = 0)
     {
         ++step_;
         RunEvent ev;
@@ -209,6 +213,8 @@ private:
         ev.step = step_;
         ev.total = std::max(totalSteps_, step_);
         ev.loss = loss;
+        ev.phase = phase;
+        ev.epochs = phaseEpochs;
         const double elapsed = seconds(trainStart_, Clock::now());
         ev.etaSeconds = elapsed / double(step_) * double(std::max<int64_t>(0, totalSteps_ - step_));
         emit(ev);

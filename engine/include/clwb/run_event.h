@@ -67,6 +67,10 @@ struct RunEvent
     std::int64_t total = 0;  ///< total steps planned
     double loss = 0;
     double etaSeconds = -1;
+    /// Step: the strategy's own phase the step belongs to ("MIST pre-adaptation", one of its
+    /// StrategyInfo::phases), with `epoch` of `epochs` in that phase; empty while training the task.
+    std::string phase;
+    int epochs = 0;
     std::vector<double> values;
     std::string message;
     ImportanceSnapshot importance;

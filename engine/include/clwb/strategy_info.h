@@ -46,6 +46,9 @@ struct StrategyInfo
     /// The importance kinds the strategy reports (the trainer's default, "weight-change", needs
     /// no entry).
     std::vector<ImportanceKind> importance;
+    /// Names of the strategy's own phases shown with the progress (RunEvent::phase), e.g. "MIST
+    /// pre-adaptation"; translated like the other texts.
+    std::vector<std::string> phases;
 };
 
 /// Every registered strategy, in the registry's order.

@@ -214,6 +214,9 @@ private:
         }
 
         // 1. Scoring epoch: accumulate per-element scores, no update.
+        ctx.phase = "MIST pre-adaptation";
+        ctx.phaseEpoch = 0;
+        ctx.phaseEpochs = epochs;
         std::vector<torch::Tensor> score;
         for (auto& p : backbone_) score.push_back(torch::zeros_like(p));
         int64_t nb = 0;
@@ -247,7 +250,8 @@ private:
         }
         // 3. Sparse tuning with random gradient dropping and the overlap penalty.
         const double penalty = ctx.params.at("overlap_penalty");
-        for (int e = 1; e < epochs; ++e)
+        for (int e = 1; e < epochs; ++e) {
+            ctx.phaseEpoch = e;
             batches([&](const torch::Tensor& x, const torch::Tensor& y) {
                 auto loss = lossOf(x, y, false);
                 opt.zero_grad();
@@ -268,6 +272,8 @@ private:
                 opt.step();
                 ctx.reportStep(loss.item<double>());
             });
+        }
+        ctx.phase.clear();
         // 4. Book-keeping for later tasks.
         torch::NoGradGuard noGrad;
         double selected = 0, total = 0;
@@ -296,7 +302,10 @@ private:
         const bool random = selectionOf(ctx) == Selection::RandomPerStep;
         std::vector<torch::Tensor> params = backbone_;
         params.insert(params.end(), head.begin(), head.end());
-        for (int e = 0; e < epochs; ++e)
+        for (int e = 0; e < epochs; ++e) {
+            ctx.phase = "MIST pre-adaptation";
+            ctx.phaseEpoch = e;
+            ctx.phaseEpochs = epochs;
             batches([&](const torch::Tensor& x, const torch::Tensor& y) {
                 auto loss = lossOf(x, y, false);
                 opt.zero_grad();
@@ -325,6 +334,8 @@ private:
                 opt.step();
                 ctx.reportStep(loss.item<double>());
             });
+        }
+        ctx.phase.clear();
         torch::NoGradGuard noGrad;
         double touched = 0, total = 0;
         for (const auto& t : touched_) {
@@ -401,6 +412,7 @@ StrategyInfo mistInfo()
                     1),
          maskedCeParam(true)}};
     info.importance = {{"mist-selection-density", "share of weights selected by MIST so far"}};
+    info.phases = {"MIST pre-adaptation"};
     return info;
 }
 

@@ -198,6 +198,8 @@ private:
         const int64_t n = memory_.x.size(0),
                       bs = std::min<int64_t>(n, int64_t(t.params.at("outer_batch")));
         const bool track = mode(t) != Mode::ReplayLora;
+        t.phase = "Recurrent-KIF memory replay";  // between inner steps: no epochs of its own
+        t.phaseEpochs = 0;
         for (int k = 0; k < int(t.params.at("outer_steps")); ++k) {
             auto gen = at::detail::createCPUGenerator(t.rng());
             auto idx = torch::randperm(n, gen).slice(0, 0, bs).to(memory_.x.device());
@@ -212,6 +214,7 @@ private:
             ctx.optimizer->step();  // the inner AdamW, as the official (outer_lr is unused)
             t.reportStep(loss.item<double>());
         }
+        t.phase.clear();
     }
 
     void fuse(TaskContext& ctx, const std::vector<torch::Tensor>& thetaIn)
@@ -288,6 +291,7 @@ StrategyInfo recurrentKifInfo()
          floatParam("beta2", "β2 (uncertainty EMA)", "Official code: 0.85.", 0.85, 0, 0.999),
          targets, qkvUnitsParam(0), maskedCeParam(false)}};
     info.importance = {{"kif-mask-density", "share of LoRA elements marked key by KIF's masks"}};
+    info.phases = {"Recurrent-KIF memory replay"};
     return info;
 }
 

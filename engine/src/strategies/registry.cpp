@@ -86,6 +86,7 @@ std::vector<std::string> strategyTexts()
             for (const auto& c : p.choices) add(c);
         }
         for (const auto& k : s.importance) add(k.caption);
+        for (const auto& p : s.phases) add(p);
     }
     return out;
 }

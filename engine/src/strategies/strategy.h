@@ -37,6 +37,10 @@ struct TaskContext
     /// Reports one optimisation step the strategy ran itself (MIST's pre-adaptation, KIF's outer
     /// steps): it counts towards progress and ETA, and throws RunCancelled when the user stopped.
     std::function<void(double loss)> reportStep;
+    /// What those steps are, shown with the progress: one of the strategy's StrategyInfo::phases
+    /// and the epoch (0-based) of how many; set before the steps, cleared after.
+    std::string phase;
+    int phaseEpoch = 0, phaseEpochs = 0;
     /// Features [N, dim] of the frozen backbone (eval mode, no augmentation) for every image of
     /// task `task`'s split, computed once per run and reused (strategies whose
     /// Strategy::frozenFeatures is true; data/feature_cache.h).
