@@ -4,6 +4,8 @@
 
 #include <QCoreApplication>
 
+#include "clwb/strategy_info.h"
+
 // strategyStringCatalogue() is generated at build time from the engine's catalogue
 // (engine/tools/strategy_texts.cpp -> build/gui/strategy_texts.cpp), which lupdate reads.
 
@@ -11,4 +13,10 @@ QString trStrategy(const std::string& englishText)
 {
     if (englishText.empty()) return {};
     return QCoreApplication::translate("StrategyStrings", englishText.c_str());
+}
+
+QString trStrategyName(const std::string& id)
+{
+    const clwb::StrategyInfo* info = clwb::findStrategy(id);
+    return info ? trStrategy(info->displayName) : QString::fromStdString(id);
 }

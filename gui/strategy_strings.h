@@ -12,6 +12,9 @@
 /// strategy added later) comes back unchanged, in English.
 QString trStrategy(const std::string& englishText);
 
+/// The translated display name of strategy `id` (the id itself when unknown).
+QString trStrategyName(const std::string& id);
+
 /// Every text of the current strategies, as marked for lupdate: generated at build time from
 /// clwb::strategyTexts() (gui/CMakeLists.txt).
 const std::vector<const char*>& strategyStringCatalogue();

@@ -1225,62 +1225,6 @@ the requested style); superficial = strict drop − essential.</source>
         <translation>PDF を書き込めません</translation>
     </message>
     <message>
-        <source>CL Workbench run</source>
-        <translation>CL Workbench のラン</translation>
-    </message>
-    <message>
-        <source>Strategy</source>
-        <translation>手法</translation>
-    </message>
-    <message>
-        <source>Parameters</source>
-        <translation>パラメータ</translation>
-    </message>
-    <message>
-        <source>(none)</source>
-        <translation>（なし）</translation>
-    </message>
-    <message>
-        <source>Dataset</source>
-        <translation>データセット</translation>
-    </message>
-    <message>
-        <source>Tasks</source>
-        <translation>タスク</translation>
-    </message>
-    <message>
-        <source>Backbone</source>
-        <translation>バックボーン</translation>
-    </message>
-    <message>
-        <source>Model</source>
-        <translation>モデル</translation>
-    </message>
-    <message>
-        <source>ViT dim %1, depth %2, heads %3, patch %4</source>
-        <translation>ViT 次元 %1、深さ %2、ヘッド %3、パッチ %4</translation>
-    </message>
-    <message>
-        <source>Training</source>
-        <translation>学習</translation>
-    </message>
-    <message>
-        <source>%1 epoch(s), batch %2, lr %3</source>
-        <translation>%1 エポック、バッチ %2、学習率 %3</translation>
-    </message>
-    <message>
-        <source>Images per class</source>
-        <translation>クラスごとの画像数</translation>
-    </message>
-    <message>
-        <source>all</source>
-        <translation>すべて</translation>
-    </message>
-    <message>
-        <source>Seed</source>
-        <translation>シード</translation>
-    </message>
-    <message>
         <source>&amp;Undo %1</source>
         <translation>元に戻す(&amp;U): %1</translation>
     </message>
@@ -1299,22 +1243,6 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>%1 (run %2 of %3)</source>
         <translation>%1（%3 件中 %2 件目）</translation>
-    </message>
-    <message>
-        <source>Task %1</source>
-        <translation>タスク %1</translation>
-    </message>
-    <message>
-        <source>drop %1 = essential %2 + superficial %3</source>
-        <translation>低下 %1 = 本質的 %2 + 表面的 %3</translation>
-    </message>
-    <message>
-        <source>Mean</source>
-        <translation>平均</translation>
-    </message>
-    <message>
-        <source>%1 (expected %2)</source>
-        <translation>%1（正解 %2）</translation>
     </message>
     <message>
         <source>Dataset preview</source>
@@ -1464,6 +1392,81 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>%1 (class %2)</source>
         <translation>%1（クラス %2）</translation>
+    </message>
+</context>
+<context>
+    <name>ReportBuilder</name>
+    <message>
+        <source>CL Workbench run</source>
+        <translation>CL Workbench のラン</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>Parameters</source>
+        <translation>パラメータ</translation>
+    </message>
+    <message>
+        <source>(none)</source>
+        <translation>（なし）</translation>
+    </message>
+    <message>
+        <source>Dataset</source>
+        <translation>データセット</translation>
+    </message>
+    <message>
+        <source>Tasks</source>
+        <translation>タスク</translation>
+    </message>
+    <message>
+        <source>Backbone</source>
+        <translation>バックボーン</translation>
+    </message>
+    <message>
+        <source>Model</source>
+        <translation>モデル</translation>
+    </message>
+    <message>
+        <source>ViT dim %1, depth %2, heads %3, patch %4</source>
+        <translation>ViT 次元 %1、深さ %2、ヘッド %3、パッチ %4</translation>
+    </message>
+    <message>
+        <source>Training</source>
+        <translation>学習</translation>
+    </message>
+    <message>
+        <source>%1 epoch(s), batch %2, lr %3</source>
+        <translation>%1 エポック、バッチ %2、学習率 %3</translation>
+    </message>
+    <message>
+        <source>Images per class</source>
+        <translation>クラスごとの画像数</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>Seed</source>
+        <translation>シード</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>タスク %1</translation>
+    </message>
+    <message>
+        <source>drop %1 = essential %2 + superficial %3</source>
+        <translation>低下 %1 = 本質的 %2 + 表面的 %3</translation>
+    </message>
+    <message>
+        <source>Mean</source>
+        <translation>平均</translation>
+    </message>
+    <message>
+        <source>%1 (expected %2)</source>
+        <translation>%1（正解 %2）</translation>
     </message>
 </context>
 <context>
