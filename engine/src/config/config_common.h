@@ -22,31 +22,6 @@ namespace fs = std::filesystem;
 
 inline constexpr int kMaxDomainTasks = 20;
 
-inline const Keys kTopKeys = {"name",    "strategy", "params", "seed", "device",
-                              "threads", "data",     "model",  "train"};
-inline const Keys kDataKeys = {"dataset",
-                               "path",
-                               "scenario",
-                               "tasks",
-                               "num_tasks",
-                               "rotation_step",
-                               "shuffle_class_order",
-                               "train_per_class",
-                               "test_per_class",
-                               "curve_per_task",
-                               "qa_styles",
-                               "asd_percent",
-                               "test_fraction",
-                               "bad_images",
-                               "store_size",
-                               "augment",
-                               "memory_limit_mb"};
-inline const Keys kModelKeys = {
-    "backbone", "arch",        "image_size", "channels",   "patch_size", "dim",
-    "depth",    "heads",       "mlp_ratio",  "mlp_hidden", "pool",       "class_token",
-    "fc_norm",  "layer_scale", "qkv_bias",   "bias",       "mean",       "std"};
-inline const Keys kTrainKeys = {"epochs",       "batch_size", "lr",
-                                "weight_decay", "eval_every", "precision"};
 inline const Keys kPrecisions = {"fp32", "bf16", "fp16"};
 
 inline const Keys kDatasets = {"fashion-mnist", "idx",       "cifar10",  "cifar100",

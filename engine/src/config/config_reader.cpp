@@ -28,6 +28,7 @@
 #endif
 
 #include "config/config_common.h"
+#include "config/config_fields.h"
 
 namespace clwb {
 namespace config {
@@ -203,15 +204,46 @@ public:
         if (ok) out = std::move(tasks);
     }
 
+    // One overload per field type of the table (config_fields.h).
+    void read(const Json& o, const char* k, const std::string& p, std::string& out)
+    {
+        readString(o, k, p, out);
+    }
+    void read(const Json& o, const char* k, const std::string& p, int& out)
+    {
+        readInt(o, k, p, out);
+    }
+    void read(const Json& o, const char* k, const std::string& p, double& out)
+    {
+        readDouble(o, k, p, out);
+    }
+    void read(const Json& o, const char* k, const std::string& p, bool& out)
+    {
+        readBool(o, k, p, out);
+    }
+    void read(const Json& o, const char* k, const std::string& p, std::vector<double>& out)
+    {
+        readNumberList(o, k, p, out);
+    }
+    void read(const Json& o, const char* k, const std::string& p, std::vector<std::string>& out)
+    {
+        readStringList(o, k, p, out);
+    }
+    void read(const Json& o, const char*, const std::string&, std::vector<TaskSpec>& out)
+    {
+        readTasks(o, out);
+    }
+    void read(const Json& o, const char*, const std::string&, ParamValues& out)
+    {
+        readParams(o, out);
+    }
+
 private:
     /// Top-level keys that belong in a section, e.g. "lr" -> "train.lr".
     static std::string sectionHint(const std::string& key)
     {
-        const std::pair<const char*, const Keys*> sections[] = {
-            {"data", &kDataKeys}, {"model", &kModelKeys}, {"train", &kTrainKeys}};
-        for (const auto& [name, keys] : sections) {
-            if (contains(*keys, key)) return didYouMean(std::string(name) + "." + key);
-        }
+        for (const char* name : {"data", "model", "train"})
+            if (contains(sectionKeys(name), key)) return didYouMean(std::string(name) + "." + key);
         return {};
     }
 
@@ -222,70 +254,19 @@ private:
 
 RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
 {
-    RunConfig c;
+    RunConfig c;  // its member initialisers are the defaults
     Reader r(errors);
-    if (!r.object(root, "", kTopKeys)) return c;
-    r.readString(root, "name", "", c.name);
-    r.readString(root, "strategy", "", c.strategy);
-    r.readParams(root, c.params);
-    r.readInt(root, "seed", "", c.seed);
-    r.readString(root, "device", "", c.device);
-    r.readInt(root, "threads", "", c.threads);
-
-    if (const auto it = root.find("data"); it != root.end() && r.object(*it, "data", kDataKeys)) {
-        const Json& d = *it;
-        DataConfig& data = c.data;
-        r.readString(d, "dataset", "data", data.dataset);
-        r.readString(d, "path", "data", data.path);
-        r.readString(d, "scenario", "data", data.scenario);
-        r.readTasks(d, data.tasks);
-        r.readInt(d, "num_tasks", "data", data.numTasks);
-        r.readDouble(d, "rotation_step", "data", data.rotationStep);
-        r.readBool(d, "shuffle_class_order", "data", data.shuffleClassOrder);
-        r.readInt(d, "train_per_class", "data", data.trainPerClass);
-        r.readInt(d, "test_per_class", "data", data.testPerClass);
-        r.readInt(d, "curve_per_task", "data", data.curvePerTask);
-        r.readStringList(d, "qa_styles", "data", data.qaStyles);
-        r.readDouble(d, "asd_percent", "data", data.asdPercent);
-        r.readDouble(d, "test_fraction", "data", data.testFraction);
-        r.readString(d, "bad_images", "data", data.badImages);
-        r.readInt(d, "store_size", "data", data.storeSize);
-        r.readString(d, "augment", "data", data.augment);
-        r.readDouble(d, "memory_limit_mb", "data", data.memoryLimitMb);
-    }
-    if (const auto it = root.find("model");
-        it != root.end() && r.object(*it, "model", kModelKeys)) {
-        const Json& m = *it;
-        ModelConfig& model = c.model;
-        r.readString(m, "backbone", "model", model.backbone);
-        r.readInt(m, "image_size", "model", model.imageSize);
-        r.readInt(m, "channels", "model", model.channels);
-        r.readInt(m, "patch_size", "model", model.patchSize);
-        r.readInt(m, "dim", "model", model.dim);
-        r.readInt(m, "depth", "model", model.depth);
-        r.readInt(m, "heads", "model", model.heads);
-        r.readInt(m, "mlp_ratio", "model", model.mlpRatio);
-        r.readString(m, "pool", "model", model.pool);
-        r.readString(m, "arch", "model", model.arch);
-        r.readInt(m, "mlp_hidden", "model", model.mlpHidden);
-        r.readBool(m, "class_token", "model", model.classToken);
-        r.readBool(m, "fc_norm", "model", model.fcNorm);
-        r.readBool(m, "layer_scale", "model", model.layerScale);
-        r.readBool(m, "qkv_bias", "model", model.qkvBias);
-        r.readBool(m, "bias", "model", model.bias);
-        r.readNumberList(m, "mean", "model", model.mean);
-        r.readNumberList(m, "std", "model", model.std);
-    }
-    if (const auto it = root.find("train");
-        it != root.end() && r.object(*it, "train", kTrainKeys)) {
-        const Json& t = *it;
-        TrainConfig& train = c.train;
-        r.readInt(t, "epochs", "train", train.epochs);
-        r.readInt(t, "batch_size", "train", train.batchSize);
-        r.readDouble(t, "lr", "train", train.lr);
-        r.readDouble(t, "weight_decay", "train", train.weightDecay);
-        r.readInt(t, "eval_every", "train", train.evalEvery);
-        r.readString(t, "precision", "train", train.precision);
+    if (!r.object(root, "", sectionKeys(""))) return c;
+    for (const std::string section : {"", "data", "model", "train"}) {
+        const Json* obj = &root;
+        if (!section.empty()) {
+            const auto it = root.find(section);
+            if (it == root.end() || !r.object(*it, section, sectionKeys(section))) continue;
+            obj = &*it;
+        }
+        for (const auto& f : configFields())
+            if (section == f.section)
+                std::visit([&](auto get) { r.read(*obj, f.key, section, *get(c)); }, f.ref);
     }
     return c;
 }

@@ -28,18 +28,11 @@
 #endif
 
 #include "config/config_common.h"
+#include "config/config_fields.h"
 
 namespace clwb {
 using namespace config;
 namespace {
-
-void checkAtLeast(std::vector<ConfigError>& errors, const std::string& path, int value, int lo)
-{
-    if (value < lo) {
-        errors.push_back(
-            {path, "must be at least " + std::to_string(lo) + ", got " + std::to_string(value)});
-    }
-}
 
 void checkBetween(std::vector<ConfigError>& errors, const std::string& path, int value, int lo,
                   int hi)
@@ -170,12 +163,9 @@ void validateDatasetFiles(const RunConfig& config, std::vector<ConfigError>& err
 
 void validateModel(const ModelConfig& m, std::vector<ConfigError>& errors)
 {
-    const std::pair<const char*, int> sizes[] = {
-        {"model.image_size", m.imageSize}, {"model.channels", m.channels},
-        {"model.patch_size", m.patchSize}, {"model.dim", m.dim},
-        {"model.depth", m.depth},          {"model.heads", m.heads},
-        {"model.mlp_ratio", m.mlpRatio}};
-    for (const auto& [path, value] : sizes) checkAtLeast(errors, path, value, 1);
+    RunConfig model;  // the field table's ranges, on the architecture that will run
+    model.model = m;
+    checkFieldRanges(model, "model", errors);
     if (m.dim > 0 && m.heads > 0 && m.dim % m.heads != 0) {
         errors.push_back({"model.dim", "dim " + std::to_string(m.dim) +
                                            " is not divisible by heads " +
@@ -186,8 +176,6 @@ void validateModel(const ModelConfig& m, std::vector<ConfigError>& errors)
                                                   " is not divisible by patch_size " +
                                                   std::to_string(m.patchSize)});
     }
-    checkOneOf(errors, "model.pool", m.pool, kPools, "pool");
-    checkAtLeast(errors, "model.mlp_hidden", m.mlpHidden, 0);
     if (m.pool == "cls" && !m.classToken)
         errors.push_back({"model.pool", "\"cls\" pooling needs a class token (model.class_token)"});
     for (const auto& [key, values] :
@@ -242,9 +230,12 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
                                           "; valid: " + (ids.empty() ? "(none)" : join(ids))});
     }
 
+    // Plain ranges and choices come from the field table (config_fields.cpp).
+    checkFieldRanges(config, "", errors);
+    checkFieldRanges(config, "data", errors);
+    checkFieldRanges(config, "train", errors);
+
     const DataConfig& d = config.data;
-    checkOneOf(errors, "data.dataset", d.dataset, kDatasets, "dataset");
-    checkOneOf(errors, "data.scenario", d.scenario, kScenarios, "scenario");
     if (d.scenario == "class-incremental") {
         validateTasks(config, errors);
     } else if (d.scenario == "qa") {
@@ -270,9 +261,6 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
         if (!std::isfinite(d.rotationStep))
             errors.push_back({"data.rotation_step", "must be a finite number"});
     }
-    checkAtLeast(errors, "data.train_per_class", d.trainPerClass, 0);
-    checkAtLeast(errors, "data.test_per_class", d.testPerClass, 0);
-    checkAtLeast(errors, "data.curve_per_task", d.curvePerTask, 0);
     if (d.dataset == "fashion-mnist") {
         validateDatasetFiles(config, errors);
     } else if (d.dataset != "synthetic" && contains(kDatasets, d.dataset)) {
@@ -288,9 +276,6 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
     if (!(std::isfinite(d.testFraction) && d.testFraction > 0 && d.testFraction < 1))
         errors.push_back({"data.test_fraction", "must be between 0 and 1 (exclusive), got " +
                                                     formatNumber(d.testFraction)});
-    checkOneOf(errors, "data.bad_images", d.badImages, kBadImages, "policy");
-    checkOneOf(errors, "data.augment", d.augment, kAugments, "augmentation");
-    checkBetween(errors, "data.store_size", d.storeSize, 0, 1024);
     if (!(std::isfinite(d.memoryLimitMb) && d.memoryLimitMb >= 0))
         errors.push_back({"data.memory_limit_mb",
                           "must be 0 (half of the machine's memory) or a "
@@ -310,23 +295,17 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
         errors);
 
     const TrainConfig& t = config.train;
-    checkBetween(errors, "train.epochs", t.epochs, 0, 1000);
-    checkBetween(errors, "train.batch_size", t.batchSize, 1, 65536);
     if (!(std::isfinite(t.lr) && t.lr > 0))
         errors.push_back({"train.lr", "must be a positive number, got " + formatNumber(t.lr)});
     if (!(std::isfinite(t.weightDecay) && t.weightDecay >= 0)) {
         errors.push_back(
             {"train.weight_decay", "must be zero or positive, got " + formatNumber(t.weightDecay)});
     }
-    checkAtLeast(errors, "train.eval_every", t.evalEvery, 0);
-    checkOneOf(errors, "train.precision", t.precision, kPrecisions, "precision");
     if (t.precision == "fp16" && (config.device == "cpu" || !cudaAvailable()))
         errors.push_back({"train.precision",
                           "fp16 needs a CUDA device (no CUDA here); use \"bf16\" or \"fp32\" on "
                           "the CPU"});
 
-    checkAtLeast(errors, "threads", config.threads, 0);
-    checkOneOf(errors, "device", config.device, kDevices, "device");
     if (config.device == "cuda" && !cudaAvailable()) {
         errors.push_back({"device",
                           "CUDA requested but this build/machine has no CUDA device; "

@@ -28,6 +28,7 @@
 #endif
 
 #include "config/config_common.h"
+#include "config/config_fields.h"
 
 namespace clwb {
 using namespace config;
@@ -52,69 +53,34 @@ OrderedJson paramJson(const StrategyInfo* info, const std::string& key, double v
 
 std::string toJson(const RunConfig& config, int indent)
 {
-    OrderedJson j;
-    j["name"] = config.name;
-    j["strategy"] = config.strategy;
-    OrderedJson params = OrderedJson::object();
+    auto& c = const_cast<RunConfig&>(config);  // the table's accessors only read here
     const StrategyInfo* info = findStrategy(config.strategy);
-    for (const auto& [key, value] : config.params) params[key] = paramJson(info, key, value);
-    j["params"] = std::move(params);
-    j["seed"] = config.seed;
-    j["device"] = config.device;
-    j["threads"] = config.threads;
-
-    const DataConfig& d = config.data;
-    OrderedJson tasks = OrderedJson::array();
-    for (const auto& t : d.tasks) tasks.push_back(t.classes);
-    j["data"] = {{"dataset", d.dataset},
-                 {"path", d.path},
-                 {"scenario", d.scenario},
-                 {"tasks", std::move(tasks)},
-                 {"num_tasks", d.numTasks},
-                 {"rotation_step", d.rotationStep},
-                 {"shuffle_class_order", d.shuffleClassOrder},
-                 {"train_per_class", d.trainPerClass},
-                 {"test_per_class", d.testPerClass},
-                 {"curve_per_task", d.curvePerTask},
-                 {"test_fraction", d.testFraction},
-                 {"bad_images", d.badImages},
-                 {"store_size", d.storeSize},
-                 {"augment", d.augment},
-                 {"memory_limit_mb", d.memoryLimitMb}};
-    // An empty list would read back as an error; leaving it out means the default split.
-    if (d.tasks.empty()) j["data"].erase("tasks");
-    if (d.scenario == "qa") {
-        if (!d.qaStyles.empty()) j["data"]["qa_styles"] = d.qaStyles;
-        j["data"]["asd_percent"] = d.asdPercent;
+    OrderedJson j;
+    for (const auto& f : configFields()) {
+        if (f.qaOnly && config.data.scenario != "qa") continue;
+        OrderedJson& out = *f.section ? j[f.section] : j;
+        std::visit(
+            [&](auto get) {
+                using T = std::decay_t<decltype(*get(c))>;
+                const T& value = *get(c);
+                if constexpr (std::is_same_v<T, std::vector<TaskSpec>>) {
+                    // An empty list would read back as an error; left out = the default split.
+                    if (value.empty()) return;
+                    OrderedJson tasks = OrderedJson::array();
+                    for (const auto& t : value) tasks.push_back(t.classes);
+                    out[f.key] = std::move(tasks);
+                } else if constexpr (std::is_same_v<T, ParamValues>) {
+                    OrderedJson params = OrderedJson::object();
+                    for (const auto& [key, v] : value) params[key] = paramJson(info, key, v);
+                    out[f.key] = std::move(params);
+                } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+                    if (!value.empty() || !f.qaOnly) out[f.key] = value;
+                } else {
+                    out[f.key] = value;
+                }
+            },
+            f.ref);
     }
-
-    const ModelConfig& m = config.model;
-    j["model"] = {{"backbone", m.backbone},
-                  {"arch", m.arch},
-                  {"image_size", m.imageSize},
-                  {"channels", m.channels},
-                  {"patch_size", m.patchSize},
-                  {"dim", m.dim},
-                  {"depth", m.depth},
-                  {"heads", m.heads},
-                  {"mlp_ratio", m.mlpRatio},
-                  {"mlp_hidden", m.mlpHidden},
-                  {"pool", m.pool},
-                  {"class_token", m.classToken},
-                  {"fc_norm", m.fcNorm},
-                  {"layer_scale", m.layerScale},
-                  {"qkv_bias", m.qkvBias},
-                  {"bias", m.bias},
-                  {"mean", m.mean},
-                  {"std", m.std}};
-
-    const TrainConfig& t = config.train;
-    j["train"] = {{"epochs", t.epochs},
-                  {"batch_size", t.batchSize},
-                  {"lr", t.lr},
-                  {"weight_decay", t.weightDecay},
-                  {"eval_every", t.evalEvery},
-                  {"precision", t.precision}};
     // Replace rather than throw on invalid UTF-8 in free-text fields such as the name.
     return j.dump(indent, ' ', false, OrderedJson::error_handler_t::replace);
 }

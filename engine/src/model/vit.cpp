@@ -12,9 +12,9 @@ namespace clwb::detail {
 
 PatchEmbedImpl::PatchEmbedImpl(int channels, int patch, int dim, bool bias)
 {
-    proj = register_module("proj", torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, dim, patch)
-                                                         .stride(patch)
-                                                         .bias(bias)));
+    proj = register_module(
+        "proj",
+        torch::nn::Conv2d(torch::nn::Conv2dOptions(channels, dim, patch).stride(patch).bias(bias)));
 }
 
 torch::Tensor PatchEmbedImpl::forward(const torch::Tensor& x)
@@ -33,7 +33,10 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x)
 {
     const auto b = x.size(0), n = x.size(1), c = x.size(2);
     auto qkvOut = qkv->forward(x).view({b, n, 3, heads, c / heads}).permute({2, 0, 3, 1, 4});
-    auto q = qkvOut[0], k = qkvOut[1], v = qkvOut[2];
+    // unbind, not three selects: its backward stacks the three gradients once, where each
+    // select's backward would zero-fill a whole q/k/v-sized buffer (timm does the same).
+    const auto parts = qkvOut.unbind(0);
+    const auto &q = parts[0], &k = parts[1], &v = parts[2];
     // baddbmm-style fused scale: one GEMM for scores, one for the weighted sum.
     auto attn = torch::matmul(q * scale, k.transpose(-2, -1)).softmax(-1);
     auto out = torch::matmul(attn, v).transpose(1, 2).reshape({b, n, c});
@@ -61,11 +64,13 @@ BlockImpl::BlockImpl(const ModelConfig& c)
     const int dim = c.dim, hidden = c.mlpHidden > 0 ? c.mlpHidden : c.dim * c.mlpRatio;
     // Registration order = timm's (norm1, attn, ls1, norm2, mlp, ls2), so named_parameters()
     // lists a checkpoint's tensors in its own order.
-    norm1 = register_module("norm1", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+    norm1 = register_module("norm1",
+                            torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
     attn = register_module("attn", Attention(dim, c.heads, c.qkvBias, c.bias));
     // timm's usual init_values; a loaded checkpoint overwrites it.
     if (c.layerScale) ls1 = register_module("ls1", LayerScale(dim, 1e-5));
-    norm2 = register_module("norm2", torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
+    norm2 = register_module("norm2",
+                            torch::nn::LayerNorm(torch::nn::LayerNormOptions({dim}).eps(1e-6)));
     mlp = register_module("mlp", Mlp(dim, hidden, c.bias));
     if (c.layerScale) ls2 = register_module("ls2", LayerScale(dim, 1e-5));
 }
@@ -82,13 +87,16 @@ VitImpl::VitImpl(const ModelConfig& config, int numClasses) : config_(config)
 {
     if (config.pool == "cls" && !config.classToken)
         throw std::invalid_argument("\"cls\" pooling needs a class token (model.class_token)");
-    const int tokens = (config.imageSize / config.patchSize) * (config.imageSize / config.patchSize);
+    const int tokens =
+        (config.imageSize / config.patchSize) * (config.imageSize / config.patchSize);
     patch_embed = register_module(
         "patch_embed", PatchEmbed(config.channels, config.patchSize, config.dim, config.bias));
     // The default architecture consumes the RNG exactly as before these options existed, so
     // seeded results of the small self-pretrained models do not move.
-    if (config.classToken) cls_token = register_parameter("cls_token", torch::zeros({1, 1, config.dim}));
-    pos_embed = register_parameter("pos_embed", torch::zeros({1, tokens + prefixTokens(), config.dim}));
+    if (config.classToken)
+        cls_token = register_parameter("cls_token", torch::zeros({1, 1, config.dim}));
+    pos_embed =
+        register_parameter("pos_embed", torch::zeros({1, tokens + prefixTokens(), config.dim}));
     {
         torch::NoGradGuard noGrad;
         // timm truncates at ±2 (absolute), which never bites at std 0.02.
@@ -101,8 +109,10 @@ VitImpl::VitImpl(const ModelConfig& config, int numClasses) : config_(config)
         blocks->push_back(blockList.back());
     }
     const auto normOptions = torch::nn::LayerNormOptions({config.dim}).eps(1e-6);
-    if (config.fcNorm) fc_norm = register_module("fc_norm", torch::nn::LayerNorm(normOptions));
-    else norm = register_module("norm", torch::nn::LayerNorm(normOptions));
+    if (config.fcNorm)
+        fc_norm = register_module("fc_norm", torch::nn::LayerNorm(normOptions));
+    else
+        norm = register_module("norm", torch::nn::LayerNorm(normOptions));
     head = register_module("head", LoraLinear(config.dim, numClasses));
 }
 
@@ -116,7 +126,8 @@ torch::Tensor VitImpl::embed(const torch::Tensor& x)
 
 torch::Tensor VitImpl::pool(const torch::Tensor& tokens)
 {
-    // timm: norm (Identity with fc_norm) -> pool ('token' | 'avg' over non-prefix tokens) -> fc_norm
+    // timm: norm (Identity with fc_norm) -> pool ('token' | 'avg' over non-prefix tokens) ->
+    // fc_norm
     auto h = norm ? norm->forward(tokens) : tokens;
     h = config_.pool == "cls" ? h.select(1, 0) : h.slice(1, prefixTokens()).mean(1);
     return fc_norm ? fc_norm->forward(h) : h;
@@ -194,14 +205,22 @@ void VitImpl::setBackboneTrainable(bool trainable)
 
 std::string modelConfigJson(const ModelConfig& c)
 {
-    nlohmann::json j = {{"image_size", c.imageSize}, {"channels", c.channels},
-                        {"patch_size", c.patchSize}, {"dim", c.dim},
-                        {"depth", c.depth},          {"heads", c.heads},
-                        {"mlp_ratio", c.mlpRatio},   {"pool", c.pool},
-                        {"arch", c.arch},            {"mlp_hidden", c.mlpHidden},
-                        {"class_token", c.classToken}, {"fc_norm", c.fcNorm},
-                        {"layer_scale", c.layerScale}, {"qkv_bias", c.qkvBias},
-                        {"bias", c.bias},            {"mean", c.mean},
+    nlohmann::json j = {{"image_size", c.imageSize},
+                        {"channels", c.channels},
+                        {"patch_size", c.patchSize},
+                        {"dim", c.dim},
+                        {"depth", c.depth},
+                        {"heads", c.heads},
+                        {"mlp_ratio", c.mlpRatio},
+                        {"pool", c.pool},
+                        {"arch", c.arch},
+                        {"mlp_hidden", c.mlpHidden},
+                        {"class_token", c.classToken},
+                        {"fc_norm", c.fcNorm},
+                        {"layer_scale", c.layerScale},
+                        {"qkv_bias", c.qkvBias},
+                        {"bias", c.bias},
+                        {"mean", c.mean},
                         {"std", c.std}};
     return j.dump();
 }
@@ -275,8 +294,10 @@ void VitImpl::loadBackbone(const std::string& path)
         if (key == "pos_embed" && t.dim() == 3 && t.size(0) == 1 && t.size(2) == param.size(2) &&
             t.sizes() != param.sizes()) {
             const auto patches = t.size(1) - prefixTokens();
-            const auto side = std::int64_t(std::llround(std::sqrt(double(std::max<std::int64_t>(patches, 0)))));
-            if (patches > 0 && side * side == patches) t = resamplePosEmbed(t, prefixTokens(), grid);
+            const auto side =
+                std::int64_t(std::llround(std::sqrt(double(std::max<std::int64_t>(patches, 0)))));
+            if (patches > 0 && side * side == patches)
+                t = resamplePosEmbed(t, prefixTokens(), grid);
         }
         if (t.sizes() != param.sizes())
             throw std::runtime_error(path + ": '" + stored + "' has shape " + c10::str(t.sizes()) +
