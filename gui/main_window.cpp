@@ -4,6 +4,10 @@
 // main_window_files.cpp.
 #include "main_window.h"
 
+#include <QFutureWatcher>
+#include <utility>
+#include <QtConcurrent/QtConcurrentRun>
+
 #include <algorithm>
 
 #include <QAction>
@@ -164,10 +168,11 @@ void MainWindow::closeEvent(QCloseEvent* event)
 
 void MainWindow::updateActions()
 {
-    startAction_->setEnabled(!running_);
-    demoAction_->setEnabled(!running_);
-    stopAction_->setEnabled(running_);
-    openDbAction_->setEnabled(!running_);
+    const bool busy = running_ || checking_;
+    startAction_->setEnabled(!busy);
+    demoAction_->setEnabled(!busy);
+    stopAction_->setEnabled(busy);
+    openDbAction_->setEnabled(!busy);
 }
 
 void MainWindow::reportProblem(const QString& title, const QString& text)
@@ -192,29 +197,61 @@ bool MainWindow::runDemo()
 
 bool MainWindow::startExperiment()
 {
-    if (running_) return false;
+    if (running_ || checking_) return false;
     const auto configs = experiment_->batchConfigs();
-    QStringList problems;
-    for (const auto& c : configs) {
-        for (const auto& e : clwb::validateRunConfig(c))
+    // Validation lists dataset folders and reads checkpoint headers: off the GUI thread. The batch
+    // starts, or its problems are shown, when the check is done.
+    checking_ = true;
+    updateActions();
+    progressLabel_->setText(tr("Checking the experiment…"));
+    using Problems = std::vector<std::pair<std::string, clwb::ConfigError>>;
+    auto* watcher = new QFutureWatcher<Problems>(this);
+    connect(watcher, &QFutureWatcher<Problems>::finished, this, [this, watcher, configs] {
+        watcher->deleteLater();
+        checking_ = false;
+        if (std::exchange(checkCancelled_, false)) {
+            updateActions();
+            progressLabel_->setText(tr("Stopped before the start"));
+            return;
+        }
+        QStringList problems;
+        for (const auto& [strategy, e] : watcher->result())
             problems << tr("%1 — %2: %3")
-                            .arg(trStrategyName(c.strategy), QString::fromStdString(e.path),
+                            .arg(trStrategyName(strategy), QString::fromStdString(e.path),
                                  QString::fromStdString(e.message));
-    }
-    if (!problems.isEmpty()) {
-        reportProblem(tr("Cannot start the experiment"), problems.join(QLatin1Char('\n')));
-        return false;
-    }
+        if (!problems.isEmpty()) {
+            updateActions();
+            progressLabel_->clear();
+            reportProblem(tr("Cannot start the experiment"), problems.join(QLatin1Char('\n')));
+            if (!interactive_ && quitWhenDone_) QCoreApplication::exit(2);
+            return;
+        }
+        startBatch(configs);
+    });
+    watcher->setFuture(QtConcurrent::run([configs] {
+        Problems problems;
+        for (const auto& c : configs)
+            for (auto& e : clwb::validateRunConfig(c)) problems.emplace_back(c.strategy, std::move(e));
+        return problems;
+    }));
+    return true;
+}
+
+void MainWindow::startBatch(const std::vector<clwb::RunConfig>& configs)
+{
     queue_.reset(configs);
     running_ = true;
     updateActions();
     if (queue_.size() > 1) queueDock_->raise();
     startNext();
-    return true;
 }
 
 void MainWindow::stopExperiment()
 {
+    if (checking_ && !running_) {
+        checkCancelled_ = true;
+        return;
+    }
     if (!running_) return;
     worker_->requestStop();
     queue_.cancelQueued();
@@ -409,7 +446,7 @@ void MainWindow::openStoredRun(qint64 id)
         const auto run = store->run(id);
         if (!run) return;
         const auto events = clwb::replayRun(*store, id);
-        shownConfig_ = clwb::parseRunConfig(run->configJson).config;
+        shownConfig_ = clwb::readRunConfig(run->configJson).config;  // no environment checks
         shownRunId_ = id;
         charts_->clear();
         charts_->handleEvents(events);

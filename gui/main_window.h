@@ -48,7 +48,8 @@ public:
     void stopExperiment();
     /// The bundled demo experiment, started at once.
     bool runDemo();
-    bool isRunning() const { return running_; }
+    /// A batch is being checked or run.
+    bool isRunning() const { return running_ || checking_; }
 
     /// After the batch ends: grab the window into `file`; then quit if `quit`.
     void setScreenshotOnFinish(const QString& file, bool quit);
@@ -103,6 +104,8 @@ private:
     void addRecentFile(const QString& file);
 
     void startNext();
+    /// Starts the checked batch (startExperiment validates it on a pool thread first).
+    void startBatch(const std::vector<clwb::RunConfig>& configs);
     void onRunEvent(const clwb::RunEvent& event);
     void onRunFinished(clwb::RunStatus status, const QString& message, qint64 runId);
     void finishBatch();
@@ -132,6 +135,8 @@ private:
     TrainingWorker* worker_ = nullptr;
     RunQueue queue_;
     bool running_ = false;
+    bool checking_ = false;       ///< a batch is being validated before it starts
+    bool checkCancelled_ = false;  ///< Stop pressed while checking: do not start it
     clwb::RunStatus lastStatus_ = clwb::RunStatus::Running;
     qint64 lastRunId_ = 0;
     int taskCount_ = 0;

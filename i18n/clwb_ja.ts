@@ -1260,6 +1260,14 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Task %1/%2 · %3 · step %4/%5 · ETA %6</source>
         <translation>タスク %1/%2 · %3 · ステップ %4/%5 · 残り %6</translation>
     </message>
+    <message>
+        <source>Checking the experiment…</source>
+        <translation>実験を確認しています…</translation>
+    </message>
+    <message>
+        <source>Stopped before the start</source>
+        <translation>開始前に停止しました</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>

@@ -164,7 +164,7 @@ void TstMainWindowE2e::batchRunsEachStrategy()
     panel->setStrategyChecked(QStringLiteral("freeze"), true);
     QCOMPARE(panel->batchConfigs().size(), size_t(2));
     QVERIFY(w.startExperiment());
-    QCOMPARE(w.queueView()->count(), 2);
+    QTRY_COMPARE(w.queueView()->count(), 2);  // once the batch is checked (off the GUI thread)
     QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
     clwb::RunStore store(db.toStdString());
     const auto runs = store.listRuns();

@@ -128,6 +128,10 @@ struct ConfigParseResult
 ConfigParseResult parseRunConfig(const std::string& json,
                                  const std::vector<std::string>& overrides = {});
 
+/// `json` read into a RunConfig with its syntax, key and type errors, but no validation: nothing
+/// on disk or about the machine is looked at (stored runs' snapshots, on the GUI thread).
+ConfigParseResult readRunConfig(const std::string& json);
+
 /// Reads and parses a file; a missing or unreadable file is reported as an error at path "".
 ConfigParseResult loadRunConfig(const std::string& file,
                                 const std::vector<std::string>& overrides = {});

@@ -417,6 +417,8 @@ ConfigParseResult parseRunConfig(const std::string& json, const std::vector<std:
     return result;
 }
 
+ConfigParseResult readRunConfig(const std::string& json) { return parseUnvalidated(json, {}); }
+
 ConfigParseResult loadRunConfig(const std::string& file, const std::vector<std::string>& overrides)
 {
     std::string text, reason;
