@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "checks.h"
+#include "logging.h"
 #include "clwb/engine.h"
 #include "data/augment.h"
 #include "data/fashion_mnist.h"
@@ -77,7 +78,14 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
 {
     using namespace detail;
     RunResult result;
-    auto emit = [&](RunEvent ev) { return !onEvent || onEvent(ev); };
+    // Logged like a run (logging.h): levels for the front end, and a log file beside the
+    // checkpoint it writes.
+    RunLog runLog(onEvent);
+    const ProgressCallback events = runLog.events();
+    if (!config.output.empty())
+        if (const auto why = runLog.openFile(config.output + ".log"); !why.empty())
+            runLog.log(LogLevel::Warning, "no log file " + config.output + ".log: " + why);
+    auto emit = [&](RunEvent ev) { return events(ev); };
     auto log = [&](const std::string& m) {
         RunEvent ev;
         ev.kind = RunEvent::Kind::Log;
@@ -169,6 +177,7 @@ RunResult pretrainBackbone(const PretrainConfig& config, const ProgressCallback&
         result.status = RunStatus::Failed;
         result.message = e.what();
     }
+    if (result.status == RunStatus::Failed) runLog.record(LogLevel::Error, "failed: " + result.message);
     result.wallSeconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     return result;
 }

@@ -2,6 +2,7 @@
 // Self-supervised pretraining (pretrain.cpp) and the backbone probe through the public API: a
 // checkpoint the importer accepts, cancel, a failure message, and probe accuracies that rank
 // a random backbone below the pixels on learnable data.
+#include <QFile>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -56,6 +57,11 @@ private Q_SLOTS:
         QVERIFY2(info.problem.empty(), info.problem.c_str());
         QCOMPARE(info.model.dim, 32);
         QCOMPARE(info.model.patchSize, 7);
+        // The log file beside the checkpoint has every line, with levels.
+        QFile log(QString::fromStdString(out + ".log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        const QByteArray text = log.readAll();
+        QVERIFY2(text.contains("[info] wrote") && text.contains("SimCLR on 128"), text.constData());
     }
 
     void pretrainStopsWhenAsked()
@@ -75,6 +81,9 @@ private Q_SLOTS:
         const auto r = pretrainBackbone(c, {});
         QVERIFY(r.status == RunStatus::Failed);
         QVERIFY2(QString::fromStdString(r.message).contains("no-such-folder"), r.message.c_str());
+        QFile log(QString::fromStdString(c.output + ".log"));
+        QVERIFY(log.open(QIODevice::ReadOnly));
+        QVERIFY(log.readAll().contains("[error] failed:"));
     }
 
     void probeRanksBackbones()
