@@ -25,6 +25,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/malloc_tuning.sh
+. "$ROOT/bench/malloc_tuning.sh"
 BIN=$ROOT/build/bin/clwb-run
 PYTHON=/usr/bin/python3
 REPS=3
@@ -90,14 +92,32 @@ peer_env() {
     PEER_ENV=(env -u OMP_NUM_THREADS -u OPENBLAS_NUM_THREADS)
     # clwb-run keeps large blocks in glibc's heap (engine.cpp, tuneAllocator): so does the peer,
     # through the environment, unless --peer-plain-malloc.
-    ((PEER_MALLOC)) && PEER_ENV+=(MALLOC_MMAP_THRESHOLD_=268435456
-                                  MALLOC_TRIM_THRESHOLD_=1073741824 MALLOC_TOP_PAD_=268435456)
+    ((PEER_MALLOC)) && PEER_ENV+=("${MALLOC_TUNING[@]}")
     PEER_THREADS=()
     if [[ $1 != default ]]; then
         PEER_ENV+=(OMP_NUM_THREADS="${1%x*}" OPENBLAS_NUM_THREADS="${1#*x}")
         PEER_THREADS=(--threads "${1%x*}")
     fi
 }
+
+# time_peer TAG SETTING ARGS...: one timed end-to-end run of the peer at SETTING with ARGS; its
+# log, JSON and time land in $WORK/TAG.SETTING.*; prints the seconds.
+time_peer() {
+    local tag=$1 s=$2
+    shift 2
+    peer_env "$s"
+    if ! /usr/bin/time -f "%e" -o "$WORK/$tag.$s.time" "${PEER_ENV[@]}" "$PYTHON" \
+            "$ROOT/bench/pytorch_seq_ft.py" "$@" "${PEER_THREADS[@]}" \
+            --json "$WORK/$tag.$s.json" >"$WORK/$tag.$s.log" 2>&1; then
+        echo "compare_pytorch.sh: $tag run $s failed; end of its log:" >&2
+        tail -20 "$WORK/$tag.$s.log" >&2
+        exit 1
+    fi
+    tail -1 "$WORK/$tag.$s.time"
+}
+
+# faster A B: true when A seconds beat B (or B is empty).
+faster() { [[ -z $2 ]] || awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 
 # run NAME REP COMMAND...: times one run; its log, JSON and time land in $WORK.
 run() {
@@ -131,22 +151,11 @@ if [[ -z $PEER_SETTING ]]; then
          "end to end):"
     best_s=""
     for s in $SETTINGS; do
-        peer_env "$s"
-        if ! /usr/bin/time -f "%e" -o "$WORK/sweep.$s.time" "${PEER_ENV[@]}" "$PYTHON" \
-                "$ROOT/bench/pytorch_seq_ft.py" --limit "$SWEEP_LIMIT" \
-                --test-limit "$SWEEP_TEST_LIMIT" "${PEER_THREADS[@]}" \
-                --json "$WORK/sweep.$s.json" >"$WORK/sweep.$s.log" 2>&1; then
-            echo "compare_pytorch.sh: sweep run $s failed; end of its log:" >&2
-            tail -20 "$WORK/sweep.$s.log" >&2
-            exit 1
-        fi
-        sec=$(tail -1 "$WORK/sweep.$s.time")
+        sec=$(time_peer sweep "$s" --limit "$SWEEP_LIMIT" --test-limit "$SWEEP_TEST_LIMIT")
         printf '  %-8s OpenMP %s, OpenBLAS %s: %8.2f s\n' "$s" \
             "$(sed -n 's/.*"threads": \([0-9-]*\).*/\1/p' "$WORK/sweep.$s.json")" \
             "$(sed -n 's/.*"blas_threads": \([0-9-]*\).*/\1/p' "$WORK/sweep.$s.json")" "$sec"
-        if [[ -z $best_s ]] || awk -v a="$sec" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
-            PEER_SETTING=$s best_s=$sec
-        fi
+        if faster "$sec" "$best_s"; then PEER_SETTING=$s best_s=$sec; fi
         echo "$sec $s" >>"$WORK/sweep.ranking"
     done
     # The short runs rank the settings only roughly (default and 1x1 came within 6 % of each
@@ -157,16 +166,9 @@ if [[ -z $PEER_SETTING ]]; then
         echo "final round at the timed size:"
         best_s=""
         for s in "${finalists[@]}"; do
-            peer_env "$s"
-            /usr/bin/time -f "%e" -o "$WORK/final.$s.time" "${PEER_ENV[@]}" "$PYTHON" \
-                "$ROOT/bench/pytorch_seq_ft.py" "${PY_ARGS[@]}" "${PEER_THREADS[@]}" \
-                --json "$WORK/final.$s.json" >"$WORK/final.$s.log" 2>&1 ||
-                { tail -20 "$WORK/final.$s.log" >&2; exit 1; }
-            sec=$(tail -1 "$WORK/final.$s.time")
+            sec=$(time_peer final "$s" "${PY_ARGS[@]}")
             printf '  %-8s %8.2f s\n' "$s" "$sec"
-            if [[ -z $best_s ]] || awk -v a="$sec" -v b="$best_s" 'BEGIN { exit !(a < b) }'; then
-                PEER_SETTING=$s best_s=$sec
-            fi
+            if faster "$sec" "$best_s"; then PEER_SETTING=$s best_s=$sec; fi
         done
     fi
     echo "PyTorch's fastest setting: $PEER_SETTING"

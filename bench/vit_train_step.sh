@@ -18,6 +18,8 @@
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# shellcheck source=bench/malloc_tuning.sh
+. "$ROOT/bench/malloc_tuning.sh"
 BIN=$ROOT/build/bin/bench_train_throughput
 PYTHON=/usr/bin/python3
 ARCH=vit_small_patch16_224
@@ -35,8 +37,6 @@ OURS_SETTING=default
 OURS_SWEEP=0
 TARGET=1.0
 PEER_MALLOC=1
-MALLOC_TUNING=(MALLOC_MMAP_THRESHOLD_=268435456 MALLOC_TRIM_THRESHOLD_=1073741824
-               MALLOC_TOP_PAD_=268435456)
 
 while [[ $# -gt 0 ]]; do
     case "$1" in

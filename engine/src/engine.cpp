@@ -43,7 +43,8 @@ void tuneAllocator()
         // glibc returns every block above its mmap threshold (dynamic, at most 32 MB) straight to
         // the kernel, so each step's large activations fault their pages in afresh: 1.65 M minor
         // faults in 5 ViT-S/16 steps at batch 16. Blocks up to 256 MB stay in the heap, which is
-        // not trimmed below 1 GB: 0.54 M faults and 8 % off a step (docs/performance.md). The
+        // not trimmed below 1 GB: 0.54 M faults and 8 % off a step (docs/performance.md; the
+        // benchmarks give the peer the same through bench/malloc_tuning.sh). The
         // environment's MALLOC_*_ settings win.
         if (!std::getenv("MALLOC_MMAP_THRESHOLD_")) mallopt(M_MMAP_THRESHOLD, 256 << 20);
         if (!std::getenv("MALLOC_TRIM_THRESHOLD_")) mallopt(M_TRIM_THRESHOLD, 1 << 30);
