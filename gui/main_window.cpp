@@ -4,40 +4,26 @@
 // main_window_files.cpp.
 #include "main_window.h"
 
-#include <QFutureWatcher>
-#include <utility>
-#include <QtConcurrent/QtConcurrentRun>
-
-#include <algorithm>
-
-#include <QAction>
-#include <QActionGroup>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
 #include <QDockWidget>
-#include <QFile>
-#include <QFileDialog>
 #include <QFileInfo>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QListWidget>
-#include <QMenuBar>
 #include <QMessageBox>
 #include <QProgressBar>
-#include <QScreen>
 #include <QScrollArea>
-#include <QSettings>
 #include <QStatusBar>
-#include <QStyle>
 #include <QTabWidget>
-#include <QTableWidget>
-#include <QTextStream>
 #include <QTimer>
-#include <QToolBar>
-#include <QUndoStack>
+#include <QtConcurrent/QtConcurrentRun>
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <utility>
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
@@ -231,7 +217,8 @@ bool MainWindow::startExperiment()
     watcher->setFuture(QtConcurrent::run([configs] {
         Problems problems;
         for (const auto& c : configs)
-            for (auto& e : clwb::validateRunConfig(c)) problems.emplace_back(c.strategy, std::move(e));
+            for (auto& e : clwb::validateRunConfig(c))
+                problems.emplace_back(c.strategy, std::move(e));
         return problems;
     }));
     return true;

@@ -2,59 +2,27 @@
 // MainWindow's settings, experiment files, recent files and exports (CSV, PDF report).
 #include "main_window.h"
 
-#include <algorithm>
-
 #include <QAction>
-#include <QActionGroup>
-#include <QApplication>
-#include <QCloseEvent>
 #include <QDir>
-#include <QDockWidget>
 #include <QFile>
 #include <QFileDialog>
 #include <QFileInfo>
-#include <QLabel>
-#include <QListWidget>
-#include <QMenuBar>
+#include <QMenu>
 #include <QMessageBox>
-#include <QProgressBar>
-#include <QScreen>
-#include <QScrollArea>
 #include <QSettings>
 #include <QStatusBar>
-#include <QStyle>
-#include <QTabWidget>
-#include <QTableWidget>
-#include <QTextStream>
-#include <QTimer>
-#include <QToolBar>
 #include <QUndoStack>
 
-#include <cmath>
-#include <cstdio>
-
-#include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
-#include "charts/forgetting_chart.h"
-#include "charts/importance_chart.h"
-#include "charts/loss_chart.h"
-#include "clwb/engine.h"
-#include "clwb/run_replay.h"
-#include "clwb/run_store.h"
 #include "clwb/strategy_info.h"
 #include "export/report_builder.h"
-#include "export/report_writer.h"
 #include "panels/chart_area.h"
-#include "panels/comparison_view.h"
 #include "panels/experiment_panel.h"
 #include "panels/log_panel.h"
 #include "panels/metrics_panel.h"
-#include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
-#include "panels/runs_table_model.h"
 #include "strategy_strings.h"
 #include "translation_manager.h"
-#include "worker/training_worker.h"
 
 namespace {
 

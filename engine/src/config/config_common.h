@@ -3,6 +3,7 @@
 // and small helpers for messages that name a JSON path. Engine-private.
 #pragma once
 
+#include <climits>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>

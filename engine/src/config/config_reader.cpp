@@ -5,27 +5,10 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <climits>
-#include <cmath>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <utility>
-
-#include <nlohmann/json.hpp>
-
-#include "checks.h"
-#include "clwb/datasets.h"
-#include "clwb/engine.h"
-
-#ifndef CLWB_RESOURCE_DIR
-#define CLWB_RESOURCE_DIR ""
-#endif
 
 #include "config/config_common.h"
 #include "config/config_fields.h"
@@ -417,7 +400,10 @@ ConfigParseResult parseRunConfig(const std::string& json, const std::vector<std:
     return result;
 }
 
-ConfigParseResult readRunConfig(const std::string& json) { return parseUnvalidated(json, {}); }
+ConfigParseResult readRunConfig(const std::string& json)
+{
+    return parseUnvalidated(json, {});
+}
 
 ConfigParseResult loadRunConfig(const std::string& file, const std::vector<std::string>& overrides)
 {

@@ -4,29 +4,12 @@
 #include "clwb/run_config.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <climits>
 #include <cmath>
-#include <cstdint>
-#include <cstdio>
-#include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
-#include <random>
-#include <sstream>
-#include <utility>
-
-#include <nlohmann/json.hpp>
 
 #include "checks.h"
 #include "clwb/datasets.h"
 #include "clwb/engine.h"
-
-#ifndef CLWB_RESOURCE_DIR
-#define CLWB_RESOURCE_DIR ""
-#endif
-
+#include "clwb/strategy_info.h"
 #include "config/config_common.h"
 #include "config/config_fields.h"
 

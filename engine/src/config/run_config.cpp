@@ -4,31 +4,21 @@
 #include "clwb/run_config.h"
 
 #include <algorithm>
-#include <cerrno>
-#include <climits>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
 #include <cstdlib>
-#include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <random>
-#include <sstream>
+#include <type_traits>
 #include <utility>
 
-#include <nlohmann/json.hpp>
-
-#include "checks.h"
 #include "clwb/datasets.h"
-#include "clwb/engine.h"
+#include "clwb/strategy_info.h"
+#include "config/config_common.h"
+#include "config/config_fields.h"
 
 #ifndef CLWB_RESOURCE_DIR
 #define CLWB_RESOURCE_DIR ""
 #endif
-
-#include "config/config_common.h"
-#include "config/config_fields.h"
 
 namespace clwb {
 using namespace config;
