@@ -103,6 +103,29 @@ Keys sectionKeys(const std::string& section)
     return keys;
 }
 
+void checkAtLeast(std::vector<ConfigError>& errors, const std::string& path, int value, int lo)
+{
+    if (value < lo)
+        errors.push_back(
+            {path, "must be at least " + std::to_string(lo) + ", got " + std::to_string(value)});
+}
+
+void checkBetween(std::vector<ConfigError>& errors, const std::string& path, int value, int lo,
+                  int hi)
+{
+    if (value < lo || value > hi)
+        errors.push_back({path, "must be between " + std::to_string(lo) + " and " +
+                                    std::to_string(hi) + ", got " + std::to_string(value)});
+}
+
+void checkOneOf(std::vector<ConfigError>& errors, const std::string& path, const std::string& value,
+                const Keys& valid, const char* what)
+{
+    if (contains(valid, value)) return;
+    errors.push_back({path, std::string("unknown ") + what + " " + inQuotes(value) +
+                                didYouMean(closestKey(value, valid)) + "; valid: " + join(valid)});
+}
+
 void checkFieldRanges(const RunConfig& config, const std::string& section,
                       std::vector<ConfigError>& errors)
 {
@@ -112,21 +135,14 @@ void checkFieldRanges(const RunConfig& config, const std::string& section,
         const std::string path = childPath(f.section, f.key);
         if (f.ranged) {
             const int v = *std::get<int* (*)(RunConfig&)>(f.ref)(c);
-            if (v < f.min || v > f.max)
-                errors.push_back({path, f.max == INT_MAX
-                                            ? "must be at least " + std::to_string(f.min) +
-                                                  ", got " + std::to_string(v)
-                                            : "must be between " + std::to_string(f.min) + " and " +
-                                                  std::to_string(f.max) + ", got " +
-                                                  std::to_string(v)});
+            if (f.max == INT_MAX)
+                checkAtLeast(errors, path, v, f.min);
+            else
+                checkBetween(errors, path, v, f.min, f.max);
         }
-        if (f.choices) {
-            const std::string& v = *std::get<std::string* (*)(RunConfig&)>(f.ref)(c);
-            if (!contains(*f.choices, v))
-                errors.push_back({path, "unknown " + std::string(f.what) + " " + inQuotes(v) +
-                                            didYouMean(closestKey(v, *f.choices)) +
-                                            "; valid: " + join(*f.choices)});
-        }
+        if (f.choices)
+            checkOneOf(errors, path, *std::get<std::string* (*)(RunConfig&)>(f.ref)(c), *f.choices,
+                       f.what);
     }
 }
 

@@ -39,6 +39,14 @@ const std::vector<Field>& configFields();
 /// The keys a JSON section may hold ("" = top level, which also holds the sections).
 Keys sectionKeys(const std::string& section);
 
+/// "must be at least lo" / "must be between lo and hi" at `path` when `value` is outside.
+void checkAtLeast(std::vector<ConfigError>& errors, const std::string& path, int value, int lo);
+void checkBetween(std::vector<ConfigError>& errors, const std::string& path, int value, int lo,
+                  int hi);
+/// "unknown <what> '<value>' (did you mean ...?); valid: ..." at `path` unless value is valid.
+void checkOneOf(std::vector<ConfigError>& errors, const std::string& path, const std::string& value,
+                const Keys& valid, const char* what);
+
 /// The range and choice checks of `section`'s fields, on `config` (the model section is checked
 /// on the architecture that will run).
 void checkFieldRanges(const RunConfig& config, const std::string& section,

@@ -17,23 +17,6 @@ namespace clwb {
 using namespace config;
 namespace {
 
-void checkBetween(std::vector<ConfigError>& errors, const std::string& path, int value, int lo,
-                  int hi)
-{
-    if (value < lo || value > hi) {
-        errors.push_back({path, "must be between " + std::to_string(lo) + " and " +
-                                    std::to_string(hi) + ", got " + std::to_string(value)});
-    }
-}
-
-void checkOneOf(std::vector<ConfigError>& errors, const std::string& path, const std::string& value,
-                const Keys& valid, const char* what)
-{
-    if (contains(valid, value)) return;
-    errors.push_back({path, std::string("unknown ") + what + " " + inQuotes(value) +
-                                didYouMean(closestKey(value, valid)) + "; valid: " + join(valid)});
-}
-
 void validateParams(const RunConfig& config, const StrategyInfo& info,
                     std::vector<ConfigError>& errors)
 {
