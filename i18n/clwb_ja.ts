@@ -2272,6 +2272,14 @@ the requested style); superficial = strict drop − essential.</source>
         <source>MIST pre-adaptation</source>
         <translation>MIST の事前適応</translation>
     </message>
+    <message>
+        <source>Head in the masks</source>
+        <translation>ヘッドをマスクに含める</translation>
+    </message>
+    <message>
+        <source>Fuse the shared classifier head by importance masks with the LoRA (on: the head&apos;s elements compete in the global quantile); off: masks over the LoRA only, the head trained plainly.</source>
+        <translation>共有分類ヘッドも LoRA と一緒に重要度マスクで融合する（オン：ヘッドの要素もグローバル分位点で競合する）。オフ：マスクは LoRA のみ、ヘッドは通常どおり学習する。</translation>
+    </message>
 </context>
 <context>
     <name>TaskTableModel</name>

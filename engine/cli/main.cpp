@@ -87,6 +87,9 @@ public:
     bool operator()(const clwb::RunEvent& ev)
     {
         using K = clwb::RunEvent::Kind;
+        // The summary keeps what the run reported (a strategy's routing, CKA, update norms...),
+        // quiet or not, so sweeps can read it back.
+        if (ev.kind == K::Log && ev.level >= clwb::LogLevel::Info) log_.push_back(ev.message);
         if (quiet_) return !stopRequested;
         switch (ev.kind) {
             case K::Started: line("started: " + ev.message); break;
@@ -98,6 +101,9 @@ public:
         }
         return !stopRequested;
     }
+
+    /// The run's log lines at info level and above, in order.
+    const std::vector<std::string>& log() const { return log_; }
 
 private:
     void logLine(const clwb::RunEvent& ev)
@@ -142,6 +148,7 @@ private:
     bool quiet_, tty_, open_ = false;
     clwb::LogLevel level_;
     std::chrono::steady_clock::time_point last_{};
+    std::vector<std::string> log_;
 };
 
 void printTable(const clwb::RunResult& r)
@@ -187,7 +194,8 @@ void printTable(const clwb::RunResult& r)
     std::cerr << s.str();
 }
 
-nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& config, const std::string& db)
+nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& config, const std::string& db,
+                           const std::vector<std::string>& logLines)
 {
     nlohmann::json j;
     j["status"] = clwb::toString(r.status);
@@ -221,6 +229,7 @@ nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& conf
                    {"mean_superficial", d.meanSuperficial}};
     }
     j["config"] = nlohmann::json::parse(clwb::toJson(config));
+    j["log"] = logLines;
     return j;
 }
 
@@ -393,7 +402,7 @@ int main(int argc, char** argv)
         auto result = clwb::runExperiment(parsed.config, store.get(),
                                           [&](const clwb::RunEvent& e) { return progress(e); });
         printTable(result);
-        const auto summary = summaryJson(result, parsed.config, noDb ? "" : db).dump(2);
+        const auto summary = summaryJson(result, parsed.config, noDb ? "" : db, progress.log()).dump(2);
         std::cout << summary << std::endl;
         if (!summaryFile.empty()) std::ofstream(summaryFile) << summary << "\n";
         if (result.status == clwb::RunStatus::Finished) return 0;

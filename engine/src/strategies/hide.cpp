@@ -3,7 +3,7 @@
 // Language Model", Guo, Zeng et al., ACL 2025, arXiv:2503.12941; official code Ghy0501/HiDe-LLaVA
 // (HiDe/peft/tuners/clitmoelora.py, llava/model/llava_arch.py).
 //
-// Trains: expert t (a LoRA of rank r on every target layer, A ~ N(0, 0.01), B = 0) from the base
+// Trains: expert t (a LoRA of rank r on every target matrix, A ~ N(0, 0.01), B = 0) from the base
 // model, with every other expert switched off, plus the shared head (class-masked CE), which plays
 // LLaVA's shared projector. Freezes: the backbone and finished experts. Stores: all experts in the
 // expanded top blocks, the fused sums in the lower blocks (code fusion) or all experts (paper
@@ -20,8 +20,13 @@
 // CKA probe: after each task from the second on, linear CKA between the block outputs (mean token)
 // of a fixed probe set under base + expert i and base + expert j, averaged over expert pairs, per
 // block: where it drops, tasks diverge and expansion pays (algorithms.md §3.4).
+// Matrices: q, k and v are separate LoRA units of the fused qkv layer (B [dim, r] on their rows),
+// as the official LoRA adapts LLaMA's separate q/k/v projections; proj, fc1, fc2 one each.
+// Interference log: after each task, ||s B_t A_t||_F / ||W0||_F of the new expert (mean and max
+// over the adapted layers) and of the lower blocks' fused update (what every test image gets at
+// weight 1, whichever task it comes from).
 // Hooks: setup, beforeTask (anchor, expert t alone), trainableParameters, logits (routing),
-// afterTask (CKA), importance, storedParameters.
+// afterTask (CKA, update norms), importance, storedParameters.
 // Importance (kind "hide-expert-cka"): per layer ||s B_t A_t||_F / ||W0||_F of the task's expert
 // with its element map; per block a "cka" cell scoring 1 - mean cross-expert CKA; one block -1
 // "routing" cell whose map is the mean expert weight (rows: test task, columns: expert).
@@ -49,12 +54,21 @@ std::string expertName(int i)
     return "hide" + std::to_string(i);
 }
 
+const char* kFused = "fused";
+
+/// Whether adapter `name` belongs to expert/prefix `prefix` (the prefix itself or a unit of it).
+bool belongsTo(const std::string& name, const std::string& prefix)
+{
+    return name == prefix || name.rfind(prefix + ".", 0) == 0;
+}
+
 class Hide final : public Strategy
 {
 public:
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);
+        sites_ = loraSites(ctx, {"q", "k", "v"});
         const int T = ctx.seq.size();
         anchors_ = 0.1 * torch::randn({T, ctx.model->config().dim},
                                       torch::TensorOptions().device(ctx.device));
@@ -65,9 +79,9 @@ public:
     {
         current_ = ctx.task;
         const double r = ctx.params.at("rank");
-        for (auto& l : targetLinears(ctx)) {
-            auto& ad =
-                l.layer->addAdapter(expertName(ctx.task), int64_t(r), ctx.params.at("scale") * r);
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->addAdapter(s.adapterName(expertName(ctx.task)), int64_t(r),
+                                                  ctx.params.at("scale") * r, s.unit);
             torch::NoGradGuard noGrad;
             ad.a.normal_(0.0, 0.01);  // the official expert init (B stays 0)
         }
@@ -87,8 +101,8 @@ public:
     std::vector<torch::Tensor> trainableParameters(TaskContext& ctx) override
     {
         std::vector<torch::Tensor> out = ctx.model->headParameters();
-        for (auto& l : targetLinears(ctx)) {
-            auto& ad = l.layer->adapter(expertName(current_));
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->adapter(s.adapterName(expertName(current_)));
             out.push_back(ad.a);
             out.push_back(ad.b);
         }
@@ -106,11 +120,12 @@ public:
 
     void afterTask(TaskContext& ctx) override
     {
-        for (auto& l : targetLinears(ctx)) {
-            auto& ad = l.layer->adapter(expertName(ctx.task));
+        for (auto& s : sites_) {
+            auto& ad = s.linear.layer->adapter(s.adapterName(expertName(ctx.task)));
             ad.a.set_requires_grad(false);
             ad.b.set_requires_grad(false);
         }
+        logUpdateNorms(ctx);
         routing_ = routingMatrix(ctx);
         if (ctx.task >= 1) probeCka(ctx);
     }
@@ -134,15 +149,68 @@ private:
     }
 
     /// Only the current expert, no gates, no fused adapter: the expert learns from the base.
-    void trainingMode(TaskContext& ctx)
+    void trainingMode(TaskContext&)
     {
-        for (auto& l : targetLinears(ctx)) {
-            l.layer->removeAdapter("fused");
-            for (auto& [name, ad] : l.layer->adapters()) {
-                ad.enabled = name == expertName(current_);
+        for (auto& s : sites_) s.linear.layer->removeAdapter(s.adapterName(kFused));
+        enableOnly(expertName(current_));
+    }
+
+    /// Enables the adapters of `prefix` (every unit) on every adapted layer, no gates.
+    void enableOnly(const std::string& prefix)
+    {
+        for (auto& s : sites_)
+            for (auto& [name, ad] : s.linear.layer->adapters()) {
+                ad.enabled = belongsTo(name, prefix);
                 ad.gate = torch::Tensor();
             }
+    }
+
+    /// ||s B_t A_t||_F / ||W0||_F of the new expert per adapted layer, and of the lower blocks'
+    /// fused update (code fusion: (sum B)(sum A), paper: sum BA), logged as mean and max.
+    void logUpdateNorms(TaskContext& ctx)
+    {
+        torch::NoGradGuard noGrad;
+        const bool codeFusion = ctx.params.at("fusion") == 0.0;
+        std::vector<double> expert, fused;
+        for (auto& l : targetLinears(ctx)) {
+            auto& layer = *l.layer;
+            const double w0 = layer.weight.norm().item<double>();
+            auto d = taskDelta(layer, expertName(ctx.task));
+            if (!d.defined()) continue;
+            expert.push_back(d.norm().item<double>() / w0);
+            if (expanded(ctx, l.block)) continue;
+            auto sum = torch::zeros_like(layer.weight);
+            for (auto& s : sites_) {
+                if (s.linear.layer.get() != l.layer.get()) continue;
+                std::vector<torch::Tensor> as, bs;
+                for (int i = 0; i <= ctx.task; ++i) {
+                    auto& ad = layer.adapter(s.adapterName(expertName(i)));
+                    as.push_back(ad.a);
+                    bs.push_back(ad.b);
+                }
+                const auto& ad = layer.adapter(s.adapterName(expertName(ctx.task)));
+                auto unitSum = codeFusion ? torch::matmul(torch::stack(bs).sum(0),
+                                                          torch::stack(as).sum(0))
+                                          : torch::matmul(torch::stack(bs), torch::stack(as)).sum(0);
+                sum.narrow(0, ad.rowBegin, ad.b.size(0)).add_(ad.scale * unitSum);
+            }
+            fused.push_back(sum.norm().item<double>() / w0);
         }
+        auto stats = [](const std::vector<double>& v) {
+            double mean = 0, peak = 0;
+            for (double x : v) {
+                mean += x / double(v.size());
+                peak = std::max(peak, x);
+            }
+            std::ostringstream s;
+            s.precision(3);
+            s << "mean " << mean << ", max " << peak;
+            return s.str();
+        };
+        std::string line = "HiDe expert " + std::to_string(ctx.task) +
+                           " update ||sBA||/||W0||: " + stats(expert);
+        if (!fused.empty()) line += "; lower-block fused update: " + stats(fused);
+        ctx.log(line);
     }
 
     /// Experts 0..current: routed per sample (weights d [B, T]) in the top blocks, fused below.
@@ -151,13 +219,15 @@ private:
         torch::NoGradGuard noGrad;
         const bool codeFusion = ctx.params.at("fusion") == 0.0;
         stored_ = anchors_.numel();
-        for (auto& l : targetLinears(ctx)) {
-            const bool top = expanded(ctx, l.block);
+        for (auto& s : sites_) {
+            auto& layer = s.linear.layer;
+            const bool top = expanded(ctx, s.linear.block);
             std::vector<torch::Tensor> as, bs;
             double scale = 1.0;
             for (int i = 0; i <= current_; ++i) {
-                if (!l.layer->hasAdapter(expertName(i))) continue;  // before the first task
-                auto& ad = l.layer->adapter(expertName(i));
+                const auto name = s.adapterName(expertName(i));
+                if (!layer->hasAdapter(name)) continue;  // before the first task
+                auto& ad = layer->adapter(name);
                 ad.enabled = top || !codeFusion;
                 ad.gate = top ? d.select(1, i).contiguous() : torch::Tensor();
                 as.push_back(ad.a);
@@ -166,7 +236,7 @@ private:
                 if (top || !codeFusion) stored_ += ad.a.numel() + ad.b.numel();
             }
             if (!top && codeFusion && !as.empty()) {
-                auto& fused = l.layer->addAdapter("fused", as[0].size(0), 1.0);
+                auto& fused = layer->addAdapter(s.adapterName(kFused), as[0].size(0), 1.0, s.unit);
                 fused.a = torch::stack(as).sum(0);
                 fused.b = torch::stack(bs).sum(0);
                 fused.scale = scale;
@@ -212,11 +282,7 @@ private:
     /// Block outputs (mean token) of `x` with expert i alone.
     std::vector<torch::Tensor> blockOutputs(TaskContext& ctx, const torch::Tensor& x, int expert)
     {
-        for (auto& l : targetLinears(ctx))
-            for (auto& [name, ad] : l.layer->adapters()) {
-                ad.enabled = name == expertName(expert);
-                ad.gate = torch::Tensor();
-            }
+        enableOnly(expertName(expert));
         std::vector<torch::Tensor> out;
         auto h = ctx.model->embed(x);
         for (auto& block : ctx.model->blockList) {
@@ -255,6 +321,7 @@ private:
         ctx.log(line.str());
     }
 
+    std::vector<LoraSite> sites_;  ///< q, k, v units of qkv, then proj, fc1, fc2 per block
     int current_ = 0;
     torch::Tensor anchors_;  ///< [T, dim], one slot per task
     torch::Tensor routing_;

@@ -54,6 +54,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <sstream>
 
 #include "data/augment.h"
 #include "strategies/sparse_maths.h"
@@ -89,7 +90,10 @@ public:
     void beforeTask(TaskContext& ctx) override
     {
         if (int(ctx.params.at("mi_epochs")) > 0) {
+            std::vector<torch::Tensor> before;
+            for (const auto& p : backbone_) before.push_back(p.detach().clone());
             preAdapt(ctx);
+            logMovement(ctx, before);
             if (ctx.backboneChanged) ctx.backboneChanged();  // the base then caches anew
         }
         DelegatingStrategy::beforeTask(ctx);
@@ -165,6 +169,23 @@ private:
     {
         auto mask = ctx.seq.classMask(ctx.seq.tasks[size_t(ctx.task)].classes, ctx.device);
         return maskedCrossEntropy(ctx.model->forward(x), y, mask);
+    }
+
+    /// How far the stage moved the backbone: ||theta - theta_before|| / ||theta_before|| over
+    /// every backbone element (weight decay and momentum included, so not only selected ones).
+    void logMovement(TaskContext& ctx, const std::vector<torch::Tensor>& before)
+    {
+        torch::NoGradGuard noGrad;
+        double moved = 0, norm = 0;
+        for (size_t i = 0; i < backbone_.size(); ++i) {
+            moved += (backbone_[i] - before[i]).pow(2).sum().item<double>();
+            norm += before[i].pow(2).sum().item<double>();
+        }
+        std::ostringstream s;
+        s.precision(3);
+        s << "MIST pre-adaptation of task " << ctx.task
+          << " moved the backbone by ||d theta||/||theta|| = " << std::sqrt(moved / norm);
+        ctx.log(s.str());
     }
 
     void preAdapt(TaskContext& ctx)

@@ -5,7 +5,10 @@
 // utils/lora_importance_bilevel.py).
 //
 // Trains: one LoRA continued across all tasks on the target matrices, plus the shared head, which
-// is part of the task vectors and masks (algorithms.md §4.4: KIF fuses all trainable parameters).
+// by default is part of the task vectors and masks (algorithms.md §4.4: KIF fuses all trainable
+// parameters). head_in_masks = off leaves the head out: the quantile is taken over the LoRA
+// elements only and the head keeps its plain inner + outer trajectory (the official runs have no
+// separate head: generation reuses the language model's own vocabulary projection, not trained).
 // Freezes: the backbone. Stores: the LoRA and a class-balanced replay memory of memory_percent % of
 // every finished task's training images.
 // Task 1: plain LoRA training. Task t > 1, in rounds: theta_b = snapshot; Q inner steps on the task
@@ -65,6 +68,7 @@ public:
     void beforeTask(TaskContext& ctx) override
     {
         params_ = ctx.model->headParameters();
+        headCount_ = params_.size();
         for (auto& s : sites_) {
             auto& ad = s.linear.layer->adapter(s.adapterName(kAdapter));
             params_.push_back(ad.a);
@@ -149,10 +153,10 @@ public:
         snap.task = ctx.task;
         snap.kind = "kif-mask-density";
         for (auto& l : ctx.model->linears()) {
-            // params_ = [head weight, head bias, A_0, B_0, A_1, B_1, ...], one pair per site
+            // params_ = [head parameters..., A_0, B_0, A_1, B_1, ...], one pair per site
             std::vector<torch::Tensor> parts;
             for (size_t m = 0; m < sites_.size(); ++m) {
-                const size_t ia = 2 + 2 * m;
+                const size_t ia = headCount_ + 2 * m;
                 if (sites_[m].linear.name != l.name || !freq_[ia].defined()) continue;
                 parts.push_back(freq_[ia]);          // [r, in]
                 parts.push_back(freq_[ia + 1].t());  // [r, rows]
@@ -221,22 +225,27 @@ private:
     {
         torch::NoGradGuard noGrad;
         if (!inner_[0].sensitivity.defined() || !outer_[0].sensitivity.defined()) return;
+        // The fused elements: every trainable one, or the LoRA's only (head_in_masks off: the
+        // head keeps theta_b + delta_in + delta_out, its plain trajectory).
+        const size_t first = ctx.params.at("head_in_masks") != 0.0 ? 0 : headCount_;
         std::vector<torch::Tensor> masksIn, masksOut;
         if (mode(ctx) == Mode::Static && !staticMasks_.empty()) {
             masksIn = staticMasks_[0];
             masksOut = staticMasks_[1];
         } else {
             std::vector<torch::Tensor> sIn, sOut;
-            for (size_t i = 0; i < params_.size(); ++i) {
+            for (size_t i = first; i < params_.size(); ++i) {
                 sIn.push_back(inner_[i].score());
                 sOut.push_back(outer_[i].score());
             }
             const double q = ctx.params.at("quantile");
             masksIn = globalQuantileMasks(sIn, q);
             masksOut = globalQuantileMasks(sOut, q);
+            masksIn.insert(masksIn.begin(), first, torch::Tensor());
+            masksOut.insert(masksOut.begin(), first, torch::Tensor());
             if (mode(ctx) == Mode::Static) staticMasks_ = {masksIn, masksOut};
         }
-        for (size_t i = 0; i < params_.size(); ++i) {
+        for (size_t i = first; i < params_.size(); ++i) {
             auto [wIn, wOut] = kifFusionWeights(masksIn[i], masksOut[i]);
             auto deltaIn = thetaIn[i] - thetaB_[i], deltaOut = params_[i] - thetaIn[i];
             params_[i].copy_(thetaB_[i] + wIn * deltaIn + wOut * deltaOut);
@@ -246,7 +255,8 @@ private:
     }
 
     std::vector<LoraSite> sites_;
-    std::vector<torch::Tensor> params_;  ///< head weight, head bias, then A, B per site
+    std::vector<torch::Tensor> params_;  ///< the head's parameters, then A, B per site
+    size_t headCount_ = 0;
     std::vector<ElementEma> inner_, outer_;
     std::vector<torch::Tensor> thetaB_;
     std::vector<std::vector<torch::Tensor>> staticMasks_;
@@ -289,6 +299,11 @@ StrategyInfo recurrentKifInfo()
          floatParam("beta1", "β1 (sensitivity EMA)", "Official code: 0.85 (paper: 0.55).", 0.85, 0,
                     0.999),
          floatParam("beta2", "β2 (uncertainty EMA)", "Official code: 0.85.", 0.85, 0, 0.999),
+         boolParam("head_in_masks", "Head in the masks",
+                   "Fuse the shared classifier head by importance masks with the LoRA (on: the "
+                   "head's elements compete in the global quantile); off: masks over the LoRA "
+                   "only, the head trained plainly.",
+                   true),
          targets, qkvUnitsParam(0), maskedCeParam(false)}};
     info.importance = {{"kif-mask-density", "share of LoRA elements marked key by KIF's masks"}};
     info.phases = {"Recurrent-KIF memory replay"};

@@ -155,11 +155,16 @@ private Q_SLOTS:
         QVERIFY(code.result.accuracyMatrix != paper.result.accuracyMatrix ||
                 code.result.storedParams != paper.result.storedParams);
         // Stored after 3 tasks: anchors 3 x 32; top block all 3 experts; lower block one fused
-        // (sum A, sum B) pair (code) or all 3 experts (paper).
-        const std::int64_t expert = 512 + 256 + 640 + 640;
+        // (sum A, sum B) pair (code) or all 3 experts (paper). An expert per block: q, k, v as
+        // separate rank-4 LoRAs (A [4, 32], B [32, 4] each), proj, fc1 [128, 32], fc2 [32, 128].
+        const std::int64_t expert = 3 * (128 + 128) + 256 + 640 + 640;
         QCOMPARE(code.result.storedParams, std::int64_t(3 * 32 + 3 * expert + expert));
         QCOMPARE(paper.result.storedParams, std::int64_t(3 * 32 + 6 * expert));
         QVERIFY(logged(code, "HiDe CKA across experts per block:"));
+        QVERIFY(logged(code, "HiDe expert 2 update ||sBA||/||W0||: mean"));
+        QVERIFY(std::any_of(code.logs.begin(), code.logs.end(), [](const std::string& l) {
+            return l.find("; lower-block fused update: mean") != std::string::npos;
+        }));
         const auto& snap = code.snaps.back();
         QCOMPARE(QString::fromStdString(snap.kind), QString("hide-expert-cka"));
         int cka = 0, routing = 0;
@@ -239,6 +244,18 @@ private Q_SLOTS:
         QCOMPARE(replay.losses.size(), kif.losses.size());
         QCOMPARE(replay.losses[5], kif.losses[5]);  // task 2, round 1: inner + 2 outer steps
         QVERIFY(replay.losses.back() != kif.losses.back());
+
+        // The head out of the masks: the same until the first fusion, which then fuses the LoRA
+        // alone (its quantile over fewer elements, the head kept as trained), so it differs.
+        cfg.params["mode"] = 0;
+        cfg.params["head_in_masks"] = 0;
+        auto noHead = run(cfg);
+        QVERIFY2(noHead.result.status == clwb::RunStatus::Finished, noHead.result.message.c_str());
+        QCOMPARE(noHead.losses.size(), kif.losses.size());
+        QCOMPARE(noHead.losses[5], kif.losses[5]);
+        QVERIFY(noHead.losses.back() != kif.losses.back());
+        QVERIFY(noHead.losses.back() != replay.losses.back());
+        QCOMPARE(QString::fromStdString(noHead.snaps.back().kind), QString("kif-mask-density"));
     }
 
     // ---- MIST ----
