@@ -44,7 +44,7 @@ RUNS = [
     ("kif-static", "KIF static importance", "recurrent-kif", {"mode": 2}),
     ("mist", "SimpleCIL + MIST", "mist", {}),
     ("mist-random", "SimpleCIL + random 5 % per step (official _run_rand)", "mist", {"selection": 1}),
-    ("mist-grad", "SimpleCIL + top-0.5 % |∇CE| per step (official _run_grad)", "mist", {"selection": 2}),
+    ("mist-grad", "SimpleCIL + top-0.5 % gradient magnitude per step (official _run_grad)", "mist", {"selection": 2}),
 ]
 
 # Scale: what makes 21 strategies x 3 seeds fit in about half an hour on two CPU cores.
@@ -94,11 +94,17 @@ OFFICIAL_RUNS = [
     ("mist@official", "SimpleCIL + MIST", "mist", MIST_OFFICIAL, {}),
     ("mist-random@official", "SimpleCIL + random 5 % per step (official _run_rand)", "mist",
      {**MIST_OFFICIAL, "selection": 1}, {}),
-    ("mist-grad@official", "SimpleCIL + top-0.5 % |∇CE| per step (official _run_grad)", "mist",
+    ("mist-grad@official", "SimpleCIL + top-0.5 % gradient magnitude per step (official _run_grad)", "mist",
      {**MIST_OFFICIAL, "selection": 2}, {}),
     ("hide@official", "HiDe (top block expanded, code fusion)", "hide", {}, {"train.lr": 2e-4}),
     ("hide-expand-all@official", "HiDe expand-all", "hide", {"expand_blocks": 4}, {"train.lr": 2e-4}),
     ("hide-merge-all@official", "HiDe merge-all", "hide", {"expand_blocks": 0}, {"train.lr": 2e-4}),
+    ("hide@official-10ep", "HiDe (top block expanded, code fusion)", "hide", {},
+     {"train.lr": 2e-4, "train.epochs": 10}),
+    ("hide-expand-all@official-10ep", "HiDe expand-all", "hide", {"expand_blocks": 4},
+     {"train.lr": 2e-4, "train.epochs": 10}),
+    ("hide-merge-all@official-10ep", "HiDe merge-all", "hide", {"expand_blocks": 0},
+     {"train.lr": 2e-4, "train.epochs": 10}),
     ("kif-nohead", "Recurrent-KIF, head out of the masks", "recurrent-kif", {"head_in_masks": 0}, {}),
     ("kif-static-nohead", "KIF static importance, head out of the masks", "recurrent-kif",
      {"mode": 2, "head_in_masks": 0}, {}),
@@ -271,6 +277,8 @@ def mean_text(values, fmt="{:.3g}"):
 
 def mist_diagnostic(sums):
     moved = log_values(sums, r"moved the backbone by \|\|d theta\|\|/\|\|theta\|\| = ([0-9.e+-]+)")
+    if not moved:
+        return "no pre-adaptation (the same run in both columns)"
     return f"backbone moved ‖Δθ‖/‖θ‖ {mean_text(moved)} per pre-adaptation"
 
 
@@ -295,8 +303,10 @@ def kif_diagnostic(sums):
     return f"{mean_text(rounds, '{:.0f}')} fusion rounds per task"
 
 
-# (title, what the official settings are, [(sweep row, official row)], orderings as
-# (claim, sweep chain, official chain, kind), diagnostic of a row's runs from their logs).
+# (title, what each setting is, columns as (header, row-id suffix), base row ids, orderings as
+# (claim, chain of base row ids, kind), diagnostic of a row's runs from their logs). A column's row
+# is the base id + its suffix when OFFICIAL_RUNS has one, else the sweep's own row (SimpleCIL,
+# O-LoRA, Seq-FT: runs that no setting of the method changes).
 SECTIONS = [
     ("MIST",
      "Sweep: `mi_epochs=5`, `mi_batch=64` (19 batches × 4 tuning epochs ≈ 76 SGD steps per "
@@ -304,25 +314,23 @@ SECTIONS = [
      "tuning epochs), `mi_batch=32` (38 × 19 ≈ 720 steps per task; the official CIFAR-100 runs "
      "take ≈ 3k on 5,000 images a task). Both: select_rate 10 %, drop 0.9, SGD backbone lr 1e-4, "
      "head lr 0.01; the controls are the official per-step `_run_rand` / `_run_grad` with CE.",
-     [("simplecil", "simplecil"), ("mist", "mist@official"),
-      ("mist-random", "mist-random@official"), ("mist-grad", "mist-grad@official")],
-     [("MIST > SimpleCIL", ["mist", "simplecil"], ["mist@official", "simplecil"], ">"),
-      ("MIST > gradient-selected (`_run_grad`)", ["mist", "mist-grad"],
-       ["mist@official", "mist-grad@official"], ">"),
-      ("MIST > random (`_run_rand`)", ["mist", "mist-random"],
-       ["mist@official", "mist-random@official"], ">")],
+     [("sweep", ""), ("official", "@official")],
+     ["simplecil", "mist", "mist-random", "mist-grad"],
+     [("MIST > SimpleCIL", ["mist", "simplecil"], ">"),
+      ("MIST > gradient-selected (`_run_grad`)", ["mist", "mist-grad"], ">"),
+      ("MIST > random (`_run_rand`)", ["mist", "mist-random"], ">")],
      mist_diagnostic),
     ("HiDe",
-     "Sweep: the example's lr 3e-3 (AdamW, constant). Official (Ghy0501/HiDe-LLaVA): lr 2e-4 "
-     "(there with cosine decay and 3 % warm-up, which the workbench's constant schedule does "
-     "not have); everything else as the sweep (1 epoch, batch 32, r = 8, s = 2, temperature "
-     "0.1). O-LoRA and Seq-FT in the second chain are the sweep's rows under both.",
-     [("hide", "hide@official"), ("hide-expand-all", "hide-expand-all@official"),
-      ("hide-merge-all", "hide-merge-all@official")],
-     [("expand-all ≈ HiDe > merge-all", ["hide-expand-all", "hide", "hide-merge-all"],
-       ["hide-expand-all@official", "hide@official", "hide-merge-all@official"], "~>"),
-      ("HiDe > O-LoRA > Seq-FT", ["hide", "o-lora", "finetune"],
-       ["hide@official", "o-lora", "finetune"], ">")],
+     "Sweep: the example's lr 3e-3 (AdamW, constant), 1 epoch. Official (Ghy0501/HiDe-LLaVA): "
+     "lr 2e-4 (there with cosine decay and 3 % warm-up, which the workbench's constant schedule "
+     "does not have) for 1 epoch; as 1 epoch of a 4-block ViT on 1,200 images is 38 steps, also "
+     "lr 2e-4 for 10 epochs (380 steps a task). Everything else as the sweep (batch 32, r = 8, "
+     "s = 2, temperature 0.1). O-LoRA and Seq-FT are the sweep's rows in every column.",
+     [("sweep (lr 3e-3)", ""), ("official lr 2e-4", "@official"),
+      ("lr 2e-4, 10 epochs", "@official-10ep")],
+     ["hide", "hide-expand-all", "hide-merge-all"],
+     [("expand-all ≈ HiDe > merge-all", ["hide-expand-all", "hide", "hide-merge-all"], "~>"),
+      ("HiDe > O-LoRA > Seq-FT", ["hide", "o-lora", "finetune"], ">")],
      hide_diagnostic),
     ("Recurrent-KIF",
      "Sweep: 1 epoch at the example's lr 3e-3. Official (WoodScene/Recurrent_KIF): 10 epochs at "
@@ -331,17 +339,12 @@ SECTIONS = [
      "workbench's default: KIF fuses every trainable parameter, and the official runs have no "
      "separate head) and outside them (`head_in_masks=0`: masks over the LoRA only, the head "
      "trained plainly). Replay-LoRA has no masks, so one row serves both.",
-     [("kif", "kif@official"), ("kif-static", "kif-static@official"),
-      ("kif-nohead", "kif-nohead@official"), ("kif-static-nohead", "kif-static-nohead@official"),
-      ("kif-replay", "kif-replay@official")],
-     [("dynamic > static importance, head in the masks", ["kif", "kif-static"],
-       ["kif@official", "kif-static@official"], ">"),
-      ("dynamic > static importance, head out", ["kif-nohead", "kif-static-nohead"],
-       ["kif-nohead@official", "kif-static-nohead@official"], ">"),
-      ("KIF > replay-LoRA, head in the masks", ["kif", "kif-replay"],
-       ["kif@official", "kif-replay@official"], ">"),
-      ("KIF > replay-LoRA, head out", ["kif-nohead", "kif-replay"],
-       ["kif-nohead@official", "kif-replay@official"], ">")],
+     [("sweep", ""), ("official", "@official")],
+     ["kif", "kif-static", "kif-nohead", "kif-static-nohead", "kif-replay"],
+     [("dynamic > static importance, head in the masks", ["kif", "kif-static"], ">"),
+      ("dynamic > static importance, head out", ["kif-nohead", "kif-static-nohead"], ">"),
+      ("KIF > replay-LoRA, head in the masks", ["kif", "kif-replay"], ">"),
+      ("KIF > replay-LoRA, head out", ["kif-nohead", "kif-replay"], ">")],
      kif_diagnostic),
 ]
 
@@ -369,38 +372,57 @@ def write_method_sections(w, out_dir, seeds):
     stats = {row: mean_std([s["metrics"]["final_average_accuracy"] * 100 for s in sums])
              for row, (_, sums) in rows.items()}
     labels = {row: label for row, (label, _) in rows.items()}
+    defined = {r for r, *_ in OFFICIAL_RUNS}
+
+    def at(base, suffix):
+        return base + suffix if base + suffix in defined else base
+
     w("## Per method: the sweep's settings and the official ones")
     w("")
     w("Issue 15: the orderings that failed or sat within noise, re-run at each method's official "
       "settings wherever two CPU cores allow, 3 seeds, next to the sweep's rows (the same scale "
-      "otherwise: " + ", ".join(f"`{k}={v}`" for k, v in SETTINGS.items()) + "). The diagnostic "
-      "column comes from what each strategy logs (`clwb-run --summary-json`, key `log`). "
-      "Verdicts as above.")
+      "otherwise: " + ", ".join(f"`{k}={v}`" for k, v in SETTINGS.items()) + "). Cells: A_T and "
+      "Chaudhry forgetting (F), points, mean ± std. The diagnostics come from what each strategy "
+      "logs (`clwb-run --summary-json`, key `log`), averaged over tasks and seeds. Verdicts as "
+      "above.")
     w("")
-    for title, settings, pairs, orderings, diagnostic in SECTIONS:
+    for title, settings, columns, bases, orderings, diagnostic in SECTIONS:
         w(f"### {title}")
         w("")
         w(settings)
         w("")
-        w("| Run | A_T sweep | A_T official | Forgetting sweep | Forgetting official | "
-          "Diagnostic, sweep | Diagnostic, official |")
-        w("|---|---|---|---|---|---|---|")
-        for a, b in pairs:
-            cells = []
-            for key in ("final_average_accuracy", "forgetting"):
-                for r in (a, b):
-                    cells.append(fmt_pm([s["metrics"][key] for s in rows[r][1]]) if r in rows
-                                 else "not run")
-            for r in (a, b):
-                cells.append(diagnostic(rows[r][1]) if r in rows else "–")
-            w(f"| {labels.get(a, labels.get(b, a))} | " + " | ".join(cells) + " |")
+        w("| Run | " + " | ".join(h for h, _ in columns) + " |")
+        w("|---|" + "---|" * len(columns))
+        diagnostics = []
+        for base in bases:
+            cells, diags = [], []
+            for _, suffix in columns:
+                r = at(base, suffix)
+                if r not in rows:
+                    cells.append("not run")
+                    continue
+                sums = rows[r][1]
+                cells.append("A_T " + fmt_pm([s["metrics"]["final_average_accuracy"] for s in sums]) +
+                             ", F " + fmt_pm([s["metrics"]["forgetting"] for s in sums]))
+                diags.append(diagnostic(sums))
+            w(f"| {labels.get(base, base)} | " + " | ".join(cells) + " |")
+            diagnostics.append((labels.get(base, base), diags))
         w("")
-        w("| Claim | Sweep settings | Official settings |")
-        w("|---|---|---|")
-        for claim, sweep_chain, official_chain, kind in orderings:
+        w("Diagnostics (" + " → ".join(h for h, _ in columns) + "):")
+        w("")
+        for label, diags in diagnostics:
+            if len(set(diags)) == 1:
+                w(f"- {label}: {diags[0]}")
+            else:
+                w(f"- {label}: " + " → ".join(diags))
+        w("")
+        w("| Claim | " + " | ".join(h for h, _ in columns) + " |")
+        w("|---|" + "---|" * len(columns))
+        for claim, chain, kind in orderings:
             cells = []
-            for chain in (sweep_chain, official_chain):
-                text, overall, notes = chain_verdict(stats, labels, chain, kind)
+            for _, suffix in columns:
+                text, overall, notes = chain_verdict(stats, labels, [at(r, suffix) for r in chain],
+                                                     kind)
                 cells.append(f"**{overall}** — {text}" +
                              (f" ({'; '.join(notes)})" if len(notes) > 1 else ""))
             w(f"| {claim} | " + " | ".join(cells) + " |")
