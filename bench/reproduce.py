@@ -384,7 +384,8 @@ def write_method_sections(w, out_dir, seeds):
       "otherwise: " + ", ".join(f"`{k}={v}`" for k, v in SETTINGS.items()) + "). Cells: A_T and "
       "Chaudhry forgetting (F), points, mean ± std. The diagnostics come from what each strategy "
       "logs (`clwb-run --summary-json`, key `log`), averaged over tasks and seeds. Verdicts as "
-      "above.")
+      "above. These runs are CPU-only on the tiny ViT; the same re-runs on a ViT-B/16-shaped "
+      "backbone at 224 px wait for a GPU machine (none has been lent to this work so far).")
     w("")
     for title, settings, columns, bases, orderings, diagnostic in SECTIONS:
         w(f"### {title}")

@@ -50,7 +50,7 @@ const std::vector<BenchConfig> kConfigs = {
 
 struct Options
 {
-    int threads = 0;       ///< OpenMP (intra-op) threads; 0 = auto (1), as the engine does
+    int threads = 0;       ///< OpenMP (intra-op) threads; 0 = auto, as the engine does
     int blasThreads = -1;  ///< -1 = the engine's default (CLWB_BLAS_THREADS, else all cores)
     int steps = 20;
     int warmup = 3;
@@ -63,7 +63,8 @@ struct Options
 
 const char* kUsage = R"(usage: bench_train_throughput [options]
   --config tiny|small|base|all  which ViT configs to time (default all)
-  --threads N        OpenMP intra-op threads (default: 1, like the engine's auto)
+  --threads N        OpenMP intra-op threads (default: the engine's auto: 1 with OpenBLAS,
+                     every core with another BLAS such as the PyPI wheel's MKL)
   --blas-threads N   OpenBLAS threads (default: $CLWB_BLAS_THREADS or all cores, like the engine)
   --steps N          timed steps per config (default 20)
   --warmup N         untimed warm-up steps per config (default 3)

@@ -27,24 +27,44 @@ prefix=$("$venv/bin/python" -c 'import torch; print(torch.utils.cmake_prefix_pat
 version=$("$venv/bin/python" -c 'import torch; print(torch.__version__)')
 echo "== LibTorch $version from $prefix"
 
+# The linker resolves libtorch_cuda's NCCL/cuDNN/... by path: point it at the wheel's own CUDA
+# libraries, or it takes an older system NCCL (the CUDA toolkit's) and fails on missing symbols.
+# At run time libtorch_cuda's RPATH ($ORIGIN/../../nvidia/...) finds them.
+site=$("$venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+links=$(find "$site/nvidia" -maxdepth 3 -type d -name lib | sort | paste -sd:)
+# TorchConfig's find_library looks in the system directories before the wheel's, where Debian's
+# libtorch-dev has a libtorch.so and libc10.so of its own: name the wheel's.
+torchlib=$(cd "$(dirname "$(dirname "$prefix")")/lib" && pwd)
 # The GUI is not built: it links the engine only, and Qt is the same in both builds.
-if [ ! -f "$build/build.ninja" ]; then
-  cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
-    -DCLWB_BUILD_GUI=OFF
-fi
+cmake -S . -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_PREFIX_PATH="$prefix" \
+  -DCLWB_BUILD_GUI=OFF -DTORCH_CUDA_ARCH_LIST=9.0 \
+  -DTORCH_LIBRARY="$torchlib/libtorch.so" -Dc10_LIBRARY="$torchlib/libc10.so" \
+  -DCMAKE_EXE_LINKER_FLAGS="-Wl,-rpath-link,$links" > /dev/null
 cmake --build "$build" -j "${CLWB_JOBS:-$(nproc)}"
 (cd "$build" && ctest -j "$(nproc)" --output-on-failure)
 
 if [ "$bench" = 1 ]; then
   [ -x build/bin/clwb-run ] || scripts/build.sh
-  echo "== benchmarks: Debian LibTorch 1.13 (build) vs LibTorch $version ($build)"
+  export OMP_WAIT_POLICY=PASSIVE
+  echo "== benchmarks: Debian LibTorch 1.13 (build) vs LibTorch $version ($build), $(nproc) cores"
   for b in build "$build"; do
-    echo "-- $b: train_throughput"
-    "$b/bin/train_throughput"
+    echo "-- $b: bench_train_throughput (engine's auto threads, then 2 OpenMP threads)"
+    "$b/bin/bench_train_throughput" | grep -E "^(bench_|sgemm|RESULT)"
+    "$b/bin/bench_train_throughput" --threads 2 | grep -E "^(sgemm|RESULT)"
   done
-  for b in build "$build"; do
-    echo "-- $b: demo (clwb-run --demo --headless)"
-    /usr/bin/time -f "%e s wall, %U s user, %S s system" "$b/bin/clwb-run" --demo --no-db --quiet \
-      > /dev/null
+  # End to end, each build at each thread setting (0 = the engine's auto), interleaved.
+  for run in "demo|--demo" "seq-ft|--config bench/seq-ft-random.json"; do
+    name=${run%%|*}
+    for threads in 0 1 2; do
+      for b in build "$build"; do
+        out=$(mktemp)
+        /usr/bin/time -f "%e %U %S" -o "$out.time" "$b/bin/clwb-run" ${run#*|} --no-db --quiet \
+          --set threads=$threads --summary-json "$out" > /dev/null
+        at=$(python3 -c "import json,sys; print(round(json.load(open(sys.argv[1]))['metrics']['final_average_accuracy'], 4))" "$out")
+        read -r wall user sys < "$out.time"
+        echo "RESULT run=$name build=$b threads=$threads wall_s=$wall user_s=$user sys_s=$sys A_T=$at"
+        rm -f "$out" "$out.time"
+      done
+    done
   done
 fi

@@ -29,11 +29,12 @@ namespace detail {
 
 /// OpenBLAS keeps its own thread pool beside torch's OpenMP one; found at run time so the engine
 /// links against any BLAS.
-void setBlasThreads(int n)
+bool setBlasThreads(int n)
 {
     using SetThreads = void (*)(int);
-    if (auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads")))
-        fn(n);
+    auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    if (fn) fn(n);
+    return fn != nullptr;
 }
 
 void tuneAllocator()
@@ -60,12 +61,13 @@ void configureThreads(int requested)
     // dominate and OpenBLAS parallelises them well, while OpenMP barriers around the many small
     // ops of a small ViT cost more than they save (and collapse when another process wants a
     // core). So "auto" = one intra-op thread, BLAS on every core; an explicit count N uses N of
-    // both. CLWB_BLAS_THREADS overrides the BLAS count.
-    const int omp = requested > 0 ? requested : 1;
+    // both. CLWB_BLAS_THREADS overrides the BLAS count. Without OpenBLAS (PyPI's LibTorch 2.x:
+    // MKL and oneDNN, whose GEMMs run on the OpenMP threads) "auto" is every core for OpenMP,
+    // or every GEMM would run on one core (bench/train_throughput: 1.9x slower steps).
     int blas = requested > 0 ? requested : cores;
     if (const char* env = std::getenv("CLWB_BLAS_THREADS"); env && *env) blas = std::atoi(env);
-    at::set_num_threads(omp);
-    setBlasThreads(blas);
+    const bool openBlas = setBlasThreads(blas);
+    at::set_num_threads(requested > 0 ? requested : openBlas ? 1 : cores);
 }
 
 std::string resolveDevice(const std::string& requested)

@@ -6,10 +6,11 @@
 
 namespace clwb::detail {
 
-/// OpenBLAS thread count, found at run time (no effect with another BLAS).
-void setBlasThreads(int n);
-/// 0 = auto (1 OpenMP thread, BLAS on every core); N = N of both. CLWB_BLAS_THREADS overrides
-/// the BLAS count.
+/// OpenBLAS thread count, found at run time; false (and no effect) with another BLAS.
+bool setBlasThreads(int n);
+/// 0 = auto (with OpenBLAS: 1 OpenMP thread, BLAS on every core; with another BLAS, as
+/// PyPI's LibTorch 2.x: OpenMP on every core); N = N of both. CLWB_BLAS_THREADS overrides the
+/// BLAS count.
 void configureThreads(int requested);
 /// Keeps large blocks in glibc's heap instead of mmap/munmap per tensor (engine.cpp); called by
 /// configureThreads, once per process.
