@@ -90,6 +90,7 @@ public:
         // The summary keeps what the run reported (a strategy's routing, CKA, update norms...),
         // quiet or not, so sweeps can read it back.
         if (ev.kind == K::Log && ev.level >= clwb::LogLevel::Info) log_.push_back(ev.message);
+        if (ev.kind == K::TaskEvaluated && !ev.confusion.empty()) rows_.push_back(ev);
         if (quiet_) return !stopRequested;
         switch (ev.kind) {
             case K::Started: line("started: " + ev.message); break;
@@ -104,6 +105,8 @@ public:
 
     /// The run's log lines at info level and above, in order.
     const std::vector<std::string>& log() const { return log_; }
+    /// The evaluated rows that carry a confusion matrix (classification runs), in order.
+    const std::vector<clwb::RunEvent>& confusionRows() const { return rows_; }
 
 private:
     void logLine(const clwb::RunEvent& ev)
@@ -149,6 +152,7 @@ private:
     clwb::LogLevel level_;
     std::chrono::steady_clock::time_point last_{};
     std::vector<std::string> log_;
+    std::vector<clwb::RunEvent> rows_;
 };
 
 void printTable(const clwb::RunResult& r)
@@ -195,7 +199,8 @@ void printTable(const clwb::RunResult& r)
 }
 
 nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& config, const std::string& db,
-                           const std::vector<std::string>& logLines)
+                           const std::vector<std::string>& logLines,
+                           const std::vector<clwb::RunEvent>& confusionRows)
 {
     nlohmann::json j;
     j["status"] = clwb::toString(r.status);
@@ -227,6 +232,22 @@ nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& conf
                    {"mean_strict_drop", d.meanStrictDrop},
                    {"mean_essential", d.meanEssential},
                    {"mean_superficial", d.meanSuperficial}};
+    }
+    if (!confusionRows.empty()) {
+        // Per boundary (after_task -1 = before training): counts[true class][predicted class].
+        nlohmann::json boundaries = nlohmann::json::array();
+        for (const auto& ev : confusionRows) {
+            const size_t c = ev.classTask.size();
+            if (ev.confusion.size() != c * c) continue;
+            nlohmann::json counts = nlohmann::json::array();
+            for (size_t y = 0; y < c; ++y)
+                counts.push_back(std::vector<std::int64_t>(ev.confusion.begin() + long(y * c),
+                                                           ev.confusion.begin() + long(y * c + c)));
+            boundaries.push_back({{"after_task", ev.task}, {"counts", counts}});
+        }
+        j["confusion"] = boundaries;
+        j["class_task"] = confusionRows.back().classTask;
+        j["class_names"] = confusionRows.back().classNames;
     }
     j["config"] = nlohmann::json::parse(clwb::toJson(config));
     j["log"] = logLines;
@@ -402,7 +423,9 @@ int main(int argc, char** argv)
         auto result = clwb::runExperiment(parsed.config, store.get(),
                                           [&](const clwb::RunEvent& e) { return progress(e); });
         printTable(result);
-        const auto summary = summaryJson(result, parsed.config, noDb ? "" : db, progress.log()).dump(2);
+        const auto summary = summaryJson(result, parsed.config, noDb ? "" : db, progress.log(),
+                                         progress.confusionRows())
+                                 .dump(2);
         std::cout << summary << std::endl;
         if (!summaryFile.empty()) std::ofstream(summaryFile) << summary << "\n";
         if (result.status == clwb::RunStatus::Finished) return 0;

@@ -220,23 +220,33 @@ private:
         emit(ev);
     }
 
-    /// Accuracy of every task's test set, predicting over the classes seen after task `t`.
-    /// On QA sequences: strict accuracy, with format_ and knowledge_ filled alongside.
+    /// Accuracy of every task's test set, predicting over the classes seen after task `t`, with
+    /// confusion_ counted from the same predictions. On QA sequences: strict accuracy, with
+    /// format_ and knowledge_ filled alongside.
     std::vector<double> evaluateRow(TaskContext& ctx, int t)
     {
         std::vector<double> row;
         format_.clear();
         knowledge_.clear();
+        confusion_.clear();
+        const int64_t C = seq_.numClasses;
+        torch::Tensor confusion;
+        if (!seq_.qa)
+            confusion = torch::zeros({C * C}, torch::dtype(torch::kLong).device(device_));
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
             const auto& task = seq_.tasks[j];
             if (!seq_.qa) {
-                row.push_back(taskAccuracy(ctx, int(j), t, /*curve=*/false));
+                row.push_back(taskAccuracy(ctx, int(j), t, /*curve=*/false, &confusion));
                 continue;
             }
             const auto s = qaRates(ctx, task.testX, task.testQ, task.testA, task.testY);
             row.push_back(s[0]);
             format_.push_back(s[1]);
             knowledge_.push_back(s[2]);
+        }
+        if (confusion.defined()) {
+            confusion = confusion.cpu();
+            confusion_.assign(confusion.data_ptr<int64_t>(), confusion.data_ptr<int64_t>() + C * C);
         }
         return row;
     }
@@ -294,24 +304,27 @@ private:
     }
 
     /// Accuracy of raw images `x` (batches of kEvalBatch through seq_.input).
-    double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t)
+    double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t,
+                    torch::Tensor* confusion)
     {
-        return scoreBatches(x.size(0), y, t, [&](int64_t i, int64_t e) {
+        return scoreBatches(x.size(0), y, t, confusion, [&](int64_t i, int64_t e) {
             return strategy_->logits(seq_.input(x.slice(0, i, e)), ctx);
         });
     }
 
     /// Accuracy on task j's test set (or its curve subset) predicting over the classes seen after
     /// task t: from cached frozen-backbone features when the strategy allows, else from images.
-    double taskAccuracy(TaskContext& ctx, int j, int t, bool curve)
+    /// `confusion` (C*C counts), when given, gets the same predictions added.
+    double taskAccuracy(TaskContext& ctx, int j, int t, bool curve,
+                        torch::Tensor* confusion = nullptr)
     {
         const auto& task = seq_.tasks[size_t(j)];
         const auto& y = curve ? task.curveY : task.testY;
         if (!featureCacheEnabled() || !strategy_->frozenFeatures(ctx))
-            return accuracy(ctx, curve ? task.curveX : task.testX, y, t);
+            return accuracy(ctx, curve ? task.curveX : task.testX, y, t, confusion);
         auto f = frozenFeatures(j, FeatureSplit::Test);
         if (curve) f = f.index_select(0, task.curveIndex.to(device_));
-        return scoreBatches(f.size(0), y, t, [&](int64_t i, int64_t e) {
+        return scoreBatches(f.size(0), y, t, confusion, [&](int64_t i, int64_t e) {
             return strategy_->logitsFromFeatures(f.slice(0, i, e), ctx);
         });
     }
@@ -349,7 +362,8 @@ private:
     }
 
     template <typename Logits>
-    double scoreBatches(int64_t n, const torch::Tensor& y, int t, const Logits& logitsOf)
+    double scoreBatches(int64_t n, const torch::Tensor& y, int t, torch::Tensor* confusion,
+                        const Logits& logitsOf)
     {
         torch::NoGradGuard noGrad;
         AutocastGuard autocast(config_.train.precision, device_);
@@ -361,7 +375,13 @@ private:
             auto pred = logits.masked_fill(mask.logical_not().unsqueeze(0),
                                            -std::numeric_limits<float>::infinity())
                             .argmax(1);
-            correct += (pred == y.slice(0, i, std::min(n, i + kEvalBatch))).sum().item<int64_t>();
+            const auto truth = y.slice(0, i, std::min(n, i + kEvalBatch));
+            correct += (pred == truth).sum().item<int64_t>();
+            if (confusion) {  // bincount of true * C + predicted: the counts of this batch
+                const int64_t C = mask.size(0);
+                const auto cell = truth.to(pred.device(), torch::kLong) * C + pred;
+                confusion->add_(torch::bincount(cell, {}, C * C));
+            }
         }
         return n ? double(correct) / double(n) : 0.0;
     }
@@ -393,6 +413,12 @@ private:
             ev.formatValues = format_;
             ev.knowledgeValues = knowledge_;
             ev.examples = examples(ctx);
+        } else {
+            ev.confusion = confusion_;
+            ev.classNames = seq_.classNames;
+            ev.classTask.assign(size_t(seq_.numClasses), -1);
+            for (int j = seq_.size() - 1; j >= 0; --j)  // the first task naming a class wins
+                for (int c : seq_.tasks[size_t(j)].classes) ev.classTask[size_t(c)] = j;
         }
         emit(ev);
         std::ostringstream s;
@@ -447,6 +473,7 @@ private:
     ParamValues params_;
     std::vector<torch::Tensor> initialWeights_;
     std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow
+    std::vector<int64_t> confusion_;          ///< C x C counts of the last evaluateRow (not QA)
     std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
     int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;

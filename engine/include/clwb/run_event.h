@@ -53,7 +53,7 @@ struct RunEvent
         Log,            ///< message = one log line, level = its severity
         Step,           ///< task, epoch, step, loss, total, etaSeconds
         Curve,          ///< step, values = per-task accuracy on curve subsets (size T)
-        TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T)
+        TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T), confusion
         Importance,     ///< importance snapshot for `task`
         Finished,       ///< values = metrics in metricsAsList order; summary = every stored metric
         Cancelled,
@@ -78,6 +78,13 @@ struct RunEvent
     std::vector<double> formatValues;     ///< format compliance per task
     std::vector<double> knowledgeValues;  ///< format-agnostic knowledge accuracy per task
     std::vector<QaExample> examples;      ///< a few fixed test questions per task, answered now
+    // TaskEvaluated on classification sequences (empty on question answering and on runs stored
+    // before schema 4): the predictions behind `values`, every task's test set counted once, and
+    // the classes needed to read them, repeated on every row so each event stands alone
+    // (clwb/confusion.h reads them).
+    std::vector<std::int64_t> confusion;  ///< row-major C x C, [true * C + predicted]
+    std::vector<int> classTask;           ///< size C: task introducing each class, -1 = none
+    std::vector<std::string> classNames;  ///< size C
     /// Finished: the run's summary metrics by name (metricsAsList keys, trainable_params,
     /// stored_params, wall_seconds, and on QA runs the forgetting decomposition).
     std::map<std::string, double> summary;

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "clwb/confusion.h"
 #include "clwb/run_event.h"
 #include "clwb/run_store.h"
 
@@ -21,14 +22,16 @@ struct StoredRun
     std::map<std::string, std::vector<MatrixCell>> matrices;  ///< by kind (kAccuracyMatrix, ...)
     std::vector<ImportanceSnapshot> importance;
     std::map<int, std::vector<QaExample>> examples;  ///< by after_task
+    std::vector<ConfusionMatrix> confusions;         ///< by after_task (classification runs)
+    ClassList classes;                               ///< empty when no confusion was stored
 };
 
 /// Reads run `runId` whole; nullopt-like empty `run.id == 0` when there is no such run.
 StoredRun loadStoredRun(RunStore& store, std::int64_t runId);
 
 /// Started, the row before training, Step and Curve events in step order, the matrix rows (with
-/// their QA format/knowledge rows and examples), importance snapshots, and Finished when the run
-/// finished with metrics.
+/// their QA format/knowledge rows and examples, or their confusion counts and classes), importance
+/// snapshots, and Finished when the run finished with metrics.
 std::vector<RunEvent> replayEvents(const StoredRun& stored);
 
 /// loadStoredRun + replayEvents; empty for an unknown run.

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clwb/confusion.h"
 #include "clwb/run_event.h"
 
 namespace clwb {
@@ -65,7 +66,8 @@ public:
 
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
-    static constexpr int kSchemaVersion = 3;  ///< 2: QA matrices; 3: matrices by kind
+    /// 2: QA matrices; 3: matrices by kind; 4: confusion counts and classes
+    static constexpr int kSchemaVersion = 4;
 
     const std::string& path() const;
 
@@ -79,6 +81,11 @@ public:
                        const std::string& kind = kAccuracyMatrix);
     /// The example answers after task `afterTask` (replaces earlier ones of that row).
     void setQaExamples(std::int64_t runId, int afterTask, const std::vector<QaExample>& examples);
+    /// The confusion counts after task `m.afterTask` (replaces that row's; zeros are not stored).
+    /// Throws std::invalid_argument when counts is not classes x classes.
+    void setConfusion(std::int64_t runId, const ConfusionMatrix& m);
+    /// The run's classes (replaces earlier ones). Throws when task and names differ in size.
+    void setClasses(std::int64_t runId, const ClassList& classes);
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
     void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
     void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
@@ -93,6 +100,10 @@ public:
     /// Example answers by after_task.
     std::map<int, std::vector<QaExample>> qaExamples(std::int64_t runId);
     std::vector<ImportanceSnapshot> importance(std::int64_t runId);
+    /// Confusion matrices by after_task, C = the run's class count (classes()); empty for runs
+    /// without (question answering, stored before schema 4).
+    std::vector<ConfusionMatrix> confusions(std::int64_t runId);
+    ClassList classes(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& name);
     void setTags(std::int64_t runId, const std::string& tags);
     void deleteRun(std::int64_t runId);

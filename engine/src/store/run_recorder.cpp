@@ -27,6 +27,12 @@ void RunRecorder::record(const RunEvent& ev)
                 store_.setMatrixCell(runId_, {ev.task, int(j), (*row)[j]}, *kind);
         if (!ev.formatValues.empty() || !ev.examples.empty())
             store_.setQaExamples(runId_, ev.task, ev.examples);
+        if (!ev.confusion.empty()) {
+            // Every row repeats the classes; they are the dataset's, so stored once.
+            if (!classesStored_) store_.setClasses(runId_, {ev.classTask, ev.classNames});
+            classesStored_ = true;
+            store_.setConfusion(runId_, {ev.task, int(ev.classTask.size()), ev.confusion});
+        }
         break;
     }
     case Kind::Importance:

@@ -36,6 +36,7 @@ private:
     RunStore& store_;
     std::int64_t runId_;
     std::vector<SeriesPoint> pending_;
+    bool classesStored_ = false;
     std::chrono::steady_clock::time_point lastFlush_ = std::chrono::steady_clock::now();
 };
 

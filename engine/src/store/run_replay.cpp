@@ -22,6 +22,8 @@ StoredRun loadStoredRun(RunStore& store, std::int64_t runId)
     for (const auto& kind : store.matrixKinds(runId)) out.matrices[kind] = store.matrix(runId, kind);
     out.importance = store.importance(runId);
     out.examples = store.qaExamples(runId);
+    out.confusions = store.confusions(runId);
+    out.classes = store.classes(runId);
     return out;
 }
 
@@ -92,6 +94,16 @@ std::vector<RunEvent> replayEvents(const StoredRun& stored)
         if (formatRows.count(task)) ev.formatValues = formatRows[task];
         if (knowledgeRows.count(task)) ev.knowledgeValues = knowledgeRows[task];
         if (const auto it = examples.find(task); it != examples.end()) ev.examples = it->second;
+        // Runs with classes had a confusion on every row; one with no non-zero count stored no
+        // rows, so it comes back as zeros.
+        if (const auto& classes = stored.classes; !classes.task.empty()) {
+            ev.classTask = classes.task;
+            ev.classNames = classes.names;
+            ev.confusion.assign(classes.task.size() * classes.task.size(), 0);
+            for (const auto& m : stored.confusions)
+                if (m.afterTask == task && m.counts.size() == ev.confusion.size())
+                    ev.confusion = m.counts;
+        }
         return ev;
     };
     if (rows.count(-1)) events.push_back(rowEvent(-1));

@@ -2,6 +2,7 @@
 // RunStore on the sqlite3 C API: WAL file, cached statements, batched writes, crash recovery.
 #include "clwb/run_store.h"
 
+#include "store/run_store_impl.h"
 #include "store/schema.h"
 #include "store/sqlite_db.h"
 #include "store/store_util.h"
@@ -84,11 +85,6 @@ void upsertMetrics(Db& d, std::int64_t runId, const std::map<std::string, double
 }
 
 }  // namespace
-
-struct RunStore::Impl : Db
-{
-    std::string host = hostName();
-};
 
 // --- RunStatus ------------------------------------------------------------------------------
 

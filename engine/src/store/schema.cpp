@@ -108,6 +108,26 @@ DROP TABLE matrix;
 DROP TABLE qa_matrix;
 )sql";
 
+// Version 3 -> 4: where each task's test images went after each boundary (non-zero confusion
+// counts only) and the classes of the run's dataset, with the task that introduces each.
+constexpr const char* kSchemaV4 = R"sql(
+CREATE TABLE IF NOT EXISTS confusion(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    true_class INTEGER NOT NULL,
+    predicted_class INTEGER NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY(run_id, after_task, true_class, predicted_class)
+);
+CREATE TABLE IF NOT EXISTS classes(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    class_id INTEGER NOT NULL,
+    task INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    PRIMARY KEY(run_id, class_id)
+);
+)sql";
+
 }  // namespace
 
 void migrateSchema(Db& db, int target)
@@ -119,6 +139,7 @@ void migrateSchema(Db& db, int target)
     if (from < 1) db.exec(kSchemaV1, "creating the schema");
     if (from < 2) db.exec(kSchemaV2, "adding the question-answering matrices");
     if (from < 3) db.exec(kSchemaV3, "storing matrices by kind");
+    if (from < 4) db.exec(kSchemaV4, "adding the confusion counts");
     if (from < target) {
         // PRAGMAs take no parameters; both values are our own integer constants.
         const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +

@@ -423,6 +423,8 @@ private Q_SLOTS:
         for (auto id : {gone, kept}) {
             store.appendSeries(id, {{"loss", 0, 0, 1.0}, {"loss", 1, 0, 0.5}});
             store.setMatrixCell(id, {0, 0, 0.9});
+            store.setClasses(id, {{0}, {"a"}});
+            store.setConfusion(id, {0, 1, {3}});
             store.setMetrics(id, {{"avg_acc", 0.9}});
             ImportanceSnapshot snap;
             snap.kind = "fisher";
@@ -442,7 +444,8 @@ private Q_SLOTS:
         store.deleteRun(gone);
         QVERIFY(!store.run(gone).has_value());
         RawDb raw(store.path());
-        for (const char* table : {"series", "matrices", "metrics", "importance"}) {
+        for (const char* table :
+             {"series", "matrices", "metrics", "importance", "confusion", "classes"}) {
             const std::string t = table;
             QCOMPARE(raw.integer("SELECT count(*) FROM " + t +
                                  " WHERE run_id = " + std::to_string(gone)),
@@ -523,10 +526,10 @@ private Q_SLOTS:
             QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
             QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
             QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
-            raw.exec("PRAGMA user_version = 4");
+            raw.exec("PRAGMA user_version = 5");
         }
         const std::string err = openError(path);
-        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 4 > 3)"),
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 5 > 4)"),
                  err.c_str());
     }
 
@@ -580,6 +583,9 @@ private Q_SLOTS:
         QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
         QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('matrix', 'qa_matrix')"),
                  std::int64_t(0));
+        // Schema 4's tables (tst_confusion migrates a schema-3 file).
+        QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN ('confusion', 'classes')"),
+                 std::int64_t(2));
     }
 
     void qaExamplesReplacePerRow()
