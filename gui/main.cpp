@@ -14,6 +14,7 @@
 #include "clwb/engine.h"
 #include "main_window.h"
 #include "panels/backbone_dialog.h"
+#include "panels/chart_area.h"
 #include "panels/dataset_picker.h"
 #include "panels/experiment_panel.h"
 #include "panels/preview_strip.h"
@@ -117,8 +118,12 @@ int main(int argc, char* argv[])
         QStringLiteral("import-backbone"),
         QCoreApplication::translate("main", "Open the backbone import dialog on CHECKPOINT."),
         QStringLiteral("CHECKPOINT"));
+    const QCommandLineOption inspect(
+        QStringLiteral("inspect"),
+        QCoreApplication::translate("main", "Tab shown in the inspection cell at start."),
+        QStringLiteral("importance|confusion"));
     for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
-                          quitWhenDone, db, lang, designShot, importBackbone})
+                          quitWhenDone, db, lang, designShot, importBackbone, inspect})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("CONFIG.json"),
                                  QCoreApplication::translate("main", "Experiment to open."));
@@ -159,6 +164,8 @@ int main(int argc, char* argv[])
         });
         dialog->open();
     }
+    if (parser.value(inspect) == QStringLiteral("confusion"))
+        window.chartArea()->inspectionTabs()->setCurrentIndex(1);
     bool started = true;
     if (parser.isSet(demo))
         started = window.runDemo();

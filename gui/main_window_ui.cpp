@@ -22,6 +22,7 @@
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/confusion_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "clwb/engine.h"
@@ -77,7 +78,8 @@ void MainWindow::createActions()
         const std::pair<ChartPanel*, const char*> files[] = {{charts_->curves(), "accuracy-curves"},
                                                              {charts_->matrix(), "accuracy-matrix"},
                                                              {charts_->loss(), "loss"},
-                                                             {charts_->importance(), "importance"}};
+                                                             {charts_->importance(), "importance"},
+                                                             {charts_->confusion(), "confusion"}};
         for (const auto& [chart, name] : files)
             chart->savePng(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
         statusBar()->showMessage(tr("Charts saved to %1").arg(dir), 5000);

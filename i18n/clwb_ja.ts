@@ -266,6 +266,17 @@
     </message>
 </context>
 <context>
+    <name>ChartArea</name>
+    <message>
+        <source>Importance</source>
+        <translation>重要度</translation>
+    </message>
+    <message>
+        <source>Confusion</source>
+        <translation>混同行列</translation>
+    </message>
+</context>
+<context>
     <name>ChartPanel</name>
     <message>
         <source>Save as PNG…</source>
@@ -348,6 +359,61 @@
     <message>
         <source>Accuracy matrices side by side; loss curves overlaid; metrics per run (hover a metric for its definition).</source>
         <translation>精度行列を並べて表示し、損失曲線を重ねて表示します。指標はランごとに表示します（指標にカーソルを合わせると定義を表示）。</translation>
+    </message>
+</context>
+<context>
+    <name>ConfusionChart</name>
+    <message>
+        <source>Where the classes went</source>
+        <translation>クラスの行き先</translation>
+    </message>
+    <message>
+        <source>Predicted class</source>
+        <translation>予測クラス</translation>
+    </message>
+    <message>
+        <source>True class</source>
+        <translation>正解クラス</translation>
+    </message>
+    <message>
+        <source>Share of the row</source>
+        <translation>行内の割合</translation>
+    </message>
+    <message>
+        <source>Task boundary whose confusion matrix is shown</source>
+        <translation>混同行列を表示するタスク境界</translation>
+    </message>
+    <message>
+        <source>none</source>
+        <translation>なし</translation>
+    </message>
+    <message>
+        <source>T%1</source>
+        <translation>T%1</translation>
+    </message>
+    <message>
+        <source>After task %1, earlier tasks keep their classes: at most %2 % of a task&apos;s images are predicted as task-%1 classes.</source>
+        <translation>タスク %1 の後も、以前のタスクはクラスを保っています：タスク %1 のクラスと予測された画像は各タスクで最大 %2 % です。</translation>
+    </message>
+    <message>
+        <source>After task %1, %2 % of task-%3 images are predicted as task-%1 classes; %4 % are still right.</source>
+        <translation>タスク %1 の後、タスク %3 の画像の %2 % がタスク %1 のクラスと予測され、正解のままなのは %4 % です。</translation>
+    </message>
+    <message>
+        <source>No confusion data yet: it appears after each task is evaluated.</source>
+        <translation>混同行列はまだありません：各タスクの評価後に表示されます。</translation>
+    </message>
+    <message>
+        <source>Before training: rows are true classes, columns predictions.</source>
+        <translation>学習前：行は正解クラス、列は予測です。</translation>
+    </message>
+    <message>
+        <source>After task %1: no earlier task to forget yet.</source>
+        <translation>タスク %1 の後：忘れうる以前のタスクはまだありません。</translation>
+    </message>
+    <message>
+        <source>%1 predicted as %2: %3 of %4 images (%5 %)</source>
+        <translation>%1 を %2 と予測：%4 枚中 %3 枚（%5 %）</translation>
     </message>
 </context>
 <context>
@@ -2432,6 +2498,10 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Open the backbone import dialog on CHECKPOINT.</source>
         <translation>CHECKPOINT についてバックボーン取り込みダイアログを開きます。</translation>
+    </message>
+    <message>
+        <source>Tab shown in the inspection cell at start.</source>
+        <translation>起動時に検査欄で表示するタブ。</translation>
     </message>
 </context>
 </TS>

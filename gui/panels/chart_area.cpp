@@ -2,12 +2,15 @@
 // The central "current run" view: all live charts and the metrics table in one grid.
 #include "panels/chart_area.h"
 
+#include <QEvent>
 #include <QGridLayout>
 #include <QLabel>
+#include <QTabWidget>
 #include <QVBoxLayout>
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/confusion_chart.h"
 #include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
@@ -21,6 +24,8 @@ ChartArea::ChartArea(QWidget* parent)
       loss_(new LossChart(this)),
       importance_(new ImportanceChart(this)),
       forgetting_(new ForgettingChart(this)),
+      confusion_(new ConfusionChart(this)),
+      tabs_(new QTabWidget(this)),
       metrics_(new MetricsPanel(this))
 {
     auto* outer = new QVBoxLayout(this);
@@ -37,7 +42,11 @@ ChartArea::ChartArea(QWidget* parent)
     grid->addWidget(curves_, 0, 0, 1, 2);
     grid->addWidget(matrix_, 0, 2);
     grid->addWidget(loss_, 1, 0);
-    grid->addWidget(importance_, 1, 1);
+    // What changed in the model and what it now gets wrong: one cell, two tabs.
+    tabs_->setDocumentMode(true);
+    tabs_->addTab(importance_, QString());
+    tabs_->addTab(confusion_, QString());
+    grid->addWidget(tabs_, 1, 1);
     grid->addWidget(metrics_, 1, 2);
     // Question-answering runs add a row: the forgetting decomposition and example answers.
     grid->addWidget(forgetting_, 2, 0, 1, 3);
@@ -48,11 +57,24 @@ ChartArea::ChartArea(QWidget* parent)
     grid->setRowStretch(1, 1);
     grid->setRowStretch(2, 1);
     outer->addLayout(grid, 1);
+    retranslateUi();
+}
+
+void ChartArea::retranslateUi()
+{
+    tabs_->setTabText(0, tr("Importance"));
+    tabs_->setTabText(1, tr("Confusion"));
+}
+
+void ChartArea::changeEvent(QEvent* event)
+{
+    if (event->type() == QEvent::LanguageChange) retranslateUi();
+    QWidget::changeEvent(event);
 }
 
 std::vector<ChartPanel*> ChartArea::charts() const
 {
-    return {curves_, matrix_, loss_, importance_, forgetting_};
+    return {curves_, matrix_, loss_, importance_, forgetting_, confusion_};
 }
 
 void ChartArea::handleEvent(const clwb::RunEvent& event)

@@ -11,11 +11,13 @@
 class AccuracyCurveChart;
 class AccuracyMatrixChart;
 class ChartPanel;
+class ConfusionChart;
 class ForgettingChart;
 class ImportanceChart;
 class LossChart;
 class MetricsPanel;
 class QLabel;
+class QTabWidget;
 
 /// Dispatches every RunEvent to each chart; adding a chart = one member and one grid cell here.
 class ChartArea : public QWidget
@@ -38,15 +40,25 @@ public:
     LossChart* loss() const { return loss_; }
     ImportanceChart* importance() const { return importance_; }
     ForgettingChart* forgetting() const { return forgetting_; }
+    ConfusionChart* confusion() const { return confusion_; }
+    /// The importance heatmap and the confusion matrix share one cell as tabs.
+    QTabWidget* inspectionTabs() const { return tabs_; }
     MetricsPanel* metrics() const { return metrics_; }
     std::vector<ChartPanel*> charts() const;
 
+protected:
+    void changeEvent(QEvent* event) override;
+
 private:
+    void retranslateUi();
+
     QLabel* title_;
     AccuracyCurveChart* curves_;
     AccuracyMatrixChart* matrix_;
     LossChart* loss_;
     ImportanceChart* importance_;
     ForgettingChart* forgetting_;
+    ConfusionChart* confusion_;
+    QTabWidget* tabs_;
     MetricsPanel* metrics_;
 };

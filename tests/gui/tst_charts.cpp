@@ -10,6 +10,7 @@
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/confusion_chart.h"
 #include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
@@ -37,6 +38,7 @@ private Q_SLOTS:
     void forgettingDecompositionAndExamples();
     void replayCarriesQaMatrices();
     void reportAddsAQaPage();
+    void confusionFollowsBoundariesAndReadsThem();
 };
 
 namespace {
@@ -331,4 +333,67 @@ void TstCharts::reportAddsAQaPage()
 }
 
 QTEST_MAIN(TstCharts)
+namespace {
+
+clwb::RunEvent confusionRow(int afterTask, std::vector<std::int64_t> counts)
+{
+    clwb::RunEvent e;
+    e.kind = clwb::RunEvent::Kind::TaskEvaluated;
+    e.task = afterTask;
+    e.values = {0.5, 0.5};
+    e.confusion = std::move(counts);
+    e.classTask = {0, 0, 1, 1};
+    e.classNames = {"cat", "dog", "car", "bus"};
+    return e;
+}
+
+}  // namespace
+
+void TstCharts::confusionFollowsBoundariesAndReadsThem()
+{
+    ChartArea area;
+    auto* chart = area.confusion();
+    QCOMPARE(chart->boundaryCount(), 0);
+    QCOMPARE(chart->currentBoundary(), -2);
+    // After task 1: 10 images per class of task 1, all right; task 2 (classes 2, 3) unseen.
+    area.handleEvent(confusionRow(0, {10, 0, 0, 0,  //
+                                      0, 10, 0, 0,  //
+                                      5, 5, 0, 0,   //
+                                      5, 5, 0, 0}));
+    QCOMPARE(chart->boundaryCount(), 1);
+    QCOMPARE(chart->classCount(), 4);
+    QCOMPARE(chart->cellShare(2, 1), 0.5);
+    QCOMPARE(chart->reading(), QStringLiteral("After task 1: no earlier task to forget yet."));
+    // After task 2: 15 of task 1's 20 images went to task-2 classes, 4 stayed right, 1 went to
+    // the other task-1 class.
+    area.handleEvent(confusionRow(1, {4, 1, 5, 0,  //
+                                      0, 0, 6, 4,  //
+                                      0, 0, 9, 1,  //
+                                      0, 0, 0, 10}));
+    QCOMPARE(chart->boundaryCount(), 2);
+    QCOMPARE(chart->currentBoundary(), 1);  // follows the latest boundary
+    QCOMPARE(chart->cellShare(0, 2), 0.5);
+    QCOMPARE(chart->cellShare(1, 3), 0.4);
+    QCOMPARE(chart->reading(),
+             QStringLiteral("After task 2, 75 % of task-1 images are predicted as task-2 classes; "
+                            "20 % are still right."));
+    // A question-answering row has no confusion and changes nothing.
+    clwb::RunEvent qa;
+    qa.kind = clwb::RunEvent::Kind::TaskEvaluated;
+    qa.task = 2;
+    area.handleEvent(qa);
+    QCOMPARE(chart->boundaryCount(), 2);
+    chart->showBoundary(0);
+    QCOMPARE(chart->currentBoundary(), 0);
+    QCOMPARE(chart->cellShare(0, 2), 0.0);
+    // The same boundary again replaces it (a replayed run after a live one).
+    area.handleEvent(confusionRow(0, {0, 10, 0, 0, 0, 10, 0, 0, 5, 5, 0, 0, 5, 5, 0, 0}));
+    QCOMPARE(chart->boundaryCount(), 2);
+    QCOMPARE(chart->cellShare(0, 1), 1.0);
+    QTemporaryDir dir;
+    QVERIFY(chart->savePng(dir.filePath(QStringLiteral("confusion.png")), 400, 300));
+    area.clear();
+    QCOMPARE(chart->boundaryCount(), 0);
+}
+
 #include "tst_charts.moc"
