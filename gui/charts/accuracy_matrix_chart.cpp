@@ -7,6 +7,7 @@
 #include <limits>
 
 #include "charts/chart_palette.h"
+#include "charts/heatmap_setup.h"
 #include "qcustomplot.h"
 
 namespace {
@@ -18,29 +19,9 @@ AccuracyMatrixChart::AccuracyMatrixChart(QWidget* parent)
       map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)),
       scale_(new QCPColorScale(plot_))
 {
-    plot_->plotLayout()->addElement(0, 1, scale_);
-    scale_->setType(QCPAxis::atRight);
-    scale_->setBarWidth(10);
-    map_->setColorScale(scale_);
-    QCPColorGradient gradient;
-    gradient.clearColorStops();
-    for (const auto& [pos, color] : chart_palette::viridisStops())
-        gradient.setColorStopAt(pos, color);
-    gradient.setNanHandling(QCPColorGradient::nhTransparent);
-    map_->setGradient(gradient);
-    map_->setInterpolate(false);
+    heatmap::setUp(plot_, map_, scale_);  // row 0 (init) at the top
     map_->setDataRange(QCPRange(0.0, 1.0));
     scale_->axis()->setRange(0.0, 1.0);
-    // Row 0 (init) at the top, like a printed matrix.
-    plot_->yAxis->setRangeReversed(true);
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-        axis->grid()->setVisible(false);
-        axis->setTickLength(0, 4);  // inward ticks would poke into the edge cells' labels
-        axis->setSubTicks(false);
-    }
-    auto* group = new QCPMarginGroup(plot_);
-    plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
-    scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     retranslateUi();
 }
 

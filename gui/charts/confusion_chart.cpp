@@ -15,6 +15,7 @@
 #include <numeric>
 
 #include "charts/chart_palette.h"
+#include "charts/heatmap_setup.h"
 #include "qcustomplot.h"
 
 namespace {
@@ -22,15 +23,6 @@ namespace {
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 constexpr int kMaxNamedClasses = 20;  // above this the axes name tasks, not classes
 constexpr int kMaxCellTexts = 10;     // above this the cells carry no numbers
-
-QCPColorGradient viridisGradient()
-{
-    QCPColorGradient g;
-    g.clearColorStops();
-    for (const auto& [pos, color] : chart_palette::viridisStops()) g.setColorStopAt(pos, color);
-    g.setNanHandling(QCPColorGradient::nhTransparent);
-    return g;
-}
 
 int percent(double share)
 {
@@ -55,23 +47,10 @@ ConfusionChart::ConfusionChart(QWidget* parent)
     slider_->setEnabled(false);
     connect(slider_, &QSlider::valueChanged, this, &ConfusionChart::showBoundary);
 
-    plot_->plotLayout()->addElement(0, 1, scale_);
-    scale_->setBarWidth(10);
+    heatmap::setUp(plot_, map_, scale_);  // the first task's classes at the top
     scale_->setDataRange(QCPRange(0, 1));
     scale_->axis()->ticker()->setTickCount(4);
-    map_->setColorScale(scale_);
-    map_->setGradient(viridisGradient());
-    map_->setInterpolate(false);
     map_->setDataRange(QCPRange(0, 1));
-    plot_->yAxis->setRangeReversed(true);  // the first task's classes at the top
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-        axis->grid()->setVisible(false);
-        axis->setTickLength(0, 4);
-        axis->setSubTicks(false);
-    }
-    auto* group = new QCPMarginGroup(plot_);
-    plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
-    scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     plot_->setMouseTracking(true);
     connect(plot_, &QCustomPlot::mouseMove, this, &ConfusionChart::showCellTip);
     retranslateUi();

@@ -11,6 +11,7 @@
 #include <limits>
 
 #include "charts/chart_palette.h"
+#include "charts/heatmap_setup.h"
 #include "clwb/strategy_info.h"
 #include "qcustomplot.h"
 #include "strategy_strings.h"
@@ -18,15 +19,6 @@
 namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
-
-QCPColorGradient viridisGradient()
-{
-    QCPColorGradient g;
-    g.clearColorStops();
-    for (const auto& [pos, color] : chart_palette::viridisStops()) g.setColorStopAt(pos, color);
-    g.setNanHandling(QCPColorGradient::nhTransparent);
-    return g;
-}
 
 }  // namespace
 
@@ -56,25 +48,12 @@ ImportanceChart::ImportanceChart(QWidget* parent)
     slider_->setEnabled(false);
     connect(slider_, &QSlider::valueChanged, this, &ImportanceChart::showSnapshot);
 
-    plot_->plotLayout()->addElement(0, 1, scale_);
-    scale_->setBarWidth(10);
+    heatmap::setUp(plot_, map_, scale_);  // block 0 at the top, as in the model
     scale_->axis()->ticker()->setTickCount(4);  // the bar is short; few labels stay legible
-    map_->setColorScale(scale_);
-    map_->setGradient(viridisGradient());
-    map_->setInterpolate(false);
-    plot_->yAxis->setRangeReversed(true);  // block 0 at the top, as in the model
-    for (QCPAxis* axis : {plot_->xAxis, plot_->yAxis}) {
-        axis->grid()->setVisible(false);
-        axis->setTickLength(0, 4);
-        axis->setSubTicks(false);
-    }
-    auto* group = new QCPMarginGroup(plot_);
-    plot_->axisRect()->setMarginGroup(QCP::msBottom | QCP::msTop, group);
-    scale_->setMarginGroup(QCP::msBottom | QCP::msTop, group);
     connect(plot_, &QCustomPlot::mousePress, this, &ImportanceChart::onPlotClicked);
 
     // The detail map: one weight matrix, element regions as cells, no axes clutter.
-    detailMap_->setGradient(viridisGradient());
+    detailMap_->setGradient(heatmap::viridisGradient());
     detailMap_->setInterpolate(false);
     detail_->yAxis->setRangeReversed(true);
     detail_->xAxis->setTickLabels(false);
