@@ -53,12 +53,14 @@ ConfusionChart::ConfusionChart(QWidget* parent)
     map_->setDataRange(QCPRange(0, 1));
     plot_->setMouseTracking(true);
     connect(plot_, &QCustomPlot::mouseMove, this, &ConfusionChart::showCellTip);
+    connect(plot_, &QCustomPlot::afterLayout, this, &ConfusionChart::fitCellTexts);
     retranslateUi();
 }
 
-void ConfusionChart::beforeReplot()
+void ConfusionChart::fitCellTexts()
 {
     // Numbers only where a cell can hold them; the hover tip always gives the cell in full.
+    // Runs after every layout, so an export at another size decides for its own cells.
     const int C = classCount();
     const bool fits = C > 0 && plot_->axisRect()->width() / C >= 20 &&
                       plot_->axisRect()->height() / C >= 14;

@@ -34,6 +34,8 @@ public:
     int boundaryCount() const { return int(boundaries_.size()); }
     /// afterTask of the boundary on show (-1 = before training); -2 when none.
     int currentBoundary() const;
+    /// Index of the boundary on show (the slider's value); -1 when none.
+    int shownIndex() const { return shown_; }
     void showBoundary(int index);
     int classCount() const { return int(classTask_.size()); }
     /// Share of class `trueClass`'s test images predicted as `predicted` at the boundary on show;
@@ -46,7 +48,6 @@ public:
 
 protected:
     void retranslateUi() override;
-    void beforeReplot() override;
 
 private:
     struct Boundary
@@ -56,6 +57,7 @@ private:
     };
 
     void rebuildAxes();
+    void fitCellTexts();
     void showCellTip(QMouseEvent* event);
     void updateCaption();
 

@@ -7,6 +7,7 @@
 
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
+#include "charts/confusion_chart.h"
 #include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
@@ -78,6 +79,15 @@ report_writer::Report ReportBuilder::build(ChartArea& charts, const clwb::RunCon
             r.examples.emplace_back(
                 table->item(i, 0)->text() + QStringLiteral(" ") + table->item(i, 1)->text(),
                 tr("%1 (expected %2)").arg(table->item(i, 3)->text(), table->item(i, 2)->text()));
+    }
+    if (ConfusionChart* cm = charts.confusion(); cm->boundaryCount() > 0) {
+        // The last boundary, whatever the slider shows; the window keeps its choice.
+        const int shown = cm->shownIndex();
+        cm->showBoundary(cm->boundaryCount() - 1);
+        r.confusion = cm->toPixmap(700, 620, 3.0);
+        r.confusionCaption = cm->title();
+        r.confusionReading = cm->reading();
+        cm->showBoundary(shown);
     }
     return r;
 }

@@ -12,6 +12,7 @@
 #include <QPdfWriter>
 #include <QTextStream>
 
+#include <algorithm>
 #include <cmath>
 
 namespace report_writer {
@@ -131,15 +132,18 @@ bool writePdf(const QString& file, const Report& r)
         p.setPen(Qt::black);
     };
     footer();
-    if (!r.forgetting.isNull()) {
+    // A further page: its heading, and y below it.
+    auto newPage = [&](const QString& heading) {
         pdf.newPage();
         y = 0;
         QFont h = titleFont;
         h.setPointSizeF(14);
         p.setFont(h);
-        p.drawText(QRect(0, y, page.width(), p.fontMetrics().height()), Qt::AlignLeft,
-                   r.forgettingCaption);
+        p.drawText(QRect(0, y, page.width(), p.fontMetrics().height()), Qt::AlignLeft, heading);
         y += p.fontMetrics().height() + 20;
+    };
+    if (!r.forgetting.isNull()) {
+        newPage(r.forgettingCaption);
         const int figH = page.height() * 2 / 5;
         drawFigure(p, QRect(0, y, page.width(), figH), r.forgetting, QString());
         y += figH + 30;
@@ -166,6 +170,17 @@ bool writePdf(const QString& file, const Report& r)
                        p.fontMetrics().elidedText(answer, Qt::ElideMiddle, page.width() - qW - 4));
             y += lineH;
         }
+        footer();
+    }
+    if (!r.confusion.isNull()) {
+        newPage(r.confusionCaption);
+        p.setFont(body);
+        const QRect reading = p.fontMetrics().boundingRect(QRect(0, 0, page.width(), page.height()),
+                                                           Qt::TextWordWrap, r.confusionReading);
+        p.drawText(QRect(0, y, page.width(), reading.height()), Qt::TextWordWrap, r.confusionReading);
+        y += reading.height() + 20;
+        drawFigure(p, QRect(0, y, page.width(), std::min(page.width(), page.height() - y - footerH)),
+                   r.confusion, QString());
         footer();
     }
     return p.end();

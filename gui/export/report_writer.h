@@ -25,11 +25,16 @@ struct Report
     QString forgettingCaption;
     std::vector<std::pair<QString, QString>> decomposition;  ///< task -> "drop = ess + sup"
     std::vector<std::pair<QString, QString>> examples;       ///< question -> answer (expected)
+    // Classification runs with confusion data: a page with the last boundary's confusion matrix.
+    QPixmap confusion;  ///< null = no such page
+    QString confusionCaption;
+    QString confusionReading;  ///< the chart's reading in words
 };
 
 /// A4 portrait: title, config summary beside the metrics table, then the four charts in a
 /// 2 x 2 grid; question-answering runs add a page with the forgetting decomposition and example
-/// answers. Returns false if the file cannot be written.
+/// answers, classification runs one with the confusion matrix ("where the classes went").
+/// Returns false if the file cannot be written.
 bool writePdf(const QString& file, const Report& report);
 
 /// Copies the run's log file beside the report as "<report name>.log" (replacing an older one).

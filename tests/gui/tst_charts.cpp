@@ -17,6 +17,7 @@
 #include "clwb/metrics.h"
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
+#include "export/report_builder.h"
 #include "export/report_writer.h"
 #include "clwb/run_replay.h"
 
@@ -392,6 +393,19 @@ void TstCharts::confusionFollowsBoundariesAndReadsThem()
     QCOMPARE(chart->cellShare(0, 1), 1.0);
     QTemporaryDir dir;
     QVERIFY(chart->savePng(dir.filePath(QStringLiteral("confusion.png")), 400, 300));
+    // The report gets a page with the last boundary; the chart keeps the boundary on show.
+    const auto report = ReportBuilder::build(area, clwb::RunConfig{});
+    QVERIFY(!report.confusion.isNull());
+    QVERIFY(report.confusionReading.startsWith(QStringLiteral("After task 2, 75 %")));
+    QCOMPARE(chart->currentBoundary(), 0);
+    const QString pdf = dir.filePath(QStringLiteral("report.pdf"));
+    QVERIFY(report_writer::writePdf(pdf, report));
+    QFile f(pdf);
+    QVERIFY(f.open(QIODevice::ReadOnly));
+    static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
+    int pages = 0;
+    for (auto it = page.globalMatch(QString::fromLatin1(f.readAll())); it.hasNext(); it.next()) ++pages;
+    QCOMPARE(pages, 2);
     area.clear();
     QCOMPARE(chart->boundaryCount(), 0);
 }
