@@ -120,8 +120,8 @@ int main(int argc, char* argv[])
         QStringLiteral("CHECKPOINT"));
     const QCommandLineOption inspect(
         QStringLiteral("inspect"),
-        QCoreApplication::translate("main", "Tab shown in the inspection cell at start."),
-        QStringLiteral("importance|confusion"));
+        QCoreApplication::translate("main", "Inspection view shown at start."),
+        QStringLiteral("importance|confusion|gallery"));
     for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
                           quitWhenDone, db, lang, designShot, importBackbone, inspect})
         parser.addOption(o);
@@ -166,6 +166,7 @@ int main(int argc, char* argv[])
     }
     if (parser.value(inspect) == QStringLiteral("confusion"))
         window.chartArea()->inspectionTabs()->setCurrentIndex(1);
+    if (parser.value(inspect) == QStringLiteral("gallery")) window.showGallery();
     bool started = true;
     if (parser.isSet(demo))
         started = window.runDemo();

@@ -40,6 +40,7 @@
 #include "panels/experiment_panel.h"
 #include "panels/log_panel.h"
 #include "panels/metrics_panel.h"
+#include "panels/prediction_gallery.h"
 #include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
@@ -79,6 +80,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     chartsScroll_->setWidgetResizable(true);
     chartsScroll_->setFrameShape(QFrame::NoFrame);
     centralTabs_->addTab(chartsScroll_, QString());
+    // The gallery is the chart area's (it gets the same events) but needs a whole tab's width.
+    centralTabs_->addTab(charts_->gallery(), QString());
     centralTabs_->addTab(comparison_, QString());
     preview_ = new PreviewStrip(this);  // decodes only while its tab is on show
     centralTabs_->addTab(preview_, QString());
@@ -265,7 +268,7 @@ void MainWindow::startNext()
     charts_->setRunTitle(queue_.size() > 1
                              ? tr("%1 (run %2 of %3)").arg(title).arg(next + 1).arg(queue_.size())
                              : title);
-    centralTabs_->setCurrentWidget(chartsScroll_);
+    showRunViews();
     progress_->setRange(0, 0);  // busy until the engine reports the planned steps
     progressLabel_->setText(tr("Preparing data and model…"));
     log_->appendLine(
@@ -442,7 +445,7 @@ void MainWindow::openStoredRun(qint64 id)
                                  .arg(QString::fromStdString(run->name),
                                       trStrategyName(run->strategy),
                                       RunsTableModel::statusText(run->status)));
-        centralTabs_->setCurrentWidget(chartsScroll_);
+        showRunViews();
         taskCount_ = charts_->matrix()->taskCount();
     } catch (const std::exception& e) {
         reportProblem(tr("Cannot open run"), QString::fromUtf8(e.what()));
@@ -467,4 +470,16 @@ void MainWindow::compareStoredRuns(const QList<qint64>& ids)
     }
     comparison_->setRuns(runs);
     centralTabs_->setCurrentWidget(comparison_);
+}
+
+void MainWindow::showGallery()
+{
+    centralTabs_->setCurrentWidget(charts_->gallery());
+}
+
+void MainWindow::showRunViews()
+{
+    // A run's own views: the charts, unless its gallery is already on show.
+    if (centralTabs_->currentWidget() != charts_->gallery())
+        centralTabs_->setCurrentWidget(chartsScroll_);
 }

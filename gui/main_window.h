@@ -60,6 +60,8 @@ public:
     QString databasePath() const { return dbPath_; }
     ExperimentPanel* experimentPanel() const { return experiment_; }
     ChartArea* chartArea() const { return charts_; }
+    /// Brings the prediction gallery's tab to the front.
+    void showGallery();
     ComparisonView* comparisonView() const { return comparison_; }
     PreviewStrip* previewStrip() const { return preview_; }
     RunsBrowser* runsBrowser() const { return runs_; }
@@ -91,6 +93,7 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
+    void showRunViews();
     void createActions();
     void createMenus();
     void createDocks();

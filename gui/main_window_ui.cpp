@@ -28,8 +28,11 @@
 #include "clwb/engine.h"
 #include "clwb/strategy_info.h"
 #include "panels/chart_area.h"
+#include "panels/comparison_view.h"
 #include "panels/experiment_panel.h"
 #include "panels/log_panel.h"
+#include "panels/prediction_gallery.h"
+#include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
 #include "strategy_strings.h"
 #include "translation_manager.h"
@@ -256,9 +259,10 @@ void MainWindow::retranslateUi()
     resetLayoutAction_->setText(tr("Reset &Layout"));
     aboutAction_->setText(tr("&About CL Workbench"));
 
-    centralTabs_->setTabText(0, tr("Current run"));
-    centralTabs_->setTabText(1, tr("Comparison"));
-    centralTabs_->setTabText(2, tr("Dataset preview"));
+    centralTabs_->setTabText(centralTabs_->indexOf(chartsScroll_), tr("Current run"));
+    centralTabs_->setTabText(centralTabs_->indexOf(charts_->gallery()), tr("Gallery"));
+    centralTabs_->setTabText(centralTabs_->indexOf(comparison_), tr("Comparison"));
+    centralTabs_->setTabText(centralTabs_->indexOf(preview_), tr("Dataset preview"));
     experimentDock_->setWindowTitle(tr("Experiment"));
     logDock_->setWindowTitle(tr("Log"));
     queueDock_->setWindowTitle(tr("Queue"));

@@ -1334,6 +1334,10 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Stopped before the start</source>
         <translation>開始前に停止しました</translation>
     </message>
+    <message>
+        <source>Gallery</source>
+        <translation>ギャラリー</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -1439,6 +1443,33 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>This strategy has no parameters.</source>
         <translation>この手法にはパラメータがありません。</translation>
+    </message>
+</context>
+<context>
+    <name>PredictionGallery</name>
+    <message>
+        <source>Before training</source>
+        <translation>学習前</translation>
+    </message>
+    <message>
+        <source>After task %1</source>
+        <translation>タスク %1 の後</translation>
+    </message>
+    <message>
+        <source>Images of &amp;task:</source>
+        <translation>表示するタスクの画像(&amp;T):</translation>
+    </message>
+    <message>
+        <source>No gallery yet: the images appear with the first evaluation.</source>
+        <translation>ギャラリーはまだありません：最初の評価とともに画像が表示されます。</translation>
+    </message>
+    <message>
+        <source>The same test images after every task boundary: the class the model predicts, framed green with ✓ when right, red with ✗ when wrong.</source>
+        <translation>各タスク境界の後の同じテスト画像：モデルが予測したクラスを表示し、正解は緑の枠と ✓、不正解は赤の枠と ✗ で示します。</translation>
+    </message>
+    <message>
+        <source>Task %1</source>
+        <translation>タスク %1</translation>
     </message>
 </context>
 <context>
@@ -2500,8 +2531,8 @@ the requested style); superficial = strict drop − essential.</source>
         <translation>CHECKPOINT についてバックボーン取り込みダイアログを開きます。</translation>
     </message>
     <message>
-        <source>Tab shown in the inspection cell at start.</source>
-        <translation>起動時に検査欄で表示するタブ。</translation>
+        <source>Inspection view shown at start.</source>
+        <translation>起動時に表示する検査ビュー。</translation>
     </message>
 </context>
 </TS>

@@ -105,7 +105,8 @@ public:
 
     /// The run's log lines at info level and above, in order.
     const std::vector<std::string>& log() const { return log_; }
-    /// The evaluated rows that carry a confusion matrix (classification runs), in order.
+    /// The evaluated rows that carry a confusion matrix (classification runs), in order; the
+    /// first also carries the prediction gallery.
     const std::vector<clwb::RunEvent>& confusionRows() const { return rows_; }
 
 private:
@@ -248,6 +249,25 @@ nlohmann::json summaryJson(const clwb::RunResult& r, const clwb::RunConfig& conf
         j["confusion"] = boundaries;
         j["class_task"] = confusionRows.back().classTask;
         j["class_names"] = confusionRows.back().classNames;
+        // The prediction gallery without its pixels (the images travel on the first row).
+        if (const auto& first = confusionRows.front(); !first.gallery.empty()) {
+            nlohmann::json images = nlohmann::json::array(), predictions = nlohmann::json::array();
+            for (size_t i = 0; i < first.gallery.size(); ++i) {
+                const auto& im = first.gallery[i];
+                const auto label = size_t(im.label);
+                images.push_back({{"position", i},
+                                  {"task", im.task},
+                                  {"label", im.label},
+                                  {"class_name", label < first.classNames.size()
+                                                     ? first.classNames[label]
+                                                     : std::string()}});
+            }
+            for (const auto& ev : confusionRows)
+                predictions.push_back(
+                    {{"after_task", ev.task}, {"predicted", ev.galleryPredictions}});
+            j["gallery"] = images;
+            j["gallery_predictions"] = predictions;
+        }
     }
     j["config"] = nlohmann::json::parse(clwb::toJson(config));
     j["log"] = logLines;

@@ -14,6 +14,7 @@
 #include "data/batch_prefetcher.h"
 #include "data/qa_tasks.h"
 #include "data/task_sequence.h"
+#include "metrics/gallery.h"
 #include "model/vit.h"
 #include "precision.h"
 #include "strategies/strategy.h"
@@ -24,6 +25,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kEvalBatch = 256;  ///< images per evaluation forward (224 px ViT-B fits easily)
+constexpr uint64_t kGallerySeed = 0x6a11e7;  ///< gallery generator = seed + this (not the run's)
 
 double seconds(Clock::time_point a, Clock::time_point b)
 {
@@ -59,6 +61,8 @@ public:
         std::ostringstream shape;
         for (int t = 0; t < T; ++t) shape << (t ? " | " : "") << seq_.tasks[size_t(t)].trainX.size(0);
         log("tasks: " + std::to_string(T) + ", training images per task: " + shape.str());
+        gallery_ = chooseGallery(seq_, config_.data.galleryPerTask,
+                                 uint64_t(config_.seed) + kGallerySeed);
 
         model_ = Vit(config_.model, seq_.qa ? kAnswerSlots * vocab::kSize : seq_.numClasses);
         if (config_.model.backbone != "random") {
@@ -221,8 +225,8 @@ private:
     }
 
     /// Accuracy of every task's test set, predicting over the classes seen after task `t`, with
-    /// confusion_ counted from the same predictions. On QA sequences: strict accuracy, with
-    /// format_ and knowledge_ filled alongside.
+    /// confusion_ counted and galleryPredictions_ picked from the same predictions. On QA
+    /// sequences: strict accuracy, with format_ and knowledge_ filled alongside.
     std::vector<double> evaluateRow(TaskContext& ctx, int t)
     {
         std::vector<double> row;
@@ -233,10 +237,12 @@ private:
         torch::Tensor confusion;
         if (!seq_.qa)
             confusion = torch::zeros({C * C}, torch::dtype(torch::kLong).device(device_));
+        GalleryPicks picks(gallery_);
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
             const auto& task = seq_.tasks[j];
             if (!seq_.qa) {
-                row.push_back(taskAccuracy(ctx, int(j), t, /*curve=*/false, &confusion));
+                picks.beginTask(int(j));
+                row.push_back(taskAccuracy(ctx, int(j), t, /*curve=*/false, &confusion, &picks));
                 continue;
             }
             const auto s = qaRates(ctx, task.testX, task.testQ, task.testA, task.testY);
@@ -248,6 +254,7 @@ private:
             confusion = confusion.cpu();
             confusion_.assign(confusion.data_ptr<int64_t>(), confusion.data_ptr<int64_t>() + C * C);
         }
+        galleryPredictions_ = picks.predictions();
         return row;
     }
 
@@ -305,26 +312,27 @@ private:
 
     /// Accuracy of raw images `x` (batches of kEvalBatch through seq_.input).
     double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t,
-                    torch::Tensor* confusion)
+                    torch::Tensor* confusion, GalleryPicks* picks)
     {
-        return scoreBatches(x.size(0), y, t, confusion, [&](int64_t i, int64_t e) {
+        return scoreBatches(x.size(0), y, t, confusion, picks, [&](int64_t i, int64_t e) {
             return strategy_->logits(seq_.input(x.slice(0, i, e)), ctx);
         });
     }
 
     /// Accuracy on task j's test set (or its curve subset) predicting over the classes seen after
     /// task t: from cached frozen-backbone features when the strategy allows, else from images.
-    /// `confusion` (C*C counts), when given, gets the same predictions added.
+    /// `confusion` (C*C counts), when given, gets the same predictions added; `picks` (the
+    /// gallery's, task j begun) picks its rows' predictions out of them.
     double taskAccuracy(TaskContext& ctx, int j, int t, bool curve,
-                        torch::Tensor* confusion = nullptr)
+                        torch::Tensor* confusion = nullptr, GalleryPicks* picks = nullptr)
     {
         const auto& task = seq_.tasks[size_t(j)];
         const auto& y = curve ? task.curveY : task.testY;
         if (!featureCacheEnabled() || !strategy_->frozenFeatures(ctx))
-            return accuracy(ctx, curve ? task.curveX : task.testX, y, t, confusion);
+            return accuracy(ctx, curve ? task.curveX : task.testX, y, t, confusion, picks);
         auto f = frozenFeatures(j, FeatureSplit::Test);
         if (curve) f = f.index_select(0, task.curveIndex.to(device_));
-        return scoreBatches(f.size(0), y, t, confusion, [&](int64_t i, int64_t e) {
+        return scoreBatches(f.size(0), y, t, confusion, picks, [&](int64_t i, int64_t e) {
             return strategy_->logitsFromFeatures(f.slice(0, i, e), ctx);
         });
     }
@@ -363,7 +371,7 @@ private:
 
     template <typename Logits>
     double scoreBatches(int64_t n, const torch::Tensor& y, int t, torch::Tensor* confusion,
-                        const Logits& logitsOf)
+                        GalleryPicks* picks, const Logits& logitsOf)
     {
         torch::NoGradGuard noGrad;
         AutocastGuard autocast(config_.train.precision, device_);
@@ -382,6 +390,7 @@ private:
                 const auto cell = truth.to(pred.device(), torch::kLong) * C + pred;
                 confusion->add_(torch::bincount(cell, {}, C * C));
             }
+            if (picks) picks->add(i, pred);
         }
         return n ? double(correct) / double(n) : 0.0;
     }
@@ -419,6 +428,8 @@ private:
             ev.classTask.assign(size_t(seq_.numClasses), -1);
             for (int j = seq_.size() - 1; j >= 0; --j)  // the first task naming a class wins
                 for (int c : seq_.tasks[size_t(j)].classes) ev.classTask[size_t(c)] = j;
+            if (t < 0) ev.gallery = gallery_.images;  // the first row: images once per run
+            ev.galleryPredictions = galleryPredictions_;
         }
         emit(ev);
         std::ostringstream s;
@@ -474,6 +485,8 @@ private:
     std::vector<torch::Tensor> initialWeights_;
     std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow
     std::vector<int64_t> confusion_;          ///< C x C counts of the last evaluateRow (not QA)
+    Gallery gallery_;                         ///< the prediction gallery (not QA)
+    std::vector<int> galleryPredictions_;     ///< gallery predictions of the last evaluateRow
     std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
     int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;

@@ -15,6 +15,7 @@
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "panels/metrics_panel.h"
+#include "panels/prediction_gallery.h"
 
 ChartArea::ChartArea(QWidget* parent)
     : QWidget(parent),
@@ -25,6 +26,7 @@ ChartArea::ChartArea(QWidget* parent)
       importance_(new ImportanceChart(this)),
       forgetting_(new ForgettingChart(this)),
       confusion_(new ConfusionChart(this)),
+      gallery_(new PredictionGallery(this)),
       tabs_(new QTabWidget(this)),
       metrics_(new MetricsPanel(this))
 {
@@ -51,6 +53,7 @@ ChartArea::ChartArea(QWidget* parent)
     // Question-answering runs add a row: the forgetting decomposition and example answers.
     grid->addWidget(forgetting_, 2, 0, 1, 3);
     forgetting_->setVisible(false);
+    gallery_->hide();  // until a window places it (MainWindow: a tab of its own)
     connect(forgetting_, &ForgettingChart::dataArrived, this, [this] { forgetting_->setVisible(true); });
     for (int c = 0; c < 3; ++c) grid->setColumnStretch(c, 1);
     grid->setRowStretch(0, 1);
@@ -81,6 +84,7 @@ void ChartArea::handleEvent(const clwb::RunEvent& event)
 {
     for (ChartPanel* chart : charts()) chart->handleEvent(event);
     metrics_->handleEvent(event);
+    gallery_->handleEvent(event);
 }
 
 void ChartArea::handleEvents(const std::vector<clwb::RunEvent>& events)
@@ -92,6 +96,7 @@ void ChartArea::clear()
 {
     for (ChartPanel* chart : charts()) chart->clear();
     metrics_->clear();
+    gallery_->clear();
     forgetting_->setVisible(false);
 }
 

@@ -16,6 +16,7 @@ class ForgettingChart;
 class ImportanceChart;
 class LossChart;
 class MetricsPanel;
+class PredictionGallery;
 class QLabel;
 class QTabWidget;
 
@@ -41,6 +42,8 @@ public:
     ImportanceChart* importance() const { return importance_; }
     ForgettingChart* forgetting() const { return forgetting_; }
     ConfusionChart* confusion() const { return confusion_; }
+    /// Fed like the charts; the window shows it in a tab of its own (MainWindow).
+    PredictionGallery* gallery() const { return gallery_; }
     /// The importance heatmap and the confusion matrix share one cell as tabs.
     QTabWidget* inspectionTabs() const { return tabs_; }
     MetricsPanel* metrics() const { return metrics_; }
@@ -59,6 +62,7 @@ private:
     ImportanceChart* importance_;
     ForgettingChart* forgetting_;
     ConfusionChart* confusion_;
+    PredictionGallery* gallery_;
     QTabWidget* tabs_;
     MetricsPanel* metrics_;
 };

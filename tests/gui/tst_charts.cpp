@@ -17,6 +17,7 @@
 #include "clwb/metrics.h"
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
+#include "panels/prediction_gallery.h"
 #include "export/report_builder.h"
 #include "export/report_writer.h"
 #include "clwb/run_replay.h"
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void replayCarriesQaMatrices();
     void reportAddsAQaPage();
     void confusionFollowsBoundariesAndReadsThem();
+    void galleryShowsPredictionsPerBoundary();
 };
 
 namespace {
@@ -408,6 +410,56 @@ void TstCharts::confusionFollowsBoundariesAndReadsThem()
     QCOMPARE(pages, 2);
     area.clear();
     QCOMPARE(chart->boundaryCount(), 0);
+}
+
+void TstCharts::galleryShowsPredictionsPerBoundary()
+{
+    ChartArea area;
+    PredictionGallery* gallery = area.gallery();
+    QCOMPARE(gallery->imageCount(), 0);
+    // Two tasks, two images each (labels 0, 1 | 2, 3), grey 4 x 4 thumbnails.
+    auto first = confusionRow(-1, std::vector<std::int64_t>(16, 0));
+    for (int i = 0; i < 4; ++i) {
+        clwb::GalleryImage g;
+        g.task = i / 2;
+        g.label = i;
+        g.width = g.height = 4;
+        g.channels = 1;
+        g.pixels.assign(16, std::uint8_t(40 * i));
+        first.gallery.push_back(g);
+    }
+    first.galleryPredictions = {3, 3, 3, 3};
+    area.handleEvent(first);
+    QCOMPARE(gallery->imageCount(), 4);
+    QCOMPARE(gallery->boundaryCount(), 1);
+    QCOMPARE(gallery->shownTask(), 0);
+    auto after0 = confusionRow(0, std::vector<std::int64_t>(16, 0));
+    after0.galleryPredictions = {0, 1, 0, 1};  // task 1 right, task 2 not learnt yet
+    area.handleEvent(after0);
+    auto after1 = confusionRow(1, std::vector<std::int64_t>(16, 0));
+    after1.galleryPredictions = {2, 3, 2, 3};  // task 1 forgotten: predicted as task-2 classes
+    area.handleEvent(after1);
+    QCOMPARE(gallery->boundaryCount(), 3);
+    QCOMPARE(gallery->prediction(1, 0), 2);
+    QCOMPARE(gallery->prediction(5, 0), -1);
+    // Rows: before training, after task 1, after task 2; columns: the shown task's images.
+    QCOMPARE(gallery->cellText(1, 0), QStringLiteral("cat ✓"));
+    QCOMPARE(gallery->cellText(2, 0), QStringLiteral("car ✗"));
+    QCOMPARE(gallery->cellText(2, 1), QStringLiteral("bus ✗"));
+    QCOMPARE(gallery->cellText(3, 0), QString());
+    gallery->showTask(1);
+    QCOMPARE(gallery->shownTask(), 1);
+    QCOMPARE(gallery->cellText(2, 0), QStringLiteral("car ✓"));
+    // A row whose predictions do not match the gallery is ignored.
+    auto bad = confusionRow(2, std::vector<std::int64_t>(16, 0));
+    bad.galleryPredictions = {1};
+    area.handleEvent(bad);
+    QCOMPARE(gallery->boundaryCount(), 3);
+    gallery->resize(600, 400);
+    QVERIFY(!gallery->grab().isNull());
+    area.clear();
+    QCOMPARE(gallery->imageCount(), 0);
+    QCOMPARE(gallery->boundaryCount(), 0);
 }
 
 #include "tst_charts.moc"

@@ -49,6 +49,9 @@ struct DataConfig
     int trainPerClass = 0;           ///< 0 = all training images of the class
     int testPerClass = 0;            ///< 0 = all test images of the class
     int curvePerTask = 200;          ///< test images per task for the live accuracy curves
+    /// Test images per task in the prediction gallery (seeded, spread over the task's classes;
+    /// docs/metrics.md); 0 = none. Classification sequences only.
+    int galleryPerTask = 8;
     /// "qa": native answer style of each task, cycled (yn | mcq | short | brief | detail);
     /// empty = yn, mcq, short, brief, detail.
     std::vector<std::string> qaStyles;

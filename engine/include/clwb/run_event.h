@@ -43,6 +43,19 @@ struct QaExample
     bool strict = false, format = false, knowledge = false;
 };
 
+/// One image of the prediction gallery (docs/metrics.md): a fixed, seeded test image of a task as
+/// a thumbnail, for showing what the model predicts for it after every boundary.
+struct GalleryImage
+{
+    int task = 0;   ///< the task whose test set it comes from
+    int label = 0;  ///< its true class id (index into RunEvent::classNames)
+    int width = 0, height = 0, channels = 0;  ///< channels: 1 (grey) or 3 (RGB), as stored
+    /// Row-major height x width x channels, 0-255; at most 64 px on the long side (larger
+    /// images are area-downscaled), as the model sees them before resizing (so permuted
+    /// sequences show permuted pixels, rotated ones rotated images).
+    std::vector<std::uint8_t> pixels;
+};
+
 /// Severity of a Log event (and of a line in the run's log file).
 enum class LogLevel { Debug, Info, Warning, Error };
 
@@ -53,7 +66,8 @@ struct RunEvent
         Log,            ///< message = one log line, level = its severity
         Step,           ///< task, epoch, step, loss, total, etaSeconds
         Curve,          ///< step, values = per-task accuracy on curve subsets (size T)
-        TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T), confusion
+        TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T), confusion,
+                        ///< gallery predictions (the first row: also the gallery)
         Importance,     ///< importance snapshot for `task`
         Finished,       ///< values = metrics in metricsAsList order; summary = every stored metric
         Cancelled,
@@ -85,6 +99,12 @@ struct RunEvent
     std::vector<std::int64_t> confusion;  ///< row-major C x C, [true * C + predicted]
     std::vector<int> classTask;           ///< size C: task introducing each class, -1 = none
     std::vector<std::string> classNames;  ///< size C
+    /// The prediction gallery (data.gallery_per_task images per task, task by task; empty when
+    /// off, on question answering and on runs stored before schema 5): the images on the first
+    /// TaskEvaluated event only (the row before training), the predicted class of each, in
+    /// gallery order, on every row (from the same predictions as `values` and `confusion`).
+    std::vector<GalleryImage> gallery;
+    std::vector<int> galleryPredictions;
     /// Finished: the run's summary metrics by name (metricsAsList keys, trainable_params,
     /// stored_params, wall_seconds, and on QA runs the forgetting decomposition).
     std::map<std::string, double> summary;

@@ -24,14 +24,17 @@ struct StoredRun
     std::map<int, std::vector<QaExample>> examples;  ///< by after_task
     std::vector<ConfusionMatrix> confusions;         ///< by after_task (classification runs)
     ClassList classes;                               ///< empty when no confusion was stored
+    std::vector<GalleryImage> gallery;               ///< the prediction gallery, in order
+    std::map<int, std::vector<int>> galleryPredictions;  ///< by after_task, in gallery order
 };
 
 /// Reads run `runId` whole; nullopt-like empty `run.id == 0` when there is no such run.
 StoredRun loadStoredRun(RunStore& store, std::int64_t runId);
 
 /// Started, the row before training, Step and Curve events in step order, the matrix rows (with
-/// their QA format/knowledge rows and examples, or their confusion counts and classes), importance
-/// snapshots, and Finished when the run finished with metrics.
+/// their QA format/knowledge rows and examples, or their confusion counts and classes and gallery
+/// predictions, the gallery itself on the first row, as live), importance snapshots, and Finished
+/// when the run finished with metrics.
 std::vector<RunEvent> replayEvents(const StoredRun& stored);
 
 /// loadStoredRun + replayEvents; empty for an unknown run.

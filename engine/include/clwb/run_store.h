@@ -66,8 +66,9 @@ public:
 
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
-    /// 2: QA matrices; 3: matrices by kind; 4: confusion counts and classes
-    static constexpr int kSchemaVersion = 4;
+    /// 2: QA matrices; 3: matrices by kind; 4: confusion counts and classes; 5: prediction
+    /// gallery
+    static constexpr int kSchemaVersion = 5;
 
     const std::string& path() const;
 
@@ -86,6 +87,12 @@ public:
     void setConfusion(std::int64_t runId, const ConfusionMatrix& m);
     /// The run's classes (replaces earlier ones). Throws when task and names differ in size.
     void setClasses(std::int64_t runId, const ClassList& classes);
+    /// The run's prediction gallery, positions 0.. in order (replaces earlier images). Throws
+    /// std::invalid_argument when an image's pixels are not height x width x channels bytes.
+    void setGallery(std::int64_t runId, const std::vector<GalleryImage>& images);
+    /// The gallery's predicted classes after task `afterTask`, in gallery order (replaces that
+    /// row's).
+    void setGalleryPredictions(std::int64_t runId, int afterTask, const std::vector<int>& predicted);
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
     void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
     void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
@@ -104,6 +111,12 @@ public:
     /// without (question answering, stored before schema 4).
     std::vector<ConfusionMatrix> confusions(std::int64_t runId);
     ClassList classes(std::int64_t runId);
+    /// The prediction gallery in position order; empty for runs without (question answering,
+    /// gallery off, stored before schema 5).
+    std::vector<GalleryImage> gallery(std::int64_t runId);
+    /// The gallery's predictions by after_task, each in gallery order (-1 at a position with no
+    /// stored prediction).
+    std::map<int, std::vector<int>> galleryPredictions(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& name);
     void setTags(std::int64_t runId, const std::string& tags);
     void deleteRun(std::int64_t runId);

@@ -33,6 +33,9 @@ void RunRecorder::record(const RunEvent& ev)
             classesStored_ = true;
             store_.setConfusion(runId_, {ev.task, int(ev.classTask.size()), ev.confusion});
         }
+        if (!ev.gallery.empty()) store_.setGallery(runId_, ev.gallery);  // the first row only
+        if (!ev.galleryPredictions.empty())
+            store_.setGalleryPredictions(runId_, ev.task, ev.galleryPredictions);
         break;
     }
     case Kind::Importance:

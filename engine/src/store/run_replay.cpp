@@ -24,6 +24,8 @@ StoredRun loadStoredRun(RunStore& store, std::int64_t runId)
     out.examples = store.qaExamples(runId);
     out.confusions = store.confusions(runId);
     out.classes = store.classes(runId);
+    out.gallery = store.gallery(runId);
+    out.galleryPredictions = store.galleryPredictions(runId);
     return out;
 }
 
@@ -86,6 +88,7 @@ std::vector<RunEvent> replayEvents(const StoredRun& stored)
         return out;
     };
     auto formatRows = rowsOf(formatMatrix), knowledgeRows = rowsOf(knowledgeMatrix);
+    bool galleryGiven = false;
     auto rowEvent = [&](int task) {
         RunEvent ev;
         ev.kind = Kind::TaskEvaluated;
@@ -104,6 +107,12 @@ std::vector<RunEvent> replayEvents(const StoredRun& stored)
                 if (m.afterTask == task && m.counts.size() == ev.confusion.size())
                     ev.confusion = m.counts;
         }
+        // The gallery's images travel on the first row, as the engine sends them.
+        if (!galleryGiven && !stored.gallery.empty()) ev.gallery = stored.gallery;
+        galleryGiven = true;
+        if (const auto it = stored.galleryPredictions.find(task);
+            it != stored.galleryPredictions.end())
+            ev.galleryPredictions = it->second;
         return ev;
     };
     if (rows.count(-1)) events.push_back(rowEvent(-1));

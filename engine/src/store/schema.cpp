@@ -128,6 +128,29 @@ CREATE TABLE IF NOT EXISTS classes(
 );
 )sql";
 
+// Version 4 -> 5: the prediction gallery, its thumbnails (row-major HWC uint8) and what the model
+// predicted for each after each boundary.
+constexpr const char* kSchemaV5 = R"sql(
+CREATE TABLE IF NOT EXISTS gallery(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    task INTEGER NOT NULL,
+    label INTEGER NOT NULL,
+    width INTEGER NOT NULL,
+    height INTEGER NOT NULL,
+    channels INTEGER NOT NULL,
+    pixels BLOB,
+    PRIMARY KEY(run_id, position)
+);
+CREATE TABLE IF NOT EXISTS gallery_predictions(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    predicted INTEGER NOT NULL,
+    PRIMARY KEY(run_id, after_task, position)
+);
+)sql";
+
 }  // namespace
 
 void migrateSchema(Db& db, int target)
@@ -140,6 +163,7 @@ void migrateSchema(Db& db, int target)
     if (from < 2) db.exec(kSchemaV2, "adding the question-answering matrices");
     if (from < 3) db.exec(kSchemaV3, "storing matrices by kind");
     if (from < 4) db.exec(kSchemaV4, "adding the confusion counts");
+    if (from < 5) db.exec(kSchemaV5, "adding the prediction gallery");
     if (from < target) {
         // PRAGMAs take no parameters; both values are our own integer constants.
         const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +
