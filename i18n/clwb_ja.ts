@@ -1573,6 +1573,10 @@ the requested style); superficial = strict drop − essential.</source>
         <source>%1 (expected %2)</source>
         <translation>%1（正解 %2）</translation>
     </message>
+    <message>
+        <source>Task 1&apos;s gallery images: the class predicted after each boundary (green ✓ right, red ✗ wrong)</source>
+        <translation>タスク 1 のギャラリー画像：各境界の後に予測されたクラス（緑の ✓ は正解、赤の ✗ は不正解）</translation>
+    </message>
 </context>
 <context>
     <name>ReportWriter</name>

@@ -13,6 +13,7 @@
 #include "charts/loss_chart.h"
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
+#include "panels/prediction_gallery.h"
 #include "strategy_strings.h"
 
 report_writer::Report ReportBuilder::build(ChartArea& charts, const clwb::RunConfig& config)
@@ -88,6 +89,9 @@ report_writer::Report ReportBuilder::build(ChartArea& charts, const clwb::RunCon
         r.confusionCaption = cm->title();
         r.confusionReading = cm->reading();
         cm->showBoundary(shown);
+        r.gallery = charts.gallery()->gridPixmap(0, 3.0);
+        r.galleryCaption = tr("Task 1's gallery images: the class predicted after each boundary "
+                              "(green ✓ right, red ✗ wrong)");
     }
     return r;
 }

@@ -179,8 +179,19 @@ bool writePdf(const QString& file, const Report& r)
                                                            Qt::TextWordWrap, r.confusionReading);
         p.drawText(QRect(0, y, page.width(), reading.height()), Qt::TextWordWrap, r.confusionReading);
         y += reading.height() + 20;
-        drawFigure(p, QRect(0, y, page.width(), std::min(page.width(), page.height() - y - footerH)),
-                   r.confusion, QString());
+        // With a gallery the matrix takes the upper half and the gallery the rest.
+        const int room = page.height() - y - footerH;
+        const int figH = r.gallery.isNull() ? std::min(page.width(), room) : room / 2;
+        drawFigure(p, QRect(0, y, page.width(), figH), r.confusion, QString());
+        y += figH + 20;
+        if (!r.gallery.isNull()) {
+            p.setFont(body);
+            p.drawText(QRect(0, y, page.width(), lineH), Qt::AlignLeft | Qt::AlignVCenter,
+                       r.galleryCaption);
+            y += lineH + 6;
+            drawFigure(p, QRect(0, y, page.width(), page.height() - y - footerH), r.gallery,
+                       QString());
+        }
         footer();
     }
     return p.end();

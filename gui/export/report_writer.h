@@ -29,6 +29,9 @@ struct Report
     QPixmap confusion;  ///< null = no such page
     QString confusionCaption;
     QString confusionReading;  ///< the chart's reading in words
+    // Runs with a prediction gallery: the first task's images at every boundary, on that page.
+    QPixmap gallery;
+    QString galleryCaption;
 };
 
 /// A4 portrait: title, config summary beside the metrics table, then the four charts in a

@@ -230,6 +230,21 @@ std::vector<int> PredictionGallery::shownPositions() const
     return out;
 }
 
+QPixmap PredictionGallery::gridPixmap(int task, double scale)
+{
+    if (images_.empty() || predictions_.empty()) return {};
+    const int was = shownTask();
+    showTask(task);
+    const QSize size = grid_->sizeHint();
+    QPixmap px(size * scale);
+    px.setDevicePixelRatio(scale);
+    px.fill(Qt::white);
+    grid_->resize(size);
+    grid_->render(&px);
+    showTask(was);
+    return px;
+}
+
 int PredictionGallery::prediction(int afterTask, int position) const
 {
     const auto it = predictions_.find(afterTask);

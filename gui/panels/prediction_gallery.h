@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QImage>
+#include <QPixmap>
 #include <QStringList>
 #include <QWidget>
 
@@ -39,6 +40,9 @@ public:
     int prediction(int afterTask, int position) const;
     /// Text of a cell of the grid on show: "Sandal ✓" / "Sneaker ✗"; empty when out of range.
     QString cellText(int row, int column) const;
+    /// The grid of `task`'s images at every boundary, rendered at `scale` (reports); null when
+    /// there is no gallery. The task on show stays as it was.
+    QPixmap gridPixmap(int task, double scale = 2.0);
     /// The class name as the window shows it (the task table's translation where it has one).
     QString className(int classId) const;
 

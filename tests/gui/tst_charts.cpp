@@ -457,6 +457,11 @@ void TstCharts::galleryShowsPredictionsPerBoundary()
     QCOMPARE(gallery->boundaryCount(), 3);
     gallery->resize(600, 400);
     QVERIFY(!gallery->grab().isNull());
+    // The report's rendering of task 1's grid leaves the task on show alone.
+    QVERIFY(!gallery->gridPixmap(0, 1.0).isNull());
+    QCOMPARE(gallery->shownTask(), 1);
+    const auto report = ReportBuilder::build(area, clwb::RunConfig{});
+    QVERIFY(!report.gallery.isNull());
     area.clear();
     QCOMPARE(gallery->imageCount(), 0);
     QCOMPARE(gallery->boundaryCount(), 0);
