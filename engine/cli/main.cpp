@@ -24,11 +24,38 @@
 namespace {
 
 std::atomic<bool> stopRequested{false};
+std::atomic<int> stopSignal{0};
 
-void onSigint(int)
+constexpr int kStopSignals[] = {SIGINT, SIGTERM, SIGHUP};
+
+/// Ctrl-C, `kill`, a Slurm time limit (SIGTERM), `systemctl stop` or a closed terminal (SIGHUP):
+/// the run stops at its next step and is stored as cancelled, so it stays resumable. Any second
+/// signal ends the process at once (the database is transactional, so it stays intact).
+void onStopSignal(int signo)
 {
     stopRequested = true;
-    std::signal(SIGINT, SIG_DFL);  // a second Ctrl-C ends the process at once
+    stopSignal = signo;
+    for (int s : kStopSignals) std::signal(s, SIG_DFL);
+}
+
+void handleStopSignals()
+{
+    for (int s : kStopSignals) {
+        struct sigaction sa {};
+        sa.sa_handler = onStopSignal;
+        sigemptyset(&sa.sa_mask);
+        sigaction(s, &sa, nullptr);
+    }
+}
+
+/// The exit status of a run that ended: 0 finished; 128 + the signal for a run stopped by one
+/// (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP), as a shell reports a process a signal ended, so a
+/// scheduler sees "stopped", not "failed"; 1 failed.
+int exitStatus(clwb::RunStatus status)
+{
+    if (status == clwb::RunStatus::Finished) return 0;
+    if (status == clwb::RunStatus::Cancelled) return 128 + (stopSignal ? int(stopSignal) : SIGINT);
+    return 1;
 }
 
 const char* kUsage = R"(usage:
@@ -63,6 +90,11 @@ options:
 pretrain options:
   --out FILE  --epochs N  --stop-after N  --batch-size N  --lr X  --temperature X  --limit N  --seed N
   --dim N  --depth N  --heads N  --patch N  --pool mean|cls  --device D  --threads N
+
+stopping: Ctrl-C, SIGTERM (kill, a Slurm time limit, systemctl stop) and SIGHUP stop the run at
+its next step and store it as cancelled; a second signal ends the process at once.
+exit status: 0 finished, 1 failed, 2 bad arguments or configuration, 128 + the signal when
+stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 )";
 
 std::string fmtDuration(double s)
@@ -304,12 +336,12 @@ int runPretrain(const std::vector<std::string>& args)
         else if (a == "--quiet") quiet = true;
         else throw std::invalid_argument("unknown pretrain option " + a);
     }
-    std::signal(SIGINT, onSigint);
+    handleStopSignals();
     Progress progress(quiet);
     auto r = clwb::pretrainBackbone(pc, [&](const clwb::RunEvent& e) { return progress(e); });
     std::cerr << "pretraining " << clwb::toString(r.status) << (r.message.empty() ? "" : ": " + r.message) << " in "
               << fmtDuration(r.wallSeconds) << "\n";
-    return r.status == clwb::RunStatus::Finished ? 0 : 1;
+    return exitStatus(r.status);
 }
 
 int runProbe(const std::vector<std::string>& args)
@@ -437,8 +469,7 @@ int main(int argc, char** argv)
 
         std::unique_ptr<clwb::RunStore> store;
         if (!noDb) store = std::make_unique<clwb::RunStore>(db);
-        std::signal(SIGINT, onSigint);
-        std::signal(SIGTERM, onSigint);
+        handleStopSignals();
         Progress progress(quiet, logLevel);
         auto result = clwb::runExperiment(parsed.config, store.get(),
                                           [&](const clwb::RunEvent& e) { return progress(e); });
@@ -448,8 +479,7 @@ int main(int argc, char** argv)
                                  .dump(2);
         std::cout << summary << std::endl;
         if (!summaryFile.empty()) std::ofstream(summaryFile) << summary << "\n";
-        if (result.status == clwb::RunStatus::Finished) return 0;
-        return result.status == clwb::RunStatus::Cancelled ? 130 : 1;
+        return exitStatus(result.status);
     } catch (const std::exception& e) {
         std::cerr << "clwb-run: " << e.what() << "\n";
         return 2;
