@@ -121,7 +121,7 @@ int main(int argc, char* argv[])
     const QCommandLineOption inspect(
         QStringLiteral("inspect"),
         QCoreApplication::translate("main", "Inspection view shown at start."),
-        QStringLiteral("importance|confusion|gallery"));
+        QStringLiteral("importance|confusion|drift|gallery"));
     for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
                           quitWhenDone, db, lang, designShot, importBackbone, inspect})
         parser.addOption(o);
@@ -166,6 +166,8 @@ int main(int argc, char* argv[])
     }
     if (parser.value(inspect) == QStringLiteral("confusion"))
         window.chartArea()->inspectionTabs()->setCurrentIndex(1);
+    if (parser.value(inspect) == QStringLiteral("drift"))
+        window.chartArea()->inspectionTabs()->setCurrentIndex(2);
     if (parser.value(inspect) == QStringLiteral("gallery")) window.showGallery();
     bool started = true;
     if (parser.isSet(demo))

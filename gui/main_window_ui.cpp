@@ -23,6 +23,7 @@
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
+#include "charts/drift_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "clwb/engine.h"
@@ -82,7 +83,8 @@ void MainWindow::createActions()
                                                              {charts_->matrix(), "accuracy-matrix"},
                                                              {charts_->loss(), "loss"},
                                                              {charts_->importance(), "importance"},
-                                                             {charts_->confusion(), "confusion"}};
+                                                             {charts_->confusion(), "confusion"},
+                                                             {charts_->drift(), "feature-drift"}};
         for (const auto& [chart, name] : files)
             chart->savePng(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
         statusBar()->showMessage(tr("Charts saved to %1").arg(dir), 5000);

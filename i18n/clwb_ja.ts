@@ -275,6 +275,10 @@
         <source>Confusion</source>
         <translation>混同行列</translation>
     </message>
+    <message>
+        <source>Drift</source>
+        <translation>特徴ドリフト</translation>
+    </message>
 </context>
 <context>
     <name>ChartPanel</name>
@@ -545,6 +549,49 @@
     <message>
         <source>Dataset folder. It must hold %1.</source>
         <translation>データセットのフォルダ。%1 が必要です。</translation>
+    </message>
+</context>
+<context>
+    <name>DriftChart</name>
+    <message>
+        <source>Feature drift</source>
+        <translation>特徴のドリフト</translation>
+    </message>
+    <message>
+        <source>Principal component 1</source>
+        <translation>第 1 主成分</translation>
+    </message>
+    <message>
+        <source>Principal component 2</source>
+        <translation>第 2 主成分</translation>
+    </message>
+    <message>
+        <source>Task boundary whose projection is shown (the one before it is faded)</source>
+        <translation>射影を表示するタスク境界（その前の境界は薄く表示）</translation>
+    </message>
+    <message>
+        <source>No projection yet: it appears after each task is evaluated.</source>
+        <translation>射影はまだありません：各タスクの評価後に表示されます。</translation>
+    </message>
+    <message>
+        <source>Before training</source>
+        <translation>学習前</translation>
+    </message>
+    <message>
+        <source>After task %1</source>
+        <translation>タスク %1 の後</translation>
+    </message>
+    <message>
+        <source>%1: PCA of %2 test images&apos; features; the two components explain %3 % of their variance.</source>
+        <translation>%1：テスト画像 %2 枚の特徴の PCA。2 つの成分で分散の %3 % を説明します。</translation>
+    </message>
+    <message>
+        <source>Faded: before training.</source>
+        <translation>薄い点：学習前。</translation>
+    </message>
+    <message>
+        <source>Faded: after task %1.</source>
+        <translation>薄い点：タスク %1 の後。</translation>
     </message>
 </context>
 <context>

@@ -14,6 +14,7 @@
 #include "data/batch_prefetcher.h"
 #include "data/qa_tasks.h"
 #include "data/task_sequence.h"
+#include "metrics/feature_drift.h"
 #include "metrics/gallery.h"
 #include "model/vit.h"
 #include "precision.h"
@@ -26,6 +27,7 @@ using Clock = std::chrono::steady_clock;
 
 constexpr int64_t kEvalBatch = 256;  ///< images per evaluation forward (224 px ViT-B fits easily)
 constexpr uint64_t kGallerySeed = 0x6a11e7;  ///< gallery generator = seed + this (not the run's)
+constexpr uint64_t kDriftSeed = 0xd21f7;     ///< feature drift generator = seed + this
 
 double seconds(Clock::time_point a, Clock::time_point b)
 {
@@ -63,6 +65,8 @@ public:
         log("tasks: " + std::to_string(T) + ", training images per task: " + shape.str());
         gallery_ = chooseGallery(seq_, config_.data.galleryPerTask,
                                  uint64_t(config_.seed) + kGallerySeed);
+        driftPoints_ = chooseDriftPoints(seq_, config_.data.driftPerClass,
+                                         uint64_t(config_.seed) + kDriftSeed);
 
         model_ = Vit(config_.model, seq_.qa ? kAnswerSlots * vocab::kSize : seq_.numClasses);
         if (config_.model.backbone != "random") {
@@ -430,6 +434,12 @@ private:
                 for (int c : seq_.tasks[size_t(j)].classes) ev.classTask[size_t(c)] = j;
             if (t < 0) ev.gallery = gallery_.images;  // the first row: images once per run
             ev.galleryPredictions = galleryPredictions_;
+            if (!driftPoints_.empty()) {  // an extra forward pass over a few hundred images
+                drift_.next(driftFeatures(model_, seq_, driftPoints_, config_.train.precision,
+                                          device_, kEvalBatch),
+                            ev.drift, ev.driftExplained);
+                ev.driftLabels = driftPoints_.labels;
+            }
         }
         emit(ev);
         std::ostringstream s;
@@ -487,6 +497,8 @@ private:
     std::vector<int64_t> confusion_;          ///< C x C counts of the last evaluateRow (not QA)
     Gallery gallery_;                         ///< the prediction gallery (not QA)
     std::vector<int> galleryPredictions_;     ///< gallery predictions of the last evaluateRow
+    DriftPoints driftPoints_;                 ///< the feature drift's images (not QA)
+    FeatureDrift drift_;                      ///< its projections, each aligned to the last
     std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
     int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;

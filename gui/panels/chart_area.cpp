@@ -11,6 +11,7 @@
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
+#include "charts/drift_chart.h"
 #include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
@@ -26,6 +27,7 @@ ChartArea::ChartArea(QWidget* parent)
       importance_(new ImportanceChart(this)),
       forgetting_(new ForgettingChart(this)),
       confusion_(new ConfusionChart(this)),
+      drift_(new DriftChart(this)),
       gallery_(new PredictionGallery(this)),
       tabs_(new QTabWidget(this)),
       metrics_(new MetricsPanel(this))
@@ -48,6 +50,7 @@ ChartArea::ChartArea(QWidget* parent)
     tabs_->setDocumentMode(true);
     tabs_->addTab(importance_, QString());
     tabs_->addTab(confusion_, QString());
+    tabs_->addTab(drift_, QString());
     grid->addWidget(tabs_, 1, 1);
     grid->addWidget(metrics_, 1, 2);
     // Question-answering runs add a row: the forgetting decomposition and example answers.
@@ -67,6 +70,7 @@ void ChartArea::retranslateUi()
 {
     tabs_->setTabText(0, tr("Importance"));
     tabs_->setTabText(1, tr("Confusion"));
+    tabs_->setTabText(2, tr("Drift"));
 }
 
 void ChartArea::changeEvent(QEvent* event)
@@ -77,7 +81,7 @@ void ChartArea::changeEvent(QEvent* event)
 
 std::vector<ChartPanel*> ChartArea::charts() const
 {
-    return {curves_, matrix_, loss_, importance_, forgetting_, confusion_};
+    return {curves_, matrix_, loss_, importance_, forgetting_, confusion_, drift_};
 }
 
 void ChartArea::handleEvent(const clwb::RunEvent& event)

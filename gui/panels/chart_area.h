@@ -12,6 +12,7 @@ class AccuracyCurveChart;
 class AccuracyMatrixChart;
 class ChartPanel;
 class ConfusionChart;
+class DriftChart;
 class ForgettingChart;
 class ImportanceChart;
 class LossChart;
@@ -42,9 +43,10 @@ public:
     ImportanceChart* importance() const { return importance_; }
     ForgettingChart* forgetting() const { return forgetting_; }
     ConfusionChart* confusion() const { return confusion_; }
+    DriftChart* drift() const { return drift_; }
     /// Fed like the charts; the window shows it in a tab of its own (MainWindow).
     PredictionGallery* gallery() const { return gallery_; }
-    /// The importance heatmap and the confusion matrix share one cell as tabs.
+    /// The importance heatmap, the confusion matrix and the feature drift share one cell as tabs.
     QTabWidget* inspectionTabs() const { return tabs_; }
     MetricsPanel* metrics() const { return metrics_; }
     std::vector<ChartPanel*> charts() const;
@@ -62,6 +64,7 @@ private:
     ImportanceChart* importance_;
     ForgettingChart* forgetting_;
     ConfusionChart* confusion_;
+    DriftChart* drift_;
     PredictionGallery* gallery_;
     QTabWidget* tabs_;
     MetricsPanel* metrics_;

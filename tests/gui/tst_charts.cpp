@@ -11,6 +11,7 @@
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
+#include "charts/drift_chart.h"
 #include "charts/forgetting_chart.h"
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void reportAddsAQaPage();
     void confusionFollowsBoundariesAndReadsThem();
     void galleryShowsPredictionsPerBoundary();
+    void driftShowsBoundaryOverThePrevious();
 };
 
 namespace {
@@ -465,6 +467,51 @@ void TstCharts::galleryShowsPredictionsPerBoundary()
     area.clear();
     QCOMPARE(gallery->imageCount(), 0);
     QCOMPARE(gallery->boundaryCount(), 0);
+}
+
+void TstCharts::driftShowsBoundaryOverThePrevious()
+{
+    ChartArea area;
+    DriftChart* drift = area.drift();
+    QCOMPARE(drift->boundaryCount(), 0);
+    // Four points, classes 0, 0, 2, 2; class 0 moves onto class 2 after task 2.
+    auto first = confusionRow(-1, std::vector<std::int64_t>(16, 0));
+    first.driftLabels = {0, 0, 2, 2};
+    first.drift = {0, 0, 0, 1, 4, 0, 4, 1};
+    first.driftExplained = 0.9;
+    area.handleEvent(first);
+    auto second = confusionRow(0, std::vector<std::int64_t>(16, 0));
+    second.drift = {0, 0, 0, 1, 4, 0, 4, 1};
+    second.driftExplained = 0.8;
+    area.handleEvent(second);
+    auto third = confusionRow(1, std::vector<std::int64_t>(16, 0));
+    third.drift = {4, 0, 4, 1, 4, 0, 4, 1};
+    third.driftExplained = 0.75;
+    area.handleEvent(third);
+    QCOMPARE(drift->boundaryCount(), 3);
+    QCOMPARE(drift->pointCount(), 4);
+    QCOMPARE(drift->currentBoundary(), 1);  // follows the latest
+    QCOMPARE(drift->shownPoints(0), 2);
+    QCOMPARE(drift->shownPoints(2), 2);
+    QCOMPARE(drift->shownPoints(1), 0);
+    QCOMPARE(drift->centroid(1, 0), QPointF(0, 0.5));
+    QCOMPARE(drift->centroid(2, 0), QPointF(4, 0.5));
+    QVERIFY(std::isnan(drift->centroid(2, 1).x()));
+    QVERIFY(drift->caption().startsWith(QStringLiteral("After task 2: PCA of 4 test images")));
+    QVERIFY(drift->caption().contains(QStringLiteral("75 %")));
+    QVERIFY(drift->caption().endsWith(QStringLiteral("Faded: after task 1.")));
+    drift->showBoundary(0);
+    QVERIFY(drift->caption().startsWith(QStringLiteral("Before training")));
+    QVERIFY(!drift->caption().contains(QStringLiteral("Faded")));
+    // A row whose points do not match the labels is ignored.
+    auto bad = confusionRow(2, std::vector<std::int64_t>(16, 0));
+    bad.drift = {1, 2};
+    area.handleEvent(bad);
+    QCOMPARE(drift->boundaryCount(), 3);
+    QTemporaryDir dir;
+    QVERIFY(drift->savePng(dir.filePath(QStringLiteral("drift.png")), 400, 300));
+    area.clear();
+    QCOMPARE(drift->boundaryCount(), 0);
 }
 
 #include "tst_charts.moc"

@@ -52,6 +52,9 @@ struct DataConfig
     /// Test images per task in the prediction gallery (seeded, spread over the task's classes;
     /// docs/metrics.md); 0 = none. Classification sequences only.
     int galleryPerTask = 8;
+    /// Test images per class whose features are projected to 2-D after every boundary (feature
+    /// drift, seeded; docs/metrics.md); 0 = none. Classification sequences only.
+    int driftPerClass = 24;
     /// "qa": native answer style of each task, cycled (yn | mcq | short | brief | detail);
     /// empty = yn, mcq, short, brief, detail.
     std::vector<std::string> qaStyles;

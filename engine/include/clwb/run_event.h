@@ -67,7 +67,7 @@ struct RunEvent
         Step,           ///< task, epoch, step, loss, total, etaSeconds
         Curve,          ///< step, values = per-task accuracy on curve subsets (size T)
         TaskEvaluated,  ///< task (-1 = before training), values = matrix row (size T), confusion,
-                        ///< gallery predictions (the first row: also the gallery)
+                        ///< gallery predictions (the first row: also the gallery), feature drift
         Importance,     ///< importance snapshot for `task`
         Finished,       ///< values = metrics in metricsAsList order; summary = every stored metric
         Cancelled,
@@ -105,6 +105,16 @@ struct RunEvent
     /// gallery order, on every row (from the same predictions as `values` and `confusion`).
     std::vector<GalleryImage> gallery;
     std::vector<int> galleryPredictions;
+    /// Feature drift (docs/metrics.md; empty when data.drift_per_class is 0, on question
+    /// answering and on runs stored before schema 6): the pooled features of up to
+    /// drift_per_class fixed test images per class, projected to 2-D by PCA at this boundary and
+    /// rotated/reflected onto the previous boundary's points (orthogonal Procrustes), so the
+    /// picture only moves where the features do. Points are in a fixed order on every row: task
+    /// by task (a class from the first task with test images of it), class by class, each
+    /// class's images in a seeded order.
+    std::vector<float> drift;     ///< x0, y0, x1, y1, ... (2 per point), centred at 0
+    std::vector<int> driftLabels; ///< class of each point (every row carries it; same each row)
+    double driftExplained = 0;    ///< share of the features' variance the two axes explain, 0-1
     /// Finished: the run's summary metrics by name (metricsAsList keys, trainable_params,
     /// stored_params, wall_seconds, and on QA runs the forgetting decomposition).
     std::map<std::string, double> summary;

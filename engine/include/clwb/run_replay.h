@@ -26,6 +26,8 @@ struct StoredRun
     ClassList classes;                               ///< empty when no confusion was stored
     std::vector<GalleryImage> gallery;               ///< the prediction gallery, in order
     std::map<int, std::vector<int>> galleryPredictions;  ///< by after_task, in gallery order
+    std::vector<int> driftLabels;                        ///< feature drift point classes
+    std::map<int, DriftProjection> drift;                ///< by after_task
 };
 
 /// Reads run `runId` whole; nullopt-like empty `run.id == 0` when there is no such run.
@@ -33,8 +35,8 @@ StoredRun loadStoredRun(RunStore& store, std::int64_t runId);
 
 /// Started, the row before training, Step and Curve events in step order, the matrix rows (with
 /// their QA format/knowledge rows and examples, or their confusion counts and classes and gallery
-/// predictions, the gallery itself on the first row, as live), importance snapshots, and Finished
-/// when the run finished with metrics.
+/// predictions, the gallery itself on the first row, as live, and the feature drift), importance
+/// snapshots, and Finished when the run finished with metrics.
 std::vector<RunEvent> replayEvents(const StoredRun& stored);
 
 /// loadStoredRun + replayEvents; empty for an unknown run.

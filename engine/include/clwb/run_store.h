@@ -54,6 +54,13 @@ struct MatrixCell
     double accuracy = 0;
 };
 
+/// One boundary's feature-drift projection (RunEvent::drift, driftExplained).
+struct DriftProjection
+{
+    std::vector<float> xy;  ///< x0, y0, x1, y1, ... in point order
+    double explained = 0;
+};
+
 class RunStore
 {
 public:
@@ -67,8 +74,8 @@ public:
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
     /// 2: QA matrices; 3: matrices by kind; 4: confusion counts and classes; 5: prediction
-    /// gallery
-    static constexpr int kSchemaVersion = 5;
+    /// gallery; 6: feature drift
+    static constexpr int kSchemaVersion = 6;
 
     const std::string& path() const;
 
@@ -93,6 +100,13 @@ public:
     /// The gallery's predicted classes after task `afterTask`, in gallery order (replaces that
     /// row's).
     void setGalleryPredictions(std::int64_t runId, int afterTask, const std::vector<int>& predicted);
+    /// The feature drift's point classes, positions 0.. in order (replaces earlier ones).
+    void setDriftLabels(std::int64_t runId, const std::vector<int>& labels);
+    /// The drift projection after task `afterTask` (replaces that boundary's): xy = x0, y0, x1,
+    /// y1, ... in point order, `explained` its share of variance. Throws std::invalid_argument
+    /// when xy has an odd size.
+    void setDrift(std::int64_t runId, int afterTask, const std::vector<float>& xy,
+                  double explained);
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
     void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
     void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
@@ -117,6 +131,11 @@ public:
     /// The gallery's predictions by after_task, each in gallery order (-1 at a position with no
     /// stored prediction).
     std::map<int, std::vector<int>> galleryPredictions(std::int64_t runId);
+    /// The feature drift's point classes in position order; empty for runs without (question
+    /// answering, drift off, stored before schema 6).
+    std::vector<int> driftLabels(std::int64_t runId);
+    /// The drift projections by after_task.
+    std::map<int, DriftProjection> drift(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& name);
     void setTags(std::int64_t runId, const std::string& tags);
     void deleteRun(std::int64_t runId);

@@ -55,6 +55,7 @@ const std::vector<Field>& configFields()
         ranged(CLWB_FIELD("data", "test_per_class", c.data.testPerClass), 0),
         ranged(CLWB_FIELD("data", "curve_per_task", c.data.curvePerTask), 0),
         ranged(CLWB_FIELD("data", "gallery_per_task", c.data.galleryPerTask), 0, 64),
+        ranged(CLWB_FIELD("data", "drift_per_class", c.data.driftPerClass), 0, 256),
         CLWB_FIELD("data", "test_fraction", c.data.testFraction),
         oneOf(CLWB_FIELD("data", "bad_images", c.data.badImages), kBadImages, "policy"),
         ranged(CLWB_FIELD("data", "store_size", c.data.storeSize), 0, 1024),

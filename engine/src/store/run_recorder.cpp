@@ -36,6 +36,12 @@ void RunRecorder::record(const RunEvent& ev)
         if (!ev.gallery.empty()) store_.setGallery(runId_, ev.gallery);  // the first row only
         if (!ev.galleryPredictions.empty())
             store_.setGalleryPredictions(runId_, ev.task, ev.galleryPredictions);
+        if (!ev.drift.empty()) {
+            // Every row repeats the points' classes; they never change, so stored once.
+            if (!driftLabelsStored_) store_.setDriftLabels(runId_, ev.driftLabels);
+            driftLabelsStored_ = true;
+            store_.setDrift(runId_, ev.task, ev.drift, ev.driftExplained);
+        }
         break;
     }
     case Kind::Importance:

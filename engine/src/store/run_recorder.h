@@ -37,6 +37,7 @@ private:
     std::int64_t runId_;
     std::vector<SeriesPoint> pending_;
     bool classesStored_ = false;
+    bool driftLabelsStored_ = false;
     std::chrono::steady_clock::time_point lastFlush_ = std::chrono::steady_clock::now();
 };
 

@@ -26,6 +26,8 @@ StoredRun loadStoredRun(RunStore& store, std::int64_t runId)
     out.classes = store.classes(runId);
     out.gallery = store.gallery(runId);
     out.galleryPredictions = store.galleryPredictions(runId);
+    out.driftLabels = store.driftLabels(runId);
+    out.drift = store.drift(runId);
     return out;
 }
 
@@ -113,6 +115,12 @@ std::vector<RunEvent> replayEvents(const StoredRun& stored)
         if (const auto it = stored.galleryPredictions.find(task);
             it != stored.galleryPredictions.end())
             ev.galleryPredictions = it->second;
+        // The drift's classes travel on every row with a projection, as live.
+        if (const auto it = stored.drift.find(task); it != stored.drift.end()) {
+            ev.drift = it->second.xy;
+            ev.driftExplained = it->second.explained;
+            ev.driftLabels = stored.driftLabels;
+        }
         return ev;
     };
     if (rows.count(-1)) events.push_back(rowEvent(-1));

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // RunStore's connection, shared by the files that implement RunStore (run_store.cpp,
-// run_store_confusion.cpp, run_store_gallery.cpp).
+// run_store_confusion.cpp, run_store_gallery.cpp, run_store_drift.cpp).
 #pragma once
 
 #include <string>

@@ -151,6 +151,32 @@ CREATE TABLE IF NOT EXISTS gallery_predictions(
 );
 )sql";
 
+// Version 5 -> 6: feature drift, the 2-D projection of a fixed set of test images' features after
+// each boundary: the points' classes once per run, their coordinates and the share of variance
+// the two axes explain per boundary.
+constexpr const char* kSchemaV6 = R"sql(
+CREATE TABLE IF NOT EXISTS drift_points(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    label INTEGER NOT NULL,
+    PRIMARY KEY(run_id, position)
+);
+CREATE TABLE IF NOT EXISTS drift(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    position INTEGER NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    PRIMARY KEY(run_id, after_task, position)
+);
+CREATE TABLE IF NOT EXISTS drift_boundaries(
+    run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+    after_task INTEGER NOT NULL,
+    explained REAL NOT NULL,
+    PRIMARY KEY(run_id, after_task)
+);
+)sql";
+
 }  // namespace
 
 void migrateSchema(Db& db, int target)
@@ -164,6 +190,7 @@ void migrateSchema(Db& db, int target)
     if (from < 3) db.exec(kSchemaV3, "storing matrices by kind");
     if (from < 4) db.exec(kSchemaV4, "adding the confusion counts");
     if (from < 5) db.exec(kSchemaV5, "adding the prediction gallery");
+    if (from < 6) db.exec(kSchemaV6, "adding the feature drift");
     if (from < target) {
         // PRAGMAs take no parameters; both values are our own integer constants.
         const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +

@@ -427,6 +427,8 @@ private Q_SLOTS:
             store.setConfusion(id, {0, 1, {3}});
             store.setGallery(id, {GalleryImage{0, 0, 1, 1, 1, {7}}});
             store.setGalleryPredictions(id, 0, {0});
+            store.setDriftLabels(id, {0});
+            store.setDrift(id, 0, {0.5f, -0.5f}, 0.9);
             store.setMetrics(id, {{"avg_acc", 0.9}});
             ImportanceSnapshot snap;
             snap.kind = "fisher";
@@ -448,7 +450,7 @@ private Q_SLOTS:
         RawDb raw(store.path());
         for (const char* table :
              {"series", "matrices", "metrics", "importance", "confusion", "classes", "gallery",
-              "gallery_predictions"}) {
+              "gallery_predictions", "drift_points", "drift", "drift_boundaries"}) {
             const std::string t = table;
             QCOMPARE(raw.integer("SELECT count(*) FROM " + t +
                                  " WHERE run_id = " + std::to_string(gone)),
@@ -529,10 +531,10 @@ private Q_SLOTS:
             QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
             QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
             QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
-            raw.exec("PRAGMA user_version = 6");
+            raw.exec("PRAGMA user_version = 7");
         }
         const std::string err = openError(path);
-        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 6 > 5)"),
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 7 > 6)"),
                  err.c_str());
     }
 
@@ -593,6 +595,10 @@ private Q_SLOTS:
         QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN "
                              "('gallery', 'gallery_predictions')"),
                  std::int64_t(2));
+        // Schema 6's (tst_feature_drift migrates a schema-5 file).
+        QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN "
+                             "('drift_points', 'drift', 'drift_boundaries')"),
+                 std::int64_t(3));
     }
 
     void qaExamplesReplacePerRow()
