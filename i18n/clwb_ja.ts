@@ -50,6 +50,14 @@
         <source>after T%1</source>
         <translation>T%1 の後</translation>
     </message>
+    <message>
+        <source>Before training, task %1: %2 %</source>
+        <translation>学習前、タスク %1：%2 %</translation>
+    </message>
+    <message>
+        <source>After task %1, task %2: %3 %</source>
+        <translation>タスク %1 の後、タスク %2：%3 %</translation>
+    </message>
 </context>
 <context>
     <name>BackboneDialog</name>

@@ -2,6 +2,9 @@
 // Accuracy-matrix heatmap R[i][j] that fills cell by cell as tasks are evaluated.
 #include "charts/accuracy_matrix_chart.h"
 
+#include <QMouseEvent>
+#include <QToolTip>
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -22,6 +25,14 @@ AccuracyMatrixChart::AccuracyMatrixChart(QWidget* parent)
     heatmap::setUp(plot_, map_, scale_);  // row 0 (init) at the top
     map_->setDataRange(QCPRange(0.0, 1.0));
     scale_->axis()->setRange(0.0, 1.0);
+    // Cells shrink with the window: the hover tip always gives the number in full.
+    plot_->setMouseTracking(true);
+    connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
+        const QString tip = cellTip(int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y()))) - 1,
+                                    int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x()))));
+        if (tip.isEmpty()) QToolTip::hideText();
+        else QToolTip::showText(event->globalPosition().toPoint(), tip, plot_);
+    });
     retranslateUi();
 }
 
@@ -115,6 +126,15 @@ void AccuracyMatrixChart::handleEvent(const clwb::RunEvent& event)
     if (event.kind != clwb::RunEvent::Kind::TaskEvaluated || event.values.empty()) return;
     const int T = int(event.values.size());
     for (int j = 0; j < T; ++j) setCell(event.task, j, event.values[size_t(j)], T);
+}
+
+QString AccuracyMatrixChart::cellTip(int afterTask, int evalTask) const
+{
+    const double v = cellValue(afterTask, evalTask);
+    if (std::isnan(v)) return {};
+    const QString acc = QLocale().toString(100.0 * v, 'f', 1);
+    return afterTask < 0 ? tr("Before training, task %1: %2 %").arg(evalTask + 1).arg(acc)
+                         : tr("After task %1, task %2: %3 %").arg(afterTask + 1).arg(evalTask + 1).arg(acc);
 }
 
 double AccuracyMatrixChart::cellValue(int afterTask, int evalTask) const

@@ -32,6 +32,8 @@ public:
     bool initRowFilled() const;
     /// NaN when the cell is empty; read back from the plotted colour map.
     double cellValue(int afterTask, int evalTask) const;
+    /// The hover tip of a cell ("After task 3, task 2: 96.7 %"); empty for an empty cell.
+    QString cellTip(int afterTask, int evalTask) const;
     /// Text written into the cell (empty if none).
     QString cellText(int afterTask, int evalTask) const;
     /// Rows as a matrix (NaN = missing); row 0 = after task 0.

@@ -125,6 +125,9 @@ void TstCharts::matrixFillsCellByCell()
     QCOMPARE(chart.cellValue(-1, 1), 0.2);
     QCOMPARE(chart.cellText(2, 2), QStringLiteral("95.0"));
     QCOMPARE(chart.cellText(-1, 0), QStringLiteral("10.0"));
+    QCOMPARE(chart.cellTip(2, 2), QStringLiteral("After task 3, task 3: 95.0 %"));
+    QCOMPARE(chart.cellTip(-1, 0), QStringLiteral("Before training, task 1: 10.0 %"));
+    QCOMPARE(chart.cellTip(5, 0), QString());
     QCOMPARE(chart.rows(), kR);
     chart.clear();
     QCOMPARE(chart.filledCells(), 0);
