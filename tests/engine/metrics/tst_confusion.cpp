@@ -4,8 +4,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <numeric>
 #include <stdexcept>
@@ -16,48 +14,17 @@
 #include "clwb/engine.h"
 #include "clwb/run_replay.h"
 #include "clwb/run_store.h"
+#include "engine/store/raw_db.h"
 #include "engine/test_configs.h"
+#include "engine/test_runs.h"
 
 using namespace clwb;
+using clwb::test::RawDb;
+using clwb::test::rowsOf;
 
 namespace {
 
 using Counts = std::vector<std::int64_t>;
-
-/// A raw statement on the file behind RunStore's back: DDL, or the first integer of a query.
-std::int64_t rawSql(const std::string& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db));
-    sqlite3_stmt* s = nullptr;
-    std::int64_t v = -1;
-    if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
-        sqlite3_step(s) == SQLITE_ROW)
-        v = sqlite3_column_int64(s, 0);
-    sqlite3_finalize(s);
-    sqlite3_close_v2(db);
-    return v;
-}
-
-void rawExec(const std::string& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    sqlite3_open(path.c_str(), &db);
-    char* err = nullptr;
-    const int rc = sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err);
-    const std::string msg = err ? err : "";
-    sqlite3_free(err);
-    sqlite3_close_v2(db);
-    if (rc != SQLITE_OK) throw std::runtime_error(msg + " in: " + sql);
-}
-
-std::vector<RunEvent> rowsOf(const std::vector<RunEvent>& events)
-{
-    std::vector<RunEvent> rows;
-    for (const auto& e : events)
-        if (e.kind == RunEvent::Kind::TaskEvaluated) rows.push_back(e);
-    return rows;
-}
 
 }  // namespace
 
@@ -234,7 +201,7 @@ private Q_SLOTS:
         }();
         const std::string path = store.path();
         const std::string ofRun = " WHERE run_id = " + std::to_string(r.runId);
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM confusion" + ofRun), nonZero);
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM confusion" + ofRun), nonZero);
         QVERIFY(nonZero < 300);
 
         const auto replayed = rowsOf(replayRun(store, r.runId));
@@ -248,7 +215,7 @@ private Q_SLOTS:
 
         store.deleteRun(r.runId);
         for (const char* table : {"confusion", "classes"})
-            QCOMPARE(rawSql(path, std::string("SELECT count(*) FROM ") + table + ofRun),
+            QCOMPARE(RawDb(path).integer(std::string("SELECT count(*) FROM ") + table + ofRun),
                      std::int64_t(0));
         QVERIFY(store.confusions(r.runId).empty());
     }
@@ -286,14 +253,14 @@ private Q_SLOTS:
             store.setMatrixCell(old, {0, 0, 0.5});
             store.finishRun(old, RunStatus::Finished);
         }
-        rawExec(path, "DROP TABLE confusion; DROP TABLE classes; PRAGMA user_version = 3;");
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM sqlite_master WHERE name = 'confusion'"),
+        RawDb(path).exec("DROP TABLE confusion; DROP TABLE classes; PRAGMA user_version = 3;");
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'confusion'"),
                  std::int64_t(0));
         RunStore store(path);
-        QCOMPARE(rawSql(path, "PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
-        QCOMPARE(rawSql(path,
-                        "SELECT count(*) FROM sqlite_master WHERE name IN "
-                        "('confusion', 'classes')"),
+        QCOMPARE(RawDb(path).integer("PRAGMA user_version"),
+                 std::int64_t(RunStore::kSchemaVersion));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('confusion', 'classes')"),
                  std::int64_t(2));
         const auto rows = rowsOf(replayRun(store, old));
         QCOMPARE(int(rows.size()), 1);

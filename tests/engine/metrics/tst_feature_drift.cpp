@@ -5,8 +5,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <cmath>
 #include <cstdint>
 #include <map>
@@ -19,61 +17,16 @@
 #include "clwb/run_replay.h"
 #include "clwb/run_store.h"
 #include "data/task_sequence.h"
+#include "engine/store/raw_db.h"
 #include "engine/test_configs.h"
+#include "engine/test_runs.h"
 #include "metrics/feature_drift.h"
 
 using namespace clwb;
 using namespace clwb::detail;
+using namespace clwb::test;
 
 namespace {
-
-/// The first integer of a query, or the DDL run, on the file behind RunStore's back.
-std::int64_t rawSql(const std::string& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db));
-    char* err = nullptr;
-    std::int64_t v = -1;
-    sqlite3_stmt* s = nullptr;
-    if (sql.rfind("SELECT", 0) == 0 || sql.rfind("PRAGMA user_version", 0) == 0) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
-            sqlite3_step(s) == SQLITE_ROW)
-            v = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-    } else if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        const std::string msg = err ? err : "";
-        sqlite3_free(err);
-        sqlite3_close_v2(db);
-        throw std::runtime_error(msg + " in: " + sql);
-    }
-    sqlite3_close_v2(db);
-    return v;
-}
-
-std::vector<RunEvent> rowsOf(const std::vector<RunEvent>& events)
-{
-    std::vector<RunEvent> rows;
-    for (const auto& e : events)
-        if (e.kind == RunEvent::Kind::TaskEvaluated) rows.push_back(e);
-    return rows;
-}
-
-struct Run
-{
-    RunResult result;
-    std::vector<RunEvent> events;
-    std::vector<RunEvent> rows() const { return rowsOf(events); }
-};
-
-Run run(const RunConfig& cfg, RunStore* store = nullptr)
-{
-    Run r;
-    r.result = runExperiment(cfg, store, [&](const RunEvent& e) {
-        r.events.push_back(e);
-        return true;
-    });
-    return r;
-}
 
 /// Two tasks: task 0 has classes 0, 1, 2 with 5, 1 and 4 test images, task 1 classes 3 and 4
 /// with 1 and 2.
@@ -423,12 +376,14 @@ private Q_SLOTS:
         }
 
         const std::string path = store.path(), ofRun = " WHERE run_id = " + std::to_string(id);
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM drift_points" + ofRun), std::int64_t(24));
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM drift" + ofRun), std::int64_t(72));
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM drift_boundaries" + ofRun), std::int64_t(3));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM drift_points" + ofRun),
+                 std::int64_t(24));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM drift" + ofRun), std::int64_t(72));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM drift_boundaries" + ofRun),
+                 std::int64_t(3));
         store.deleteRun(id);
         for (const char* table : {"drift_points", "drift", "drift_boundaries"})
-            QCOMPARE(rawSql(path, std::string("SELECT count(*) FROM ") + table + ofRun),
+            QCOMPARE(RawDb(path).integer(std::string("SELECT count(*) FROM ") + table + ofRun),
                      std::int64_t(0));
         QVERIFY(store.drift(id).empty() && store.driftLabels(id).empty());
     }
@@ -465,17 +420,16 @@ private Q_SLOTS:
             store.setMatrixCell(old, {0, 0, 0.5});
             store.finishRun(old, RunStatus::Finished);
         }
-        rawSql(path,
-               "DROP TABLE drift_points; DROP TABLE drift; DROP TABLE drift_boundaries; "
-               "PRAGMA user_version = 5;");
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM sqlite_master WHERE name = 'drift'"),
+        RawDb(path).exec(
+            "DROP TABLE drift_points; DROP TABLE drift; DROP TABLE drift_boundaries; "
+            "PRAGMA user_version = 5;");
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'drift'"),
                  std::int64_t(0));
         RunStore store(path);
         QCOMPARE(RunStore::kSchemaVersion, 6);
-        QCOMPARE(rawSql(path, "PRAGMA user_version"), std::int64_t(6));
-        QCOMPARE(rawSql(path,
-                        "SELECT count(*) FROM sqlite_master WHERE name IN "
-                        "('drift_points', 'drift', 'drift_boundaries')"),
+        QCOMPARE(RawDb(path).integer("PRAGMA user_version"), std::int64_t(6));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('drift_points', 'drift', 'drift_boundaries')"),
                  std::int64_t(3));
         const auto rows = rowsOf(replayRun(store, old));
         QCOMPARE(int(rows.size()), 2);

@@ -5,8 +5,6 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <algorithm>
 #include <cstdint>
 #include <cstdlib>
@@ -20,44 +18,16 @@
 #include "clwb/run_replay.h"
 #include "clwb/run_store.h"
 #include "data/task_sequence.h"
+#include "engine/store/raw_db.h"
 #include "engine/test_configs.h"
+#include "engine/test_runs.h"
 #include "metrics/gallery.h"
 
 using namespace clwb;
 using namespace clwb::detail;
+using namespace clwb::test;
 
 namespace {
-
-/// The first integer of a query, or the DDL run, on the file behind RunStore's back.
-std::int64_t rawSql(const std::string& path, const std::string& sql)
-{
-    sqlite3* db = nullptr;
-    if (sqlite3_open(path.c_str(), &db) != SQLITE_OK) throw std::runtime_error(sqlite3_errmsg(db));
-    char* err = nullptr;
-    std::int64_t v = -1;
-    sqlite3_stmt* s = nullptr;
-    if (sql.rfind("SELECT", 0) == 0 || sql.rfind("PRAGMA user_version", 0) == 0) {
-        if (sqlite3_prepare_v2(db, sql.c_str(), -1, &s, nullptr) == SQLITE_OK &&
-            sqlite3_step(s) == SQLITE_ROW)
-            v = sqlite3_column_int64(s, 0);
-        sqlite3_finalize(s);
-    } else if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-        const std::string msg = err ? err : "";
-        sqlite3_free(err);
-        sqlite3_close_v2(db);
-        throw std::runtime_error(msg + " in: " + sql);
-    }
-    sqlite3_close_v2(db);
-    return v;
-}
-
-std::vector<RunEvent> rowsOf(const std::vector<RunEvent>& events)
-{
-    std::vector<RunEvent> rows;
-    for (const auto& e : events)
-        if (e.kind == RunEvent::Kind::TaskEvaluated) rows.push_back(e);
-    return rows;
-}
 
 bool sameImages(const std::vector<GalleryImage>& a, const std::vector<GalleryImage>& b)
 {
@@ -68,23 +38,6 @@ bool sameImages(const std::vector<GalleryImage>& a, const std::vector<GalleryIma
             a[i].pixels != b[i].pixels)
             return false;
     return true;
-}
-
-struct Run
-{
-    RunResult result;
-    std::vector<RunEvent> events;
-    std::vector<RunEvent> rows() const { return rowsOf(events); }
-};
-
-Run run(const RunConfig& cfg, RunStore* store = nullptr)
-{
-    Run r;
-    r.result = runExperiment(cfg, store, [&](const RunEvent& e) {
-        r.events.push_back(e);
-        return true;
-    });
-    return r;
 }
 
 /// Two tasks of 1x8x8 images whose pixels all equal their row: task 0 has classes 0, 1, 2 with
@@ -354,12 +307,12 @@ private Q_SLOTS:
         }
 
         const std::string path = store.path(), ofRun = " WHERE run_id = " + std::to_string(id);
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM gallery" + ofRun), std::int64_t(16));
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM gallery_predictions" + ofRun),
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM gallery" + ofRun), std::int64_t(16));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM gallery_predictions" + ofRun),
                  std::int64_t(48));
         store.deleteRun(id);
         for (const char* table : {"gallery", "gallery_predictions"})
-            QCOMPARE(rawSql(path, std::string("SELECT count(*) FROM ") + table + ofRun),
+            QCOMPARE(RawDb(path).integer(std::string("SELECT count(*) FROM ") + table + ofRun),
                      std::int64_t(0));
         QVERIFY(store.gallery(id).empty());
     }
@@ -399,15 +352,15 @@ private Q_SLOTS:
             store.setMatrixCell(old, {0, 0, 0.5});
             store.finishRun(old, RunStatus::Finished);
         }
-        rawSql(path,
-               "DROP TABLE gallery; DROP TABLE gallery_predictions; PRAGMA user_version = 4;");
-        QCOMPARE(rawSql(path, "SELECT count(*) FROM sqlite_master WHERE name = 'gallery'"),
+        RawDb(path).exec(
+            "DROP TABLE gallery; DROP TABLE gallery_predictions; PRAGMA user_version = 4;");
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'gallery'"),
                  std::int64_t(0));
         RunStore store(path);
-        QCOMPARE(rawSql(path, "PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
-        QCOMPARE(rawSql(path,
-                        "SELECT count(*) FROM sqlite_master WHERE name IN "
-                        "('gallery', 'gallery_predictions')"),
+        QCOMPARE(RawDb(path).integer("PRAGMA user_version"),
+                 std::int64_t(RunStore::kSchemaVersion));
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name IN "
+                                     "('gallery', 'gallery_predictions')"),
                  std::int64_t(2));
         const auto rows = rowsOf(replayRun(store, old));
         QCOMPARE(int(rows.size()), 2);

@@ -4,8 +4,6 @@
 #include <QFileInfo>
 #include <QtTest>
 
-#include <sqlite3.h>
-
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -24,8 +22,10 @@
 #include <vector>
 
 #include "clwb/run_store.h"
+#include "engine/store/raw_db.h"
 
 using namespace clwb;
+using clwb::test::RawDb;
 
 namespace {
 
@@ -36,54 +36,6 @@ QString q(const std::string& s)
 
 const QRegularExpression kIsoUtc(
     QStringLiteral("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"));
-
-/// A raw connection for inspecting and patching the file behind RunStore's back.
-class RawDb
-{
-public:
-    explicit RawDb(const std::string& path)
-    {
-        if (sqlite3_open(path.c_str(), &db_) != SQLITE_OK)
-            throw std::runtime_error(sqlite3_errmsg(db_));
-        sqlite3_busy_timeout(db_, 5000);
-    }
-    ~RawDb() { sqlite3_close_v2(db_); }
-    RawDb(const RawDb&) = delete;
-    RawDb& operator=(const RawDb&) = delete;
-
-    void exec(const std::string& sql)
-    {
-        char* err = nullptr;
-        if (sqlite3_exec(db_, sql.c_str(), nullptr, nullptr, &err) != SQLITE_OK) {
-            const std::string msg = err ? err : "?";
-            sqlite3_free(err);
-            throw std::runtime_error(msg + " in: " + sql);
-        }
-    }
-    std::int64_t integer(const std::string& sql)
-    {
-        sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-            throw std::runtime_error(sqlite3_errmsg(db_));
-        const std::int64_t v = sqlite3_step(s) == SQLITE_ROW ? sqlite3_column_int64(s, 0) : -1;
-        sqlite3_finalize(s);
-        return v;
-    }
-    std::string text(const std::string& sql)
-    {
-        sqlite3_stmt* s = nullptr;
-        if (sqlite3_prepare_v2(db_, sql.c_str(), -1, &s, nullptr) != SQLITE_OK)
-            throw std::runtime_error(sqlite3_errmsg(db_));
-        std::string v;
-        if (sqlite3_step(s) == SQLITE_ROW && sqlite3_column_text(s, 0))
-            v = reinterpret_cast<const char*>(sqlite3_column_text(s, 0));
-        sqlite3_finalize(s);
-        return v;
-    }
-
-private:
-    sqlite3* db_ = nullptr;
-};
 
 /// The tables schema versions 1 and 2 created, as those versions wrote them (run_store.cpp
 /// history): the migration test builds old files from these.
