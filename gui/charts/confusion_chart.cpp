@@ -5,7 +5,6 @@
 #include <QCoreApplication>
 #include <QLabel>
 #include <QMouseEvent>
-#include <QSlider>
 #include <QToolTip>
 #include <QVBoxLayout>
 
@@ -14,6 +13,7 @@
 #include <limits>
 #include <numeric>
 
+#include "charts/boundary_slider.h"
 #include "charts/chart_palette.h"
 #include "charts/heatmap_setup.h"
 #include "qcustomplot.h"
@@ -33,7 +33,7 @@ int percent(double share)
 
 ConfusionChart::ConfusionChart(QWidget* parent)
     : ChartPanel(parent),
-      slider_(new QSlider(Qt::Horizontal, this)),
+      slider_(new BoundarySlider(this)),
       caption_(new QLabel(this)),
       map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)),
       scale_(new QCPColorScale(plot_))
@@ -41,10 +41,6 @@ ConfusionChart::ConfusionChart(QWidget* parent)
     caption_->setWordWrap(true);
     mainLayout()->insertWidget(1, caption_);
     mainLayout()->insertWidget(2, slider_);
-    slider_->setTickPosition(QSlider::TicksBelow);
-    slider_->setPageStep(1);
-    slider_->setRange(0, 0);
-    slider_->setEnabled(false);
     connect(slider_, &QSlider::valueChanged, this, &ConfusionChart::showBoundary);
 
     heatmap::setUp(plot_, map_, scale_);  // the first task's classes at the top
@@ -116,9 +112,7 @@ void ConfusionChart::clear()
     shown_ = -1;
     map_->data()->clear();
     plot_->clearItems();
-    const QSignalBlocker block(slider_);
-    slider_->setRange(0, 0);
-    slider_->setEnabled(false);
+    slider_->reset();
     updateCaption();
     requestReplot();
 }
@@ -143,19 +137,9 @@ void ConfusionChart::handleEvent(const clwb::RunEvent& event)
         });
         rebuildAxes();
     }
-    const bool followLatest = shown_ < 0 || slider_->value() == slider_->maximum();
-    auto it = std::find_if(boundaries_.begin(), boundaries_.end(),
-                           [&](const Boundary& b) { return b.afterTask >= event.task; });
-    if (it != boundaries_.end() && it->afterTask == event.task)
-        it->counts = event.confusion;
-    else
-        it = boundaries_.insert(it, Boundary{event.task, event.confusion});
-    const QSignalBlocker block(slider_);
-    slider_->setRange(0, int(boundaries_.size()) - 1);
-    slider_->setEnabled(boundaries_.size() > 1);
-    const int index = followLatest ? int(boundaries_.size()) - 1 : slider_->value();
-    slider_->setValue(index);
-    showBoundary(index);
+    upsertSorted(boundaries_, Boundary{event.task, event.confusion},
+                 [](const Boundary& b) { return b.afterTask; });
+    showBoundary(slider_->grow(int(boundaries_.size()), shown_ < 0));
 }
 
 void ConfusionChart::rebuildAxes()
@@ -212,10 +196,7 @@ void ConfusionChart::showBoundary(int index)
 {
     if (index < 0 || index >= int(boundaries_.size())) return;
     shown_ = index;
-    if (slider_->value() != index) {
-        const QSignalBlocker block(slider_);
-        slider_->setValue(index);
-    }
+    slider_->moveTo(index);
     const int C = classCount();
     // Cell texts are items: drop the previous boundary's, keep the task separators.
     for (int i = plot_->itemCount() - 1; i >= 0; --i)

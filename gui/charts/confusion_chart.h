@@ -13,7 +13,7 @@ class QCPColorMap;
 class QCPColorScale;
 class QLabel;
 class QMouseEvent;
-class QSlider;
+class BoundarySlider;
 
 /// One confusion matrix per evaluated boundary (TaskEvaluated events, live or replayed), rows =
 /// true class, columns = predicted class, both grouped by the task that introduces them; the
@@ -66,7 +66,7 @@ private:
     QStringList classNames_;
     std::vector<int> order_;  // class ids in display order: by task, then id
     int shown_ = -1;
-    QSlider* slider_;
+    BoundarySlider* slider_;
     QLabel* caption_;
     QCPColorMap* map_;
     QCPColorScale* scale_;

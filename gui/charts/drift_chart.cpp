@@ -5,7 +5,6 @@
 
 #include <QCoreApplication>
 #include <QLabel>
-#include <QSlider>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -13,6 +12,7 @@
 #include <limits>
 #include <set>
 
+#include "charts/boundary_slider.h"
 #include "charts/chart_palette.h"
 #include "qcustomplot.h"
 
@@ -23,15 +23,11 @@ constexpr int kFadedAlpha = 55;
 }  // namespace
 
 DriftChart::DriftChart(QWidget* parent)
-    : ChartPanel(parent), slider_(new QSlider(Qt::Horizontal, this)), caption_(new QLabel(this))
+    : ChartPanel(parent), slider_(new BoundarySlider(this)), caption_(new QLabel(this))
 {
     caption_->setWordWrap(true);
     mainLayout()->insertWidget(1, caption_);
     mainLayout()->insertWidget(2, slider_);
-    slider_->setTickPosition(QSlider::TicksBelow);
-    slider_->setPageStep(1);
-    slider_->setRange(0, 0);
-    slider_->setEnabled(false);
     connect(slider_, &QSlider::valueChanged, this, &DriftChart::showBoundary);
     plot_->legend->setVisible(false);
     plot_->plotLayout()->addElement(0, 1, plot_->legend);
@@ -64,9 +60,7 @@ void DriftChart::clear()
     shown_ = -1;
     plot_->clearGraphs();
     plot_->legend->setVisible(false);
-    const QSignalBlocker block(slider_);
-    slider_->setRange(0, 0);
-    slider_->setEnabled(false);
+    slider_->reset();
     updateCaption();
     requestReplot();
 }
@@ -87,19 +81,9 @@ void DriftChart::handleEvent(const clwb::RunEvent& event)
         rebuildGraphs();
     }
     if (event.drift.size() != 2 * labels_.size()) return;
-    const bool followLatest = shown_ < 0 || slider_->value() == slider_->maximum();
-    auto it = std::find_if(boundaries_.begin(), boundaries_.end(),
-                           [&](const Boundary& b) { return b.afterTask >= event.task; });
-    if (it != boundaries_.end() && it->afterTask == event.task)
-        *it = {event.task, event.drift, event.driftExplained};
-    else
-        it = boundaries_.insert(it, {event.task, event.drift, event.driftExplained});
-    const QSignalBlocker block(slider_);
-    slider_->setRange(0, int(boundaries_.size()) - 1);
-    slider_->setEnabled(boundaries_.size() > 1);
-    const int index = followLatest ? int(boundaries_.size()) - 1 : slider_->value();
-    slider_->setValue(index);
-    showBoundary(index);
+    upsertSorted(boundaries_, Boundary{event.task, event.drift, event.driftExplained},
+                 [](const Boundary& b) { return b.afterTask; });
+    showBoundary(slider_->grow(int(boundaries_.size()), shown_ < 0));
 }
 
 void DriftChart::rebuildGraphs()
@@ -129,10 +113,7 @@ void DriftChart::showBoundary(int index)
 {
     if (index < 0 || index >= int(boundaries_.size())) return;
     shown_ = index;
-    if (slider_->value() != index) {
-        const QSignalBlocker block(slider_);
-        slider_->setValue(index);
-    }
+    slider_->moveTo(index);
     const int n = int(classes_.size());
     if (plot_->graphCount() != 2 * n) return;
     double lo = std::numeric_limits<double>::infinity(), hi = -lo;

@@ -10,7 +10,7 @@
 #include "charts/chart_panel.h"
 
 class QLabel;
-class QSlider;
+class BoundarySlider;
 
 /// One projection per boundary (TaskEvaluated events with `drift`, live or replayed; the engine
 /// computes the PCA and aligns each boundary to the previous one, so positions compare). The
@@ -57,6 +57,6 @@ private:
     QStringList classNames_;
     std::vector<int> classes_;  // distinct labels, ascending: one current + one faded graph each
     int shown_ = -1;
-    QSlider* slider_;
+    BoundarySlider* slider_;
     QLabel* caption_;
 };

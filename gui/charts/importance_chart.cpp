@@ -3,13 +3,13 @@
 #include "charts/importance_chart.h"
 
 #include <QLabel>
-#include <QSlider>
 #include <QVBoxLayout>
 
 #include <algorithm>
 #include <cmath>
 #include <limits>
 
+#include "charts/boundary_slider.h"
 #include "charts/chart_palette.h"
 #include "charts/heatmap_setup.h"
 #include "clwb/strategy_info.h"
@@ -31,7 +31,7 @@ const QStringList& ImportanceChart::modules()
 
 ImportanceChart::ImportanceChart(QWidget* parent)
     : ChartPanel(parent),
-      slider_(new QSlider(Qt::Horizontal, this)),
+      slider_(new BoundarySlider(this)),
       caption_(new QLabel(this)),
       detailCaption_(new QLabel(this)),
       map_(new QCPColorMap(plot_->xAxis, plot_->yAxis)),
@@ -42,10 +42,6 @@ ImportanceChart::ImportanceChart(QWidget* parent)
     caption_->setWordWrap(true);
     mainLayout()->insertWidget(1, caption_);
     mainLayout()->insertWidget(2, slider_);
-    slider_->setTickPosition(QSlider::TicksBelow);
-    slider_->setPageStep(1);
-    slider_->setRange(0, 0);
-    slider_->setEnabled(false);
     connect(slider_, &QSlider::valueChanged, this, &ImportanceChart::showSnapshot);
 
     heatmap::setUp(plot_, map_, scale_);  // block 0 at the top, as in the model
@@ -116,9 +112,7 @@ void ImportanceChart::clear()
     detailMap_->data()->clear();
     plot_->clearItems();
     labels_.clear();
-    const QSignalBlocker block(slider_);
-    slider_->setRange(0, 0);
-    slider_->setEnabled(false);
+    slider_->reset();
     updateCaption();
     detail_->replot();
     requestReplot();
@@ -127,18 +121,9 @@ void ImportanceChart::clear()
 void ImportanceChart::handleEvent(const clwb::RunEvent& event)
 {
     if (event.kind != clwb::RunEvent::Kind::Importance) return;
-    const bool followLatest = shown_ < 0 || slider_->value() == slider_->maximum();
-    auto it = std::find_if(snapshots_.begin(), snapshots_.end(),
-                           [&](const auto& s) { return s.task >= event.importance.task; });
-    if (it != snapshots_.end() && it->task == event.importance.task)
-        *it = event.importance;
-    else
-        it = snapshots_.insert(it, event.importance);
-    const QSignalBlocker block(slider_);
-    slider_->setRange(0, int(snapshots_.size()) - 1);
-    slider_->setEnabled(snapshots_.size() > 1);
-    const int index = followLatest ? int(snapshots_.size()) - 1 : slider_->value();
-    slider_->setValue(index);
+    upsertSorted(snapshots_, event.importance,
+                 [](const clwb::ImportanceSnapshot& s) { return s.task; });
+    const int index = slider_->grow(int(snapshots_.size()), shown_ < 0);
     showSnapshot(index);
     if (selectedBlock_ < 0) {
         // Start with the most changed matrix so the detail plot is never blank.
@@ -161,10 +146,7 @@ void ImportanceChart::showSnapshot(int index)
 {
     if (index < 0 || index >= int(snapshots_.size())) return;
     shown_ = index;
-    if (slider_->value() != index) {
-        const QSignalBlocker block(slider_);
-        slider_->setValue(index);
-    }
+    slider_->moveTo(index);
     const auto& snap = snapshots_[size_t(index)];
     columns_ = modules();
     for (const auto& c : snap.cells)

@@ -13,7 +13,7 @@ class QCPColorMap;
 class QCPColorScale;
 class QCPItemText;
 class QLabel;
-class QSlider;
+class BoundarySlider;
 
 /// One snapshot per task (Importance events or RunStore::importance). The slider picks the task;
 /// clicking a cell shows that weight matrix's downsampled element map in the small plot below.
@@ -60,7 +60,7 @@ private:
     int blocks_ = 0;
     int selectedBlock_ = -1, selectedModule_ = -1;
     QStringList columns_ = modules();
-    QSlider* slider_;
+    BoundarySlider* slider_;
     QLabel* caption_;
     QLabel* detailCaption_;
     QCPColorMap* map_;
