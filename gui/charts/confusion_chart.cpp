@@ -2,7 +2,6 @@
 // "Where the old classes went": the class-by-class confusion matrix after each task boundary.
 #include "charts/confusion_chart.h"
 
-#include <QCoreApplication>
 #include <QLabel>
 #include <QMouseEvent>
 #include <QToolTip>
@@ -16,6 +15,7 @@
 #include "charts/boundary_slider.h"
 #include "charts/chart_palette.h"
 #include "charts/heatmap_setup.h"
+#include "panels/task_table_model.h"
 #include "qcustomplot.h"
 
 namespace {
@@ -79,7 +79,7 @@ void ConfusionChart::showCellTip(QMouseEvent* event)
     const auto rowStart = counts.begin() + std::ptrdiff_t(t) * C;
     const auto total = std::accumulate(rowStart, rowStart + C, std::int64_t(0));
     const auto name = [&](int c) {
-        return QCoreApplication::translate("ClassNames", classNames_.value(c).toUtf8().constData());
+        return classNames_.value(c, QString::number(c));
     };
     QToolTip::showText(event->globalPosition().toPoint(),
                        tr("%1 predicted as %2: %3 of %4 images (%5 %)")
@@ -107,6 +107,7 @@ void ConfusionChart::clear()
 {
     boundaries_.clear();
     classTask_.clear();
+    rawNames_.clear();
     classNames_.clear();
     order_.clear();
     shown_ = -1;
@@ -124,10 +125,7 @@ void ConfusionChart::handleEvent(const clwb::RunEvent& event)
     if (C == 0 || event.confusion.size() != C * C) return;
     if (event.classTask != classTask_) {
         classTask_ = event.classTask;
-        classNames_.clear();
-        for (size_t c = 0; c < C; ++c)
-            classNames_ << (c < event.classNames.size() ? QString::fromStdString(event.classNames[c])
-                                                        : QString::number(c));
+        rawNames_ = event.classNames;
         order_.resize(C);
         std::iota(order_.begin(), order_.end(), 0);
         // By introducing task (classes of no task last), so each task is one block.
@@ -145,6 +143,7 @@ void ConfusionChart::handleEvent(const clwb::RunEvent& event)
 void ConfusionChart::rebuildAxes()
 {
     const int C = classCount();
+    classNames_ = TaskTableModel::runClassNames(rawNames_);  // again on a language change
     plot_->clearItems();
     map_->data()->setSize(C, C);
     map_->data()->setRange(QCPRange(0, C - 1), QCPRange(0, C - 1));
@@ -156,10 +155,7 @@ void ConfusionChart::rebuildAxes()
     auto yTicker = QSharedPointer<QCPAxisTickerText>::create();
     if (C <= kMaxNamedClasses) {
         for (int i = 0; i < C; ++i) {
-            // The task table's translations of known class names (Fashion-MNIST's); a user's
-            // own folder names come back unchanged.
-            const QString name = QCoreApplication::translate(
-                "ClassNames", classNames_.value(order_[size_t(i)]).toUtf8().constData());
+            const QString name = classNames_.value(order_[size_t(i)], QString::number(order_[size_t(i)]));
             xTicker->addTick(i, name);
             yTicker->addTick(i, name);
         }

@@ -63,7 +63,8 @@ private:
 
     std::vector<Boundary> boundaries_;  // sorted by afterTask
     std::vector<int> classTask_;
-    QStringList classNames_;
+    std::vector<std::string> rawNames_;  // as the events carry them
+    QStringList classNames_;             // as the window shows them (TaskTableModel::runClassNames)
     std::vector<int> order_;  // class ids in display order: by task, then id
     int shown_ = -1;
     BoundarySlider* slider_;

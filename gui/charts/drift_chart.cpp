@@ -3,7 +3,6 @@
 // class, with the previous boundary's positions faded behind.
 #include "charts/drift_chart.h"
 
-#include <QCoreApplication>
 #include <QLabel>
 #include <QVBoxLayout>
 
@@ -14,6 +13,7 @@
 
 #include "charts/boundary_slider.h"
 #include "charts/chart_palette.h"
+#include "panels/task_table_model.h"
 #include "qcustomplot.h"
 
 namespace {
@@ -68,10 +68,7 @@ void DriftChart::clear()
 void DriftChart::handleEvent(const clwb::RunEvent& event)
 {
     if (event.kind != clwb::RunEvent::Kind::TaskEvaluated || event.drift.empty()) return;
-    if (!event.classNames.empty()) {
-        classNames_.clear();
-        for (const auto& n : event.classNames) classNames_ << QString::fromStdString(n);
-    }
+    if (!event.classNames.empty()) classNames_ = event.classNames;
     if (!event.driftLabels.empty() && event.driftLabels != labels_) {
         labels_ = event.driftLabels;
         const std::set<int> distinct(labels_.begin(), labels_.end());
@@ -91,6 +88,7 @@ void DriftChart::rebuildGraphs()
     // Faded graphs first (drawn below), then the current ones, which alone enter the legend.
     plot_->clearGraphs();
     plot_->legend->clearItems();
+    const QStringList names = TaskTableModel::runClassNames(classNames_);
     for (int pass = 0; pass < 2; ++pass) {
         const bool faded = pass == 0;
         for (int c : classes_) {
@@ -100,8 +98,7 @@ void DriftChart::rebuildGraphs()
             g->setLineStyle(QCPGraph::lsNone);
             g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, faded ? 5 : 6));
             g->setPen(QPen(color));
-            g->setName(QCoreApplication::translate(
-                "ClassNames", classNames_.value(c, QString::number(c)).toUtf8().constData()));
+            g->setName(names.value(c, QString::number(c)));
             if (faded) g->removeFromLegend();
         }
     }

@@ -54,7 +54,7 @@ private:
 
     std::vector<Boundary> boundaries_;  // sorted by afterTask
     std::vector<int> labels_;           // class of each point
-    QStringList classNames_;
+    std::vector<std::string> classNames_;  // as the events carry them
     std::vector<int> classes_;  // distinct labels, ascending: one current + one faded graph each
     int shown_ = -1;
     BoundarySlider* slider_;

@@ -4,7 +4,6 @@
 #include "panels/prediction_gallery.h"
 
 #include <QComboBox>
-#include <QCoreApplication>
 #include <QEvent>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -14,6 +13,8 @@
 
 #include <algorithm>
 #include <set>
+
+#include "panels/task_table_model.h"
 
 namespace {
 
@@ -165,6 +166,7 @@ void PredictionGallery::retranslateUi()
                           : tr("The same test images after every task boundary: the class the "
                                "model predicts, framed green with ✓ when right, red with ✗ when "
                                "wrong."));
+    classNames_ = TaskTableModel::runClassNames(rawNames_);
     rebuildTaskChoice();
     grid_->refresh();
 }
@@ -172,6 +174,7 @@ void PredictionGallery::retranslateUi()
 void PredictionGallery::clear()
 {
     images_.clear();
+    rawNames_.clear();
     classNames_.clear();
     predictions_.clear();
     retranslateUi();
@@ -187,8 +190,8 @@ void PredictionGallery::handleEvent(const clwb::RunEvent& event)
         retranslateUi();
     }
     if (!event.classNames.empty()) {
-        classNames_.clear();
-        for (const auto& n : event.classNames) classNames_ << QString::fromStdString(n);
+        rawNames_ = event.classNames;
+        classNames_ = TaskTableModel::runClassNames(rawNames_);
     }
     if (images_.empty() || event.galleryPredictions.size() != images_.size()) return;
     predictions_[event.task] = event.galleryPredictions;
@@ -254,8 +257,7 @@ int PredictionGallery::prediction(int afterTask, int position) const
 
 QString PredictionGallery::className(int classId) const
 {
-    const QString raw = classNames_.value(classId, QString::number(classId));
-    return QCoreApplication::translate("ClassNames", raw.toUtf8().constData());
+    return classNames_.value(classId, QString::number(classId));
 }
 
 QString PredictionGallery::cellText(int row, int column) const

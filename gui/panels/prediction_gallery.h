@@ -62,7 +62,8 @@ private:
     std::vector<int> shownPositions() const;  ///< gallery positions of the shown task
 
     std::vector<Image> images_;
-    QStringList classNames_;
+    std::vector<std::string> rawNames_;  // as the events carry them
+    QStringList classNames_;             // as the window shows them (TaskTableModel::runClassNames)
     std::map<int, std::vector<int>> predictions_;  ///< afterTask -> predicted class per image
     QLabel* caption_;
     QLabel* taskLabel_;

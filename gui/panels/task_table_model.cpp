@@ -82,6 +82,15 @@ QStringList TaskTableModel::displayNames(const std::vector<std::string>& names,
     return out;
 }
 
+QStringList TaskTableModel::runClassNames(const std::vector<std::string>& names)
+{
+    const bool fashion =
+        names.size() == std::size(kClassNames) &&
+        std::equal(names.begin(), names.end(), std::begin(kClassNames),
+                   [](const std::string& a, const char* b) { return a == b; });
+    return displayNames(names, fashion ? QStringLiteral("fashion-mnist") : QString());
+}
+
 QStringList TaskTableModel::placeholderNames(int n)
 {
     QStringList out;

@@ -57,6 +57,10 @@ public:
     static QStringList displayNames(const std::vector<std::string>& names, const QString& dataset);
     /// "Class 0" ... "Class n-1", translated (until a dataset's own names are known).
     static QStringList placeholderNames(int n);
+    /// The class names a run reports (RunEvent::classNames) as the window shows them:
+    /// displayNames, with Fashion-MNIST recognised by its names (a run's events do not carry its
+    /// dataset kind).
+    static QStringList runClassNames(const std::vector<std::string>& names);
 
     int rowCount(const QModelIndex& parent = {}) const override;
     int columnCount(const QModelIndex& parent = {}) const override;
