@@ -28,10 +28,13 @@ AccuracyMatrixChart::AccuracyMatrixChart(QWidget* parent)
     // Cells shrink with the window: the hover tip always gives the number in full.
     plot_->setMouseTracking(true);
     connect(plot_, &QCustomPlot::mouseMove, this, [this](QMouseEvent* event) {
-        const QString tip = cellTip(int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y()))) - 1,
-                                    int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x()))));
-        if (tip.isEmpty()) QToolTip::hideText();
-        else QToolTip::showText(event->globalPosition().toPoint(), tip, plot_);
+        const QString tip =
+            cellTip(int(std::lround(plot_->yAxis->pixelToCoord(event->pos().y()))) - 1,
+                    int(std::lround(plot_->xAxis->pixelToCoord(event->pos().x()))));
+        if (tip.isEmpty())
+            QToolTip::hideText();
+        else
+            QToolTip::showText(event->globalPosition().toPoint(), tip, plot_);
     });
     retranslateUi();
 }
@@ -133,8 +136,9 @@ QString AccuracyMatrixChart::cellTip(int afterTask, int evalTask) const
     const double v = cellValue(afterTask, evalTask);
     if (std::isnan(v)) return {};
     const QString acc = QLocale().toString(100.0 * v, 'f', 1);
-    return afterTask < 0 ? tr("Before training, task %1: %2 %").arg(evalTask + 1).arg(acc)
-                         : tr("After task %1, task %2: %3 %").arg(afterTask + 1).arg(evalTask + 1).arg(acc);
+    return afterTask < 0
+               ? tr("Before training, task %1: %2 %").arg(evalTask + 1).arg(acc)
+               : tr("After task %1, task %2: %3 %").arg(afterTask + 1).arg(evalTask + 1).arg(acc);
 }
 
 double AccuracyMatrixChart::cellValue(int afterTask, int evalTask) const

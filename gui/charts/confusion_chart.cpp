@@ -58,8 +58,8 @@ void ConfusionChart::fitCellTexts()
     // Numbers only where a cell can hold them; the hover tip always gives the cell in full.
     // Runs after every layout, so an export at another size decides for its own cells.
     const int C = classCount();
-    const bool fits = C > 0 && plot_->axisRect()->width() / C >= 20 &&
-                      plot_->axisRect()->height() / C >= 14;
+    const bool fits =
+        C > 0 && plot_->axisRect()->width() / C >= 20 && plot_->axisRect()->height() / C >= 14;
     for (int i = 0; i < plot_->itemCount(); ++i)
         if (auto* text = qobject_cast<QCPItemText*>(plot_->item(i))) text->setVisible(fits);
 }
@@ -78,9 +78,7 @@ void ConfusionChart::showCellTip(QMouseEvent* event)
     const auto& counts = boundaries_[size_t(shown_)].counts;
     const auto rowStart = counts.begin() + std::ptrdiff_t(t) * C;
     const auto total = std::accumulate(rowStart, rowStart + C, std::int64_t(0));
-    const auto name = [&](int c) {
-        return classNames_.value(c, QString::number(c));
-    };
+    const auto name = [&](int c) { return classNames_.value(c, QString::number(c)); };
     QToolTip::showText(event->globalPosition().toPoint(),
                        tr("%1 predicted as %2: %3 of %4 images (%5 %)")
                            .arg(name(t), name(p))
@@ -130,7 +128,9 @@ void ConfusionChart::handleEvent(const clwb::RunEvent& event)
         std::iota(order_.begin(), order_.end(), 0);
         // By introducing task (classes of no task last), so each task is one block.
         std::stable_sort(order_.begin(), order_.end(), [&](int a, int b) {
-            const auto key = [&](int c) { return classTask_[size_t(c)] < 0 ? 1 << 30 : classTask_[size_t(c)]; };
+            const auto key = [&](int c) {
+                return classTask_[size_t(c)] < 0 ? 1 << 30 : classTask_[size_t(c)];
+            };
             return key(a) < key(b);
         });
         rebuildAxes();
@@ -155,7 +155,8 @@ void ConfusionChart::rebuildAxes()
     auto yTicker = QSharedPointer<QCPAxisTickerText>::create();
     if (C <= kMaxNamedClasses) {
         for (int i = 0; i < C; ++i) {
-            const QString name = classNames_.value(order_[size_t(i)], QString::number(order_[size_t(i)]));
+            const QString name =
+                classNames_.value(order_[size_t(i)], QString::number(order_[size_t(i)]));
             xTicker->addTick(i, name);
             yTicker->addTick(i, name);
         }
@@ -222,7 +223,8 @@ int ConfusionChart::currentBoundary() const
 double ConfusionChart::cellShare(int trueClass, int predicted) const
 {
     const int C = classCount();
-    if (shown_ < 0 || trueClass < 0 || predicted < 0 || trueClass >= C || predicted >= C) return kNaN;
+    if (shown_ < 0 || trueClass < 0 || predicted < 0 || trueClass >= C || predicted >= C)
+        return kNaN;
     const auto& counts = boundaries_[size_t(shown_)].counts;
     const auto row = counts.begin() + std::ptrdiff_t(trueClass) * C;
     const double total = double(std::accumulate(row, row + C, std::int64_t(0)));
@@ -239,7 +241,8 @@ QString ConfusionChart::readingText(const clwb::ConfusionReading& r)
     if (r.earlier.empty() || r.mostDrawn < 0) return {};
     const auto& d = r.earlier[size_t(r.mostDrawn)];
     if (d.newest < 0.05)
-        return tr("After task %1, earlier tasks keep their classes: at most %2 % of a task's images "
+        return tr("After task %1, earlier tasks keep their classes: at most %2 % of a task's "
+                  "images "
                   "are predicted as task-%1 classes.")
             .arg(r.afterTask + 1)
             .arg(percent(d.newest));
@@ -268,6 +271,7 @@ void ConfusionChart::updateCaption()
     } catch (const std::exception&) {
         text.clear();  // malformed stored data: the matrix is still shown
     }
-    caption_->setText(text.isEmpty() ? tr("After task %1: no earlier task to forget yet.").arg(b.afterTask + 1)
-                                     : text);
+    caption_->setText(text.isEmpty()
+                          ? tr("After task %1: no earlier task to forget yet.").arg(b.afterTask + 1)
+                          : text);
 }

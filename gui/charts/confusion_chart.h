@@ -65,7 +65,7 @@ private:
     std::vector<int> classTask_;
     std::vector<std::string> rawNames_;  // as the events carry them
     QStringList classNames_;             // as the window shows them (TaskTableModel::runClassNames)
-    std::vector<int> order_;  // class ids in display order: by task, then id
+    std::vector<int> order_;             // class ids in display order: by task, then id
     int shown_ = -1;
     BoundarySlider* slider_;
     QLabel* caption_;

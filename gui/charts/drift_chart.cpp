@@ -96,7 +96,8 @@ void DriftChart::rebuildGraphs()
             QColor color = chart_palette::taskColor(c);
             if (faded) color.setAlpha(kFadedAlpha);
             g->setLineStyle(QCPGraph::lsNone);
-            g->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, faded ? 5 : 6));
+            g->setScatterStyle(
+                QCPScatterStyle(QCPScatterStyle::ssDisc, color, color, faded ? 5 : 6));
             g->setPen(QPen(color));
             g->setName(names.value(c, QString::number(c)));
             if (faded) g->removeFromLegend();
@@ -183,7 +184,8 @@ void DriftChart::updateCaption()
         return;
     }
     const auto& b = boundaries_[size_t(shown_)];
-    const QString when = b.afterTask < 0 ? tr("Before training") : tr("After task %1").arg(b.afterTask + 1);
+    const QString when =
+        b.afterTask < 0 ? tr("Before training") : tr("After task %1").arg(b.afterTask + 1);
     QString text = tr("%1: PCA of %2 test images' features; the two components explain %3 % of "
                       "their variance.")
                        .arg(when)
@@ -191,9 +193,9 @@ void DriftChart::updateCaption()
                        .arg(std::lround(100.0 * b.explained));
     if (shown_ > 0) {
         const auto& prev = boundaries_[size_t(shown_ - 1)];
-        text += QLatin1Char(' ') +
-                (prev.afterTask < 0 ? tr("Faded: before training.")
-                                    : tr("Faded: after task %1.").arg(prev.afterTask + 1));
+        text += QLatin1Char(' ') + (prev.afterTask < 0
+                                        ? tr("Faded: before training.")
+                                        : tr("Faded: after task %1.").arg(prev.afterTask + 1));
     }
     caption_->setText(text);
 }

@@ -52,8 +52,8 @@ private:
     void rebuildGraphs();
     void updateCaption();
 
-    std::vector<Boundary> boundaries_;  // sorted by afterTask
-    std::vector<int> labels_;           // class of each point
+    std::vector<Boundary> boundaries_;     // sorted by afterTask
+    std::vector<int> labels_;              // class of each point
     std::vector<std::string> classNames_;  // as the events carry them
     std::vector<int> classes_;  // distinct labels, ascending: one current + one faded graph each
     int shown_ = -1;

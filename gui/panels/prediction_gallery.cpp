@@ -45,7 +45,8 @@ public:
     {
         const int cols = int(owner_->shownPositions().size());
         const int rows = int(owner_->predictions_.size());
-        return {headerWidth() + cols * cellWidth() + kPad, headerHeight() + rows * cellHeight() + kPad};
+        return {headerWidth() + cols * cellWidth() + kPad,
+                headerHeight() + rows * cellHeight() + kPad};
     }
     void refresh()
     {
@@ -66,8 +67,9 @@ protected:
         for (size_t c = 0; c < positions.size(); ++c) {
             const auto& img = owner_->images_[size_t(positions[c])];
             const QRect r(headerWidth() + int(c) * cellWidth(), 0, cellWidth(), headerHeight());
-            p.drawText(r, Qt::AlignCenter,
-                       fm.elidedText(owner_->className(img.label), Qt::ElideRight, cellWidth() - 4));
+            p.drawText(
+                r, Qt::AlignCenter,
+                fm.elidedText(owner_->className(img.label), Qt::ElideRight, cellWidth() - 4));
         }
         int row = 0;
         for (const auto& [afterTask, predicted] : owner_->predictions_) {
@@ -85,9 +87,9 @@ protected:
                 const QRect thumb(x + (cellWidth() - kThumb) / 2, y, kThumb, kThumb);
                 // Small images are scaled up without smoothing: their pixels stay visible.
                 const bool small = img.thumbnail.width() < kThumb / 2;
-                p.drawImage(thumb, img.thumbnail.scaled(kThumb, kThumb, Qt::KeepAspectRatio,
-                                                        small ? Qt::FastTransformation
-                                                              : Qt::SmoothTransformation));
+                p.drawImage(thumb, img.thumbnail.scaled(
+                                       kThumb, kThumb, Qt::KeepAspectRatio,
+                                       small ? Qt::FastTransformation : Qt::SmoothTransformation));
                 const int pred = size_t(pos) < predicted.size() ? predicted[size_t(pos)] : -1;
                 if (pred < 0) continue;
                 const bool right = pred == img.label;
@@ -109,7 +111,8 @@ private:
         const QFontMetrics fm(font());
         int widest = 0;
         for (int c = 0; c < owner_->classNames_.size(); ++c)
-            widest = std::max(widest, fm.horizontalAdvance(owner_->className(c) + QStringLiteral(" ✓")));
+            widest =
+                std::max(widest, fm.horizontalAdvance(owner_->className(c) + QStringLiteral(" ✓")));
         return std::clamp(widest + kPad, kThumb + kPad + 14, 2 * kThumb);
     }
     int cellHeight() const { return kThumb + QFontMetrics(font()).height() + kPad; }
@@ -119,7 +122,9 @@ private:
         const QFontMetrics fm(font());
         int widest = fm.horizontalAdvance(PredictionGallery::tr("Before training"));
         for (const auto& [afterTask, predicted] : owner_->predictions_)
-            widest = std::max(widest, fm.horizontalAdvance(PredictionGallery::tr("After task %1").arg(afterTask + 1)));
+            widest = std::max(
+                widest,
+                fm.horizontalAdvance(PredictionGallery::tr("After task %1").arg(afterTask + 1)));
         return widest + 2 * kPad;
     }
     int headerHeight() const { return QFontMetrics(font()).height() + kPad; }
@@ -148,7 +153,8 @@ PredictionGallery::PredictionGallery(QWidget* parent)
     scroll->setFrameShape(QFrame::NoFrame);
     layout->addWidget(scroll, 1);
     taskLabel_->setBuddy(task_);
-    connect(task_, &QComboBox::activated, this, [this](int index) { showTask(task_->itemData(index).toInt()); });
+    connect(task_, &QComboBox::activated, this,
+            [this](int index) { showTask(task_->itemData(index).toInt()); });
     retranslateUi();
 }
 
@@ -251,7 +257,8 @@ QPixmap PredictionGallery::gridPixmap(int task, double scale)
 int PredictionGallery::prediction(int afterTask, int position) const
 {
     const auto it = predictions_.find(afterTask);
-    if (it == predictions_.end() || position < 0 || size_t(position) >= it->second.size()) return -1;
+    if (it == predictions_.end() || position < 0 || size_t(position) >= it->second.size())
+        return -1;
     return it->second[size_t(position)];
 }
 
