@@ -17,6 +17,7 @@
 #include "panels/chart_area.h"
 #include "panels/dataset_picker.h"
 #include "panels/experiment_panel.h"
+#include "panels/presentation_view.h"
 #include "panels/preview_strip.h"
 #include "translation_manager.h"
 
@@ -122,8 +123,22 @@ int main(int argc, char* argv[])
         QStringLiteral("inspect"),
         QCoreApplication::translate("main", "Inspection view shown at start."),
         QStringLiteral("importance|confusion|drift|gallery"));
+    const QCommandLineOption present(
+        QStringLiteral("present"),
+        QCoreApplication::translate("main", "Presentation mode on the run as soon as it starts."));
+    const QCommandLineOption presentRuns(
+        QStringLiteral("present-runs"),
+        QCoreApplication::translate("main",
+                                    "Presentation mode on stored runs (one, or two side by side)."),
+        QStringLiteral("ID[,ID]"));
+    const QCommandLineOption presentAt(
+        QStringLiteral("present-at"),
+        QCoreApplication::translate("main",
+                                    "Boundary shown before --screenshot (0 = before training)."),
+        QStringLiteral("K"));
     for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
-                          quitWhenDone, db, lang, designShot, importBackbone, inspect})
+                          quitWhenDone, db, lang, designShot, importBackbone, inspect, present,
+                          presentRuns, presentAt})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("CONFIG.json"),
                                  QCoreApplication::translate("main", "Experiment to open."));
@@ -169,6 +184,30 @@ int main(int argc, char* argv[])
     if (parser.value(inspect) == QStringLiteral("drift"))
         window.chartArea()->inspectionTabs()->setCurrentIndex(2);
     if (parser.value(inspect) == QStringLiteral("gallery")) window.showGallery();
+    if (parser.isSet(presentAt))
+        QObject::connect(&window, &MainWindow::batchFinished, &window, [&window, &parser, presentAt] {
+            if (window.presentation())
+                window.presentation()->setBoundary(parser.value(presentAt).toInt());
+        });
+    if (parser.isSet(presentRuns)) {
+        QList<qint64> ids;
+        for (const QString& id : parser.value(presentRuns).split(QLatin1Char(',')))
+            ids.append(id.toLongLong());
+        if (!window.presentRuns(ids)) {
+            std::fprintf(stderr, "clwb: no such run in %s\n", qPrintable(window.databasePath()));
+            return 2;
+        }
+        if (parser.isSet(presentAt))
+            window.presentation()->setBoundary(parser.value(presentAt).toInt());
+        if (parser.isSet(screenshot)) {
+            QTimer::singleShot(800, &window, [&window, file = parser.value(screenshot)] {
+                const bool ok = window.presentation()->grab().save(file);
+                if (!ok) std::fprintf(stderr, "clwb: cannot save %s\n", qPrintable(file));
+                QCoreApplication::exit(ok ? 0 : 1);
+            });
+        }
+        return app.exec();
+    }
     bool started = true;
     if (parser.isSet(demo))
         started = window.runDemo();
@@ -179,6 +218,14 @@ int main(int argc, char* argv[])
         return 2;
     }
     if (!started && batch) return 2;
+    if (started && parser.isSet(present)) {
+        // Once the first events are in, so the live lane has something to draw.
+        auto* wait = new QTimer(&window);
+        QObject::connect(wait, &QTimer::timeout, &window, [&window, wait] {
+            if (window.present()) wait->deleteLater();
+        });
+        wait->start(200);
+    }
     if (parser.isSet(midScreenshot)) {
         const QString file = parser.value(midScreenshot);
         const int ms = int(parser.value(midScreenshotAfter).toDouble() * 1000.0);

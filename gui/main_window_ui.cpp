@@ -118,6 +118,10 @@ void MainWindow::createActions()
     connect(stopAction_, &QAction::triggered, this, &MainWindow::stopExperiment);
     demoAction_ = new QAction(s->standardIcon(QStyle::SP_MediaSeekForward), QString(), this);
     connect(demoAction_, &QAction::triggered, this, &MainWindow::runDemo);
+    presentAction_ = new QAction(this);
+    presentAction_->setObjectName(QStringLiteral("presentAction"));
+    presentAction_->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(presentAction_, &QAction::triggered, this, &MainWindow::present);
     resetLayoutAction_ = new QAction(this);
     connect(resetLayoutAction_, &QAction::triggered, this,
             [this] { restoreState(defaultState_, kLayoutVersion); });
@@ -221,6 +225,8 @@ void MainWindow::createDocks()
         viewMenu_->addAction(d->toggleViewAction());
     viewMenu_->addAction(toolBar_->toggleViewAction());
     viewMenu_->addSeparator();
+    viewMenu_->addAction(presentAction_);
+    viewMenu_->addSeparator();
     viewMenu_->addAction(resetLayoutAction_);
     viewMenu_->addMenu(languageMenu_);
 }
@@ -259,6 +265,9 @@ void MainWindow::retranslateUi()
     demoAction_->setText(tr("Run &Demo"));
     demoAction_->setStatusTip(tr("Load the bundled demo experiment and run it"));
     resetLayoutAction_->setText(tr("Reset &Layout"));
+    presentAction_->setText(tr("&Present"));
+    presentAction_->setStatusTip(
+        tr("Tell the run on show (or the two compared) full screen, one task boundary at a time"));
     aboutAction_->setText(tr("&About CL Workbench"));
 
     centralTabs_->setTabText(centralTabs_->indexOf(chartsScroll_), tr("Current run"));

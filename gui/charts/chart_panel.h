@@ -41,6 +41,9 @@ public:
     QString title() const;
     /// Appended to the title ("Accuracy matrix — EWC #3"), e.g. in the comparison view.
     void setSubject(const QString& subject);
+    /// Every text of the chart (title, axes, ticks, legend, cell labels) in the widget's font,
+    /// which QCustomPlot does not follow by itself: presentation mode's large type.
+    void useWidgetFont();
 
 protected:
     void setTitle(const QString& title);
@@ -58,6 +61,8 @@ protected:
 
 private:
     void exportDialog(bool pdf);
+    /// Lays the plot out in `viewport` and lets size-dependent details follow.
+    void layOutAt(const QRect& viewport);
 
     QVBoxLayout* layout_;
     QLabel* title_;
