@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "appearance.h"
 #include "clwb/engine.h"
 #include "main_window.h"
 #include "panels/backbone_dialog.h"
@@ -136,7 +137,11 @@ int main(int argc, char* argv[])
         QCoreApplication::translate("main",
                                     "Boundary shown before --screenshot (0 = before training)."),
         QStringLiteral("K"));
-    for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
+    const QCommandLineOption appearanceOption(
+        QStringLiteral("appearance"),
+        QCoreApplication::translate("main", "Light or dark (default: as the desktop, or as last chosen)."),
+        QStringLiteral("system|light|dark"));
+    for (const auto& o : {appearanceOption, demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
                           quitWhenDone, db, lang, designShot, importBackbone, inspect, present,
                           presentRuns, presentAt})
         parser.addOption(o);
@@ -157,6 +162,11 @@ int main(int argc, char* argv[])
     translation_manager::setLanguage(language);
     if (parser.isSet(lang)) settings.setValue(QStringLiteral("language"), language);
 
+    // Before the window exists, so its menu shows the mode in force.
+    appearance::apply(appearance::fromString(
+        parser.isSet(appearanceOption)
+            ? parser.value(appearanceOption)
+            : settings.value(QStringLiteral("appearance")).toString()));
     MainWindow window(parser.value(db));
     const bool design = parser.isSet(designShot);
     const bool batch = !design && (parser.isSet(quitWhenDone) || parser.isSet(screenshot));

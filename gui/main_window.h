@@ -205,5 +205,7 @@ private:
     QAction* presentAction_;
     QAction* aboutAction_;
     QActionGroup* languageGroup_;
+    QActionGroup* appearanceGroup_;
+    QMenu* appearanceMenu_;
     QByteArray defaultState_;
 };

@@ -20,6 +20,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include "appearance.h"
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
@@ -145,6 +146,18 @@ void MainWindow::createActions()
         a->setData(code);
         connect(a, &QAction::triggered, this, [this, c = code] { setLanguage(c); });
     }
+
+    appearanceGroup_ = new QActionGroup(this);
+    for (auto mode : {appearance::Mode::System, appearance::Mode::Light, appearance::Mode::Dark}) {
+        QAction* a = appearanceGroup_->addAction(QString());
+        a->setCheckable(true);
+        a->setData(appearance::toString(mode));
+        a->setChecked(mode == appearance::current());
+        connect(a, &QAction::triggered, this, [mode] {
+            appearance::apply(mode);
+            QSettings().setValue(QStringLiteral("appearance"), appearance::toString(mode));
+        });
+    }
 }
 
 void MainWindow::createMenus()
@@ -173,6 +186,8 @@ void MainWindow::createMenus()
     viewMenu_ = menuBar()->addMenu(QString());
     languageMenu_ = new QMenu(this);
     languageMenu_->addActions(languageGroup_->actions());
+    appearanceMenu_ = new QMenu(this);
+    appearanceMenu_->addActions(appearanceGroup_->actions());
     helpMenu_ = menuBar()->addMenu(QString());
     helpMenu_->addAction(aboutAction_);
 
@@ -229,6 +244,7 @@ void MainWindow::createDocks()
     viewMenu_->addSeparator();
     viewMenu_->addAction(resetLayoutAction_);
     viewMenu_->addMenu(languageMenu_);
+    viewMenu_->addMenu(appearanceMenu_);
 }
 
 void MainWindow::retranslateUi()
@@ -240,6 +256,9 @@ void MainWindow::retranslateUi()
     runMenu_->setTitle(tr("&Run"));
     viewMenu_->setTitle(tr("&View"));
     languageMenu_->setTitle(tr("&Language"));
+    appearanceMenu_->setTitle(tr("&Appearance"));
+    const QString appearanceNames[] = {tr("As the &desktop"), tr("&Light"), tr("&Dark")};
+    for (int i = 0; i < 3; ++i) appearanceGroup_->actions().at(i)->setText(appearanceNames[i]);
     helpMenu_->setTitle(tr("&Help"));
     toolBar_->setWindowTitle(tr("Main toolbar"));
 

@@ -71,6 +71,11 @@ void ChartPanel::useWidgetFont()
     requestReplot();
 }
 
+QColor ChartPanel::foregroundColor() const
+{
+    return plot_->xAxis->labelColor();
+}
+
 QString ChartPanel::title() const
 {
     return title_->text();
@@ -85,6 +90,11 @@ void ChartPanel::requestReplot()
 void ChartPanel::flushReplot()
 {
     replotTimer_.stop();
+    if (paletteDirty_) {
+        paletteDirty_ = false;
+        applyPalette();
+        dirty_ = true;
+    }
     if (!dirty_) return;
     dirty_ = false;
     ++replotCount_;
@@ -92,8 +102,38 @@ void ChartPanel::flushReplot()
     plot_->replot(QCustomPlot::rpQueuedRefresh);  // buffers now, repaint with the next paint
 }
 
+void ChartPanel::applyPalette()
+{
+    applyPaletteTo(plot_, palette());
+}
+
+void ChartPanel::applyPaletteTo(QCustomPlot* plot, const QPalette& pal)
+{
+    const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+    QColor grid = text;
+    grid.setAlphaF(0.22);  // the light palette's grey grid; as faint on a dark base
+    plot->setBackground(base);
+    for (QCPAxis* axis : plot->findChildren<QCPAxis*>()) {
+        axis->setBasePen(QPen(text));
+        axis->setTickPen(QPen(text));
+        axis->setSubTickPen(QPen(text));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+    }
+    plot->legend->setBrush(base);
+    plot->legend->setTextColor(text);
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPAbstractLegendItem*>(plot->legend->item(i)))
+            item->setTextColor(text);
+}
+
 void ChartPanel::changeEvent(QEvent* event)
 {
+    if (event->type() == QEvent::PaletteChange) {
+        paletteDirty_ = true;
+        requestReplot();
+    }
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
         requestReplot();
@@ -154,8 +194,8 @@ bool ChartPanel::savePdf(const QString& file, int width, int height)
 void ChartPanel::layOutAt(const QRect& viewport)
 {
     plot_->setViewport(viewport);
-    for (auto phase : {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins,
-                       QCPLayoutElement::upLayout})
+    for (auto phase :
+         {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
         plot_->plotLayout()->update(phase);
     beforeReplot();
 }

@@ -247,7 +247,7 @@ QPixmap PredictionGallery::gridPixmap(int task, double scale)
     const QSize size = grid_->sizeHint();
     QPixmap px(size * scale);
     px.setDevicePixelRatio(scale);
-    px.fill(Qt::white);
+    px.fill(grid_->palette().color(QPalette::Window));  // the gallery's text is drawn on it
     grid_->resize(size);
     grid_->render(&px);
     showTask(was);

@@ -166,8 +166,9 @@ void PresentationView::buildLanes()
             charts->addWidget(lane->matrix, 2);
             column->addLayout(charts, 1);
         } else {
-            column->addWidget(lane->curves, 1);
-            column->addWidget(lane->matrix, 1);
+            // The matrix's numbers are what the room reads: give its rows the height.
+            column->addWidget(lane->curves, 2);
+            column->addWidget(lane->matrix, 3);
         }
         row->addWidget(box, 1);
         lane->fed = 0;

@@ -32,6 +32,12 @@ double mean(const std::vector<double>& v, size_t n)
 
 }  // namespace
 
+QString StoryCaption::joined(const QString& first, const QString& second)
+{
+    // English puts a space between sentences, Japanese none after "。".
+    return tr("%1 %2", "two sentences in a row").arg(first, second);
+}
+
 std::pair<int, double> StoryCaption::worstCost(const StoryMatrix& m, int task)
 {
     int worst = -1;
@@ -54,9 +60,8 @@ QString StoryCaption::forBoundary(const StoryMatrix& m, int boundary, const QStr
                                   : tr("%1 tasks to learn, one after another.").arg(m.taskCount);
         const double chance = mean(m.init, m.init.size());
         if (std::isnan(chance)) return tasks;
-        return tasks + QLatin1Char(' ') +
-               tr("Before training, the model gets %1 % of their test images right.")
-                   .arg(whole(chance));
+        return joined(tasks, tr("Before training, the model gets %1 % of their test images right.")
+                                 .arg(whole(chance)));
     }
     const int task = boundary - 1;
     const double learned = cell(m, task, task);
@@ -86,14 +91,13 @@ QString StoryCaption::forBoundary(const StoryMatrix& m, int boundary, const QStr
 
     const double first = cell(m, 0, 0), now = cell(m, task, 0);
     if (!std::isnan(first) && !std::isnan(now))
-        text +=
-            QLatin1Char(' ') + tr("With %1, task 1 keeps %2 % (%3 % right after it was learned).")
-                                   .arg(strategy, whole(now), whole(first));
+        text = joined(text, tr("With %1, task 1 keeps %2 % (%3 % right after it was learned).")
+                                .arg(strategy, whole(now), whole(first)));
     if (boundary == m.taskCount) {
         const double average = mean(m.rows[size_t(task)], size_t(m.taskCount));
         if (!std::isnan(average))
-            text += QLatin1Char(' ') +
-                    tr("Average over all %1 tasks: %2 %.").arg(m.taskCount).arg(whole(average));
+            text = joined(
+                text, tr("Average over all %1 tasks: %2 %.").arg(m.taskCount).arg(whole(average)));
     }
     return text;
 }

@@ -38,4 +38,7 @@ public:
     /// The earlier task (0-based) that learning task `task` (0-based) cost most, and that cost in
     /// accuracy points (row task-1 minus row task); {-1, 0} when unknown.
     static std::pair<int, double> worstCost(const StoryMatrix& m, int task);
+
+private:
+    static QString joined(const QString& first, const QString& second);
 };

@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "appearance.h"
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void importanceHeatmapAndDetail();
     void metricsFollowRowsThenFinal();
     void exportsImages();
+    void followsTheDesktopPalette();
     void forgettingDecompositionAndExamples();
     void replayCarriesQaMatrices();
     void reportAddsAQaPage();
@@ -239,6 +241,33 @@ void TstCharts::exportsImages()
     QVERIFY(QFileInfo(png).size() > 1000);
     QVERIFY(QFileInfo(pdf).size() > 1000);
     QCOMPARE(area.matrix()->toPixmap(200, 100).size(), QSize(200, 100));
+}
+
+void TstCharts::followsTheDesktopPalette()
+{
+    ChartArea area;
+    area.resize(1200, 800);
+    area.handleEvent(row(-1, kInit));
+    for (int i = 0; i < 3; ++i) area.handleEvent(row(i, kR[size_t(i)]));
+    const QPalette light = QApplication::palette();
+    auto check = [&area](const QPalette& pal) {
+        const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+        for (ChartPanel* chart : area.charts()) {
+            const QImage image = chart->toPixmap(300, 200).toImage();
+            QCOMPARE(QColor(image.pixel(1, 1)), base);  // the plot's background
+            QCOMPARE(chart->foregroundColor(), text);
+        }
+    };
+    check(light);
+    // A dark desktop (or View → Appearance → Dark) reaches every chart at once.
+    appearance::apply(appearance::Mode::Dark);
+    QVERIFY(appearance::current() == appearance::Mode::Dark);
+    QCoreApplication::processEvents();
+    check(appearance::darkPalette());
+    appearance::apply(appearance::Mode::System);
+    QCoreApplication::processEvents();
+    check(light);
+    QVERIFY(light.color(QPalette::Base) != appearance::darkPalette().color(QPalette::Base));
 }
 
 namespace {
