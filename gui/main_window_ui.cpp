@@ -88,6 +88,9 @@ void MainWindow::createActions()
                                                              {charts_->drift(), "feature-drift"}};
         for (const auto& [chart, name] : files)
             chart->savePng(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+        for (int task : charts_->gallery()->tasks())
+            charts_->gallery()->savePng(
+                QDir(dir).filePath(QStringLiteral("gallery-task-%1.png").arg(task + 1)), task);
         statusBar()->showMessage(tr("Charts saved to %1").arg(dir), 5000);
     });
     quitAction_ = new QAction(this);

@@ -1562,6 +1562,34 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Task %1</source>
         <translation>タスク %1</translation>
     </message>
+    <message>
+        <source>Prediction gallery, task %1</source>
+        <translation>予測ギャラリー、タスク %1</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>PDF で保存…</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>PNG で保存…</translation>
+    </message>
+    <message>
+        <source>Save gallery as PDF</source>
+        <translation>ギャラリーを PDF で保存</translation>
+    </message>
+    <message>
+        <source>Save gallery as PNG</source>
+        <translation>ギャラリーを PNG で保存</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
 </context>
 <context>
     <name>PresentationView</name>
