@@ -116,6 +116,10 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     connect(runs_, &RunsBrowser::openRunRequested, this, &MainWindow::openStoredRun);
     connect(runs_, &RunsBrowser::compareRequested, this, &MainWindow::compareStoredRuns);
     connect(runs_, &RunsBrowser::presentRequested, this, &MainWindow::presentRuns);
+    // On a small screen the chart grid scrolls: a chosen inspection view scrolls into sight.
+    connect(charts_->inspectionTabs(), &QTabWidget::currentChanged, this, [this] {
+        chartsScroll_->ensureWidgetVisible(charts_->inspectionTabs(), 0, 0);
+    });
     connect(runs_, &RunsBrowser::databaseChanged, this, &MainWindow::setDatabase);
     connect(experiment_, &ExperimentPanel::changed, this, [this] { setWindowModified(true); });
     runs_->setDatabasePath(dbPath_);
@@ -407,6 +411,8 @@ void MainWindow::setScreenshotOnFinish(const QString& file, bool quit)
 void MainWindow::takeScreenshot()
 {
     charts_->flushReplots();
+    if (charts_->inspectionTabs()->currentIndex() > 0)
+        chartsScroll_->ensureWidgetVisible(charts_->inspectionTabs(), 0, 0);
     QCoreApplication::processEvents();
     const QPixmap shot = presentation_ ? presentation_->grab() : grab();
     const bool ok = shot.save(screenshotFile_);
