@@ -20,17 +20,27 @@
 #include "panels/experiment_panel.h"
 #include "panels/presentation_view.h"
 #include "panels/preview_strip.h"
+#include "panels/studies_dock.h"
+#include "panels/study_dialog.h"
+#include "panels/study_view.h"
 #include "translation_manager.h"
 
 namespace {
 
 /// --design-screenshot: once the dataset is inspected and the preview decoded (or the import
-/// dialog has read its checkpoint), grabs the preview tab's window or the dialog and exits.
-int designScreenshot(MainWindow& window, const QString& file, const QString& checkpoint)
+/// dialog has read its checkpoint, or the study dialog has checked its study), grabs the preview
+/// tab's window or the dialog and exits.
+int designScreenshot(MainWindow& window, const QString& file, const QString& checkpoint,
+                     bool newStudy)
 {
     QWidget* target = &window;
     std::function<bool()> ready;
-    if (!checkpoint.isEmpty()) {
+    if (newStudy) {
+        StudyDialog* dialog = window.createStudyDialog();
+        dialog->show();
+        target = dialog;
+        ready = [dialog] { return !dialog->isChecking(); };
+    } else if (!checkpoint.isEmpty()) {
         auto* dialog = new BackboneDialog(&window);
         dialog->setCheckpoint(checkpoint);
         dialog->show();
@@ -137,13 +147,23 @@ int main(int argc, char* argv[])
         QCoreApplication::translate("main",
                                     "Boundary shown before --screenshot (0 = before training)."),
         QStringLiteral("K"));
+    const QCommandLineOption study(
+        QStringLiteral("study"),
+        QCoreApplication::translate("main",
+                                    "Open the Study tab on study ID of --db; with --screenshot, "
+                                    "grab it and exit."),
+        QStringLiteral("ID"));
+    const QCommandLineOption newStudy(
+        QStringLiteral("new-study"),
+        QCoreApplication::translate(
+            "main", "Open Run → New Study… on the experiment (with --design-screenshot, grab it)."));
     const QCommandLineOption appearanceOption(
         QStringLiteral("appearance"),
         QCoreApplication::translate("main", "Light or dark (default: as the desktop, or as last chosen)."),
         QStringLiteral("system|light|dark"));
     for (const auto& o : {appearanceOption, demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
                           quitWhenDone, db, lang, designShot, importBackbone, inspect, present,
-                          presentRuns, presentAt})
+                          presentRuns, presentAt, study, newStudy})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("CONFIG.json"),
                                  QCoreApplication::translate("main", "Experiment to open."));
@@ -179,7 +199,11 @@ int main(int argc, char* argv[])
     const QStringList args = parser.positionalArguments();
     if (!args.isEmpty() && !window.loadExperiment(args.first())) return batch || design ? 2 : 1;
     if (design)
-        return designScreenshot(window, parser.value(designShot), parser.value(importBackbone));
+        return designScreenshot(window, parser.value(designShot), parser.value(importBackbone),
+                                parser.isSet(newStudy));
+    if (parser.isSet(newStudy)) QTimer::singleShot(0, &window, [&window] {
+        window.newStudy();
+    });
     if (parser.isSet(importBackbone)) {
         auto* dialog = new BackboneDialog(&window);
         dialog->setAttribute(Qt::WA_DeleteOnClose);
@@ -215,6 +239,31 @@ int main(int argc, char* argv[])
                 if (!ok) std::fprintf(stderr, "clwb: cannot save %s\n", qPrintable(file));
                 QCoreApplication::exit(ok ? 0 : 1);
             });
+        }
+        return app.exec();
+    }
+    if (parser.isSet(study)) {
+        if (!window.openStudy(parser.value(study).toLongLong())) return 2;
+        window.showStudiesDock();
+        if (parser.isSet(screenshot)) {
+            // Once laid out and drawn (the charts replot on their first show) and the dock has
+            // the running studies' states from clwb-run study-status (10 s at most).
+            auto* poll = new QTimer(&window);
+            QElapsedTimer clock;
+            clock.start();
+            const QString file = parser.value(screenshot);
+            QObject::connect(poll, &QTimer::timeout, &window, [&window, poll, clock, file] {
+                if (clock.elapsed() < 1000 ||
+                    (window.studiesDock()->isQuerying() && clock.elapsed() < 10000))
+                    return;
+                poll->stop();
+                window.studyView()->flushReplots();
+                QCoreApplication::processEvents();
+                const bool ok = window.grab().save(file);
+                if (!ok) std::fprintf(stderr, "clwb: cannot save %s\n", qPrintable(file));
+                QCoreApplication::exit(ok ? 0 : 1);
+            });
+            poll->start(100);
         }
         return app.exec();
     }

@@ -44,6 +44,7 @@
 #include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
+#include "panels/studies_dock.h"
 #include "strategy_strings.h"
 #include "translation_manager.h"
 #include "worker/training_worker.h"
@@ -90,6 +91,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     log_ = new LogPanel(this);
     queueView_ = new QListWidget(this);
     runs_ = new RunsBrowser(this);
+    createStudyViews();
 
     progress_ = new QProgressBar(this);
     progress_->setObjectName(QStringLiteral("runProgress"));
@@ -121,6 +123,8 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
         chartsScroll_->ensureWidgetVisible(charts_->inspectionTabs(), 0, 0);
     });
     connect(runs_, &RunsBrowser::databaseChanged, this, &MainWindow::setDatabase);
+    connect(runs_, &RunsBrowser::databaseChanged, studies_,
+            [this](const QString& path) { studies_->setStore(runs_->store(), path); });
     connect(experiment_, &ExperimentPanel::changed, this, [this] { setWindowModified(true); });
     runs_->setDatabasePath(dbPath_);
 
@@ -145,6 +149,17 @@ void MainWindow::closeEvent(QCloseEvent* event)
     if (running_ && interactive_) {
         const auto answer = QMessageBox::question(
             this, tr("Run in progress"), tr("A run is in progress. Stop it and quit?"),
+            QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+    }
+    if (studies_->runningProcesses() > 0 && interactive_) {
+        const auto answer = QMessageBox::question(
+            this, tr("Study in progress"),
+            tr("A study started from this window is running. Closing stops its runs; the "
+               "finished ones stay in the database. Quit?"),
             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
         if (answer != QMessageBox::Yes) {
             event->ignore();

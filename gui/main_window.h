@@ -31,6 +31,9 @@ class QScrollArea;
 class QTabWidget;
 class QToolBar;
 class RunsBrowser;
+class StudiesDock;
+class StudyDialog;
+class StudyView;
 class TrainingWorker;
 
 class MainWindow : public QMainWindow
@@ -93,6 +96,22 @@ public:
     /// The open presentation, or null.
     PresentationView* presentation() const { return presentation_; }
 
+    // Studies (main_window_study.cpp).
+    StudyView* studyView() const { return studyView_; }
+    StudiesDock* studiesDock() const { return studies_; }
+    /// The Study tab on study `id` of the database; false (with the problem shown) if it cannot.
+    bool openStudy(qint64 id);
+    /// The Study tab on any stored runs, grouped by study group or run name.
+    bool showStudyOfRuns(const QList<qint64>& ids);
+    /// Run → New Study…: a dialog on the designer's experiment (not yet shown).
+    StudyDialog* createStudyDialog();
+    /// Opens that dialog (window-modal); OK starts the study.
+    void newStudy();
+    /// Starts the study the accepted dialog wrote (clwb-run study …, followed by the dock).
+    bool startStudy(const StudyDialog& dialog);
+    /// Brings the Studies dock to the front.
+    void showStudiesDock();
+
 Q_SIGNALS:
     /// Internal: hands a config to the worker thread (queued).
     void startRequested(const clwb::RunConfig& config);
@@ -138,6 +157,7 @@ private:
     void exportReport();
     bool maybeSave();
     void setDatabase(const QString& path);
+    void createStudyViews();
 
     QString dbPath_;
     QString currentFile_;
@@ -171,6 +191,9 @@ private:
     LogPanel* log_;
     QListWidget* queueView_;
     RunsBrowser* runs_;
+    StudyView* studyView_ = nullptr;
+    StudiesDock* studies_ = nullptr;
+    QDockWidget* studiesDock_ = nullptr;
     QDockWidget* experimentDock_;
     QDockWidget* logDock_;
     QDockWidget* queueDock_;
@@ -201,6 +224,7 @@ private:
     QAction* startAction_;
     QAction* stopAction_;
     QAction* demoAction_;
+    QAction* newStudyAction_;
     QAction* resetLayoutAction_;
     QAction* presentAction_;
     QAction* aboutAction_;

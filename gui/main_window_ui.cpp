@@ -36,6 +36,8 @@
 #include "panels/prediction_gallery.h"
 #include "panels/preview_strip.h"
 #include "panels/runs_browser.h"
+#include "panels/studies_dock.h"
+#include "panels/study_view.h"
 #include "strategy_strings.h"
 #include "translation_manager.h"
 
@@ -122,6 +124,9 @@ void MainWindow::createActions()
     connect(stopAction_, &QAction::triggered, this, &MainWindow::stopExperiment);
     demoAction_ = new QAction(s->standardIcon(QStyle::SP_MediaSeekForward), QString(), this);
     connect(demoAction_, &QAction::triggered, this, &MainWindow::runDemo);
+    newStudyAction_ = new QAction(this);
+    newStudyAction_->setObjectName(QStringLiteral("newStudyAction"));
+    connect(newStudyAction_, &QAction::triggered, this, &MainWindow::newStudy);
     presentAction_ = new QAction(this);
     presentAction_->setObjectName(QStringLiteral("presentAction"));
     presentAction_->setShortcut(QKeySequence(Qt::Key_F11));
@@ -186,6 +191,8 @@ void MainWindow::createMenus()
     runMenu_->addAction(startAction_);
     runMenu_->addAction(stopAction_);
     runMenu_->addAction(demoAction_);
+    runMenu_->addSeparator();
+    runMenu_->addAction(newStudyAction_);
     viewMenu_ = menuBar()->addMenu(QString());
     languageMenu_ = new QMenu(this);
     languageMenu_->addActions(languageGroup_->actions());
@@ -230,16 +237,21 @@ void MainWindow::createDocks()
     runsDock_ = new QDockWidget(this);
     runsDock_->setObjectName(QStringLiteral("runsDock"));
     runsDock_->setWidget(runs_);
+    studiesDock_ = new QDockWidget(this);
+    studiesDock_->setObjectName(QStringLiteral("studiesDock"));
+    studiesDock_->setWidget(studies_);
     addDockWidget(Qt::BottomDockWidgetArea, logDock_);
     addDockWidget(Qt::BottomDockWidgetArea, queueDock_);
     addDockWidget(Qt::BottomDockWidgetArea, runsDock_);
+    addDockWidget(Qt::BottomDockWidgetArea, studiesDock_);
     tabifyDockWidget(logDock_, queueDock_);
     tabifyDockWidget(queueDock_, runsDock_);
+    tabifyDockWidget(runsDock_, studiesDock_);
     logDock_->raise();
     resizeDocks({logDock_}, {200}, Qt::Vertical);
     resizeDocks({experimentDock_}, {400}, Qt::Horizontal);
 
-    for (QDockWidget* d : {experimentDock_, logDock_, queueDock_, runsDock_})
+    for (QDockWidget* d : {experimentDock_, logDock_, queueDock_, runsDock_, studiesDock_})
         viewMenu_->addAction(d->toggleViewAction());
     viewMenu_->addAction(toolBar_->toggleViewAction());
     viewMenu_->addSeparator();
@@ -286,6 +298,10 @@ void MainWindow::retranslateUi()
     stopAction_->setStatusTip(tr("Stop the run; it is stored as cancelled"));
     demoAction_->setText(tr("Run &Demo"));
     demoAction_->setStatusTip(tr("Load the bundled demo experiment and run it"));
+    newStudyAction_->setText(tr("New &Study…"));
+    newStudyAction_->setStatusTip(
+        tr("Run the experiment for several strategies, seeds and settings, and compare the "
+           "mean ± std over seeds"));
     resetLayoutAction_->setText(tr("Reset &Layout"));
     presentAction_->setText(tr("&Present"));
     presentAction_->setStatusTip(
@@ -296,10 +312,12 @@ void MainWindow::retranslateUi()
     centralTabs_->setTabText(centralTabs_->indexOf(charts_->gallery()), tr("Gallery"));
     centralTabs_->setTabText(centralTabs_->indexOf(comparison_), tr("Comparison"));
     centralTabs_->setTabText(centralTabs_->indexOf(preview_), tr("Dataset preview"));
+    centralTabs_->setTabText(centralTabs_->indexOf(studyView_), tr("Study"));
     experimentDock_->setWindowTitle(tr("Experiment"));
     logDock_->setWindowTitle(tr("Log"));
     queueDock_->setWindowTitle(tr("Queue"));
     runsDock_->setWindowTitle(tr("Runs"));
+    studiesDock_->setWindowTitle(tr("Studies"));
     if (!running_) progressLabel_->setText(tr("Idle"));
     for (QAction* a : languageGroup_->actions())
         a->setChecked(a->data().toString() == translation_manager::language());

@@ -1429,6 +1429,54 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Cannot present runs</source>
         <translation>実行をプレゼンテーションできません</translation>
     </message>
+    <message>
+        <source>Study in progress</source>
+        <translation>スタディを実行中です</translation>
+    </message>
+    <message>
+        <source>A study started from this window is running. Closing stops its runs; the finished ones stay in the database. Quit?</source>
+        <translation>このウィンドウから開始したスタディが実行中です。閉じると実行中のランは停止します（完了したランはデータベースに残ります）。終了しますか？</translation>
+    </message>
+    <message>
+        <source>New &amp;Study…</source>
+        <translation>新しいスタディ(&amp;S)…</translation>
+    </message>
+    <message>
+        <source>Run the experiment for several strategies, seeds and settings, and compare the mean ± std over seeds</source>
+        <translation>実験を複数の手法・シード・設定で実行し、シード間の平均 ± 標準偏差で比較します</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>スタディ</translation>
+    </message>
+    <message>
+        <source>Studies</source>
+        <translation>スタディ一覧</translation>
+    </message>
+    <message>
+        <source>Cannot open study</source>
+        <translation>スタディを開けません</translation>
+    </message>
+    <message>
+        <source>There is no study %1 in %2.</source>
+        <translation>%2 にスタディ %1 はありません。</translation>
+    </message>
+    <message>
+        <source>Study %1: %2</source>
+        <translation>スタディ %1: %2</translation>
+    </message>
+    <message>
+        <source>Runs %1</source>
+        <translation>ラン %1</translation>
+    </message>
+    <message>
+        <source>Cannot run studies</source>
+        <translation>スタディを実行できません</translation>
+    </message>
+    <message>
+        <source>Study written to %1</source>
+        <translation>スタディを %1 に書き出しました</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -1884,6 +1932,14 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Full-screen story of the selected run, or of two runs side by side (F11 on the run on show)</source>
         <translation>選択した実行、または 2 つの実行を並べて全画面で順に見せます（表示中の実行には F11）</translation>
+    </message>
+    <message>
+        <source>Study comparison</source>
+        <translation>スタディとして比較</translation>
+    </message>
+    <message>
+        <source>The selected runs as a study: seeds of one configuration averaged (mean ± std), in the Study tab</source>
+        <translation>選択したランをスタディとして集計します。同じ構成のシードを平均（平均 ± 標準偏差）し、「スタディ」タブに表示します</translation>
     </message>
 </context>
 <context>
@@ -2629,6 +2685,592 @@ the requested style); superficial = strict drop − essential.</source>
     </message>
 </context>
 <context>
+    <name>StudiesDock</name>
+    <message>
+        <source>clwb-run was not found beside clwb (%1). Studies are run and managed by it: build it (ninja clwb-run) or install it in the same folder.</source>
+        <translation>clwb の隣に clwb-run が見つかりません（%1）。スタディの実行と管理には clwb-run が必要です。ビルドする（ninja clwb-run）か、同じフォルダにインストールしてください。</translation>
+    </message>
+    <message>
+        <source>ID</source>
+        <translation>ID</translation>
+    </message>
+    <message>
+        <source>Name</source>
+        <translation>名前</translation>
+    </message>
+    <message>
+        <source>Executor</source>
+        <translation>実行方式</translation>
+    </message>
+    <message>
+        <source>Progress</source>
+        <translation>進捗</translation>
+    </message>
+    <message>
+        <source>Queued</source>
+        <translation>待機</translation>
+    </message>
+    <message>
+        <source>Running</source>
+        <translation>実行中</translation>
+    </message>
+    <message>
+        <source>Done</source>
+        <translation>完了</translation>
+    </message>
+    <message>
+        <source>Failed</source>
+        <translation>失敗</translation>
+    </message>
+    <message>
+        <source>Cancelled</source>
+        <translation>中止</translation>
+    </message>
+    <message>
+        <source>Created</source>
+        <translation>作成日時</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>開く</translation>
+    </message>
+    <message>
+        <source>Show the study&apos;s results in the Study tab (or double-click it)</source>
+        <translation>スタディの結果を「スタディ」タブに表示します（ダブルクリックでも可）</translation>
+    </message>
+    <message>
+        <source>Merge finished</source>
+        <translation>完了分をマージ</translation>
+    </message>
+    <message>
+        <source>Merge the runs of ended tasks from the study folder into the database (clwb-run study-merge)</source>
+        <translation>終了したタスクのランをスタディフォルダからデータベースにマージします（clwb-run study-merge）</translation>
+    </message>
+    <message>
+        <source>Cancel…</source>
+        <translation>中止…</translation>
+    </message>
+    <message>
+        <source>Stop the study&apos;s running tasks (clwb-run study-cancel)</source>
+        <translation>スタディの実行中のタスクを停止します（clwb-run study-cancel）</translation>
+    </message>
+    <message>
+        <source>Resubmit failed</source>
+        <translation>失敗分を再投入</translation>
+    </message>
+    <message>
+        <source>Submit a Slurm study&apos;s failed tasks again (clwb-run study-resubmit)</source>
+        <translation>Slurm スタディの失敗したタスクを再投入します（clwb-run study-resubmit）</translation>
+    </message>
+    <message>
+        <source>Report…</source>
+        <translation>レポート…</translation>
+    </message>
+    <message>
+        <source>Save the study&apos;s results over seeds as Markdown, CSV, LaTeX or JSON</source>
+        <translation>スタディのシード間の結果を Markdown・CSV・LaTeX・JSON で保存します</translation>
+    </message>
+    <message>
+        <source>Refresh</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Run → New Study… starts one. Studies run by clwb-run in a terminal show here too.</source>
+        <translation>「実行 → 新しいスタディ…」で開始します。端末から clwb-run で実行したスタディもここに表示されます。</translation>
+    </message>
+    <message>
+        <source>Cannot list the studies: %1</source>
+        <translation>スタディの一覧を取得できません: %1</translation>
+    </message>
+    <message>
+        <source>in process</source>
+        <translation>プロセス内</translation>
+    </message>
+    <message>
+        <source>local pool</source>
+        <translation>ローカルプール</translation>
+    </message>
+    <message>
+        <source>Slurm</source>
+        <translation>Slurm</translation>
+    </message>
+    <message>
+        <source>Run in process; its runs are in the database.</source>
+        <translation>プロセス内で実行。ランはデータベースにあります。</translation>
+    </message>
+    <message>
+        <source>Study folder: %1</source>
+        <translation>スタディフォルダ: %1</translation>
+    </message>
+    <message>
+        <source>%1 of %2 ended</source>
+        <translation>%2 件中 %1 件終了</translation>
+    </message>
+    <message>
+        <source>%1: done</source>
+        <translation>%1: 完了</translation>
+    </message>
+    <message>
+        <source>%1: ended with exit code %2</source>
+        <translation>%1: 終了コード %2 で終了しました</translation>
+    </message>
+    <message>
+        <source>%1: cannot start clwb-run: %2</source>
+        <translation>%1: clwb-run を起動できません: %2</translation>
+    </message>
+    <message>
+        <source>Study</source>
+        <translation>スタディ</translation>
+    </message>
+    <message>
+        <source>Merge of study %1</source>
+        <translation>スタディ %1 のマージ</translation>
+    </message>
+    <message>
+        <source>Cancel of study %1</source>
+        <translation>スタディ %1 の中止</translation>
+    </message>
+    <message>
+        <source>Resubmission of study %1</source>
+        <translation>スタディ %1 の再投入</translation>
+    </message>
+    <message>
+        <source>Cannot summarise study %1: %2</source>
+        <translation>スタディ %1 を集計できません: %2</translation>
+    </message>
+    <message>
+        <source>Cancel study</source>
+        <translation>スタディを中止</translation>
+    </message>
+    <message>
+        <source>Stop the running tasks of study %1? Runs that finished stay; the stopped ones are stored as cancelled.</source>
+        <translation>スタディ %1 の実行中のタスクを停止しますか？ 完了したランは残り、停止したランは「中止」として保存されます。</translation>
+    </message>
+    <message>
+        <source>Save the study&apos;s report</source>
+        <translation>スタディのレポートを保存</translation>
+    </message>
+    <message>
+        <source>Markdown (*.md);;CSV (*.csv);;LaTeX (*.tex);;JSON (*.json)</source>
+        <translation>Markdown (*.md);;CSV (*.csv);;LaTeX (*.tex);;JSON (*.json)</translation>
+    </message>
+    <message>
+        <source>Study report saved to %1</source>
+        <translation>スタディのレポートを %1 に保存しました</translation>
+    </message>
+    <message>
+        <source>Cannot write %1</source>
+        <translation>%1 を書き込めません</translation>
+    </message>
+</context>
+<context>
+    <name>StudyCurveChart</name>
+    <message>
+        <source>Average accuracy A_t after each task (mean ± std over seeds)</source>
+        <translation>各タスク後の平均精度 A_t（シード間の平均 ± 標準偏差）</translation>
+    </message>
+    <message>
+        <source>Tasks learned t</source>
+        <translation>学習済みタスク数 t</translation>
+    </message>
+    <message>
+        <source>A_t (%)</source>
+        <translation>A_t（%）</translation>
+    </message>
+    <message>
+        <source>Forgetting after each task (mean ± std over seeds)</source>
+        <translation>各タスク後の忘却（シード間の平均 ± 標準偏差）</translation>
+    </message>
+    <message>
+        <source>Forgetting (pp)</source>
+        <translation>忘却（pt）</translation>
+    </message>
+    <message>
+        <source>A_T by %1 (mean ± std over seeds)</source>
+        <translation>%1 ごとの A_T（シード間の平均 ± 標準偏差）</translation>
+    </message>
+    <message>
+        <source>A_T (%)</source>
+        <translation>A_T（%）</translation>
+    </message>
+</context>
+<context>
+    <name>StudyDialog</name>
+    <message>
+        <source>New Study</source>
+        <translation>新しいスタディ</translation>
+    </message>
+    <message>
+        <source>A study runs the experiment in the designer once per configuration, seed and grid point, and reports the mean ± std over seeds.</source>
+        <translation>スタディは、デザイナーの実験を構成・シード・グリッド点ごとに 1 回ずつ実行し、シード間の平均 ± 標準偏差を報告します。</translation>
+    </message>
+    <message>
+        <source>Name:</source>
+        <translation>名前:</translation>
+    </message>
+    <message>
+        <source>Seeds:</source>
+        <translation>シード:</translation>
+    </message>
+    <message>
+        <source>A count (3 = seeds 0, 1, 2) or a list of seeds (0, 4, 7)</source>
+        <translation>個数（3 = シード 0, 1, 2）またはシードの一覧（0, 4, 7）</translation>
+    </message>
+    <message>
+        <source>Base experiment: “%1” (%2 data, %3 tasks) from the designer, with its settings.</source>
+        <translation>ベースの実験: デザイナーの「%1」（%2 データ、%3 タスク）とその設定。</translation>
+    </message>
+    <message>
+        <source>Configurations: the strategies to compare</source>
+        <translation>構成: 比較する手法</translation>
+    </message>
+    <message>
+        <source>Strategy</source>
+        <translation>手法</translation>
+    </message>
+    <message>
+        <source>Label</source>
+        <translation>ラベル</translation>
+    </message>
+    <message>
+        <source>Grid (optional): every combination of the values</source>
+        <translation>グリッド（任意）: 値のすべての組み合わせ</translation>
+    </message>
+    <message>
+        <source>Key</source>
+        <translation>キー</translation>
+    </message>
+    <message>
+        <source>Values (comma-separated)</source>
+        <translation>値（カンマ区切り）</translation>
+    </message>
+    <message>
+        <source>For</source>
+        <translation>対象</translation>
+    </message>
+    <message>
+        <source>Add axis</source>
+        <translation>軸を追加</translation>
+    </message>
+    <message>
+        <source>Remove axis</source>
+        <translation>軸を削除</translation>
+    </message>
+    <message>
+        <source>Save study…</source>
+        <translation>スタディを保存…</translation>
+    </message>
+    <message>
+        <source>Save the study document as JSON (clwb-run study FILE runs it)</source>
+        <translation>スタディを JSON で保存します（clwb-run study FILE で実行できます）</translation>
+    </message>
+    <message>
+        <source>all</source>
+        <translation>すべて</translation>
+    </message>
+    <message>
+        <source>%1 study</source>
+        <translation>%1 のスタディ</translation>
+    </message>
+    <message>
+        <source>1 problem: the study cannot run yet</source>
+        <translation>問題が 1 件あります。スタディはまだ実行できません</translation>
+    </message>
+    <message>
+        <source>%1 problems: the study cannot run yet</source>
+        <translation>問題が %1 件あります。スタディはまだ実行できません</translation>
+    </message>
+    <message>
+        <source>Checking…</source>
+        <translation>確認しています…</translation>
+    </message>
+    <message>
+        <source>1 run</source>
+        <translation>1 ラン</translation>
+    </message>
+    <message>
+        <source>%1 runs</source>
+        <translation>%1 ラン</translation>
+    </message>
+    <message>
+        <source>Cannot write %1: %2</source>
+        <translation>%1 を書き込めません: %2</translation>
+    </message>
+    <message>
+        <source>Save study</source>
+        <translation>スタディを保存</translation>
+    </message>
+    <message>
+        <source>Studies (*.json)</source>
+        <translation>スタディ (*.json)</translation>
+    </message>
+    <message>
+        <source>Saved %1</source>
+        <translation>%1 を保存しました</translation>
+    </message>
+</context>
+<context>
+    <name>StudyExecutorBox</name>
+    <message>
+        <source>Where the runs go</source>
+        <translation>ランの実行先</translation>
+    </message>
+    <message>
+        <source>In process: one run after another</source>
+        <translation>プロセス内: 1 つずつ順に実行</translation>
+    </message>
+    <message>
+        <source>Local pool: several clwb-run processes at once</source>
+        <translation>ローカルプール: 複数の clwb-run プロセスを同時に実行</translation>
+    </message>
+    <message>
+        <source>Slurm: a job array</source>
+        <translation>Slurm: ジョブ配列</translation>
+    </message>
+    <message>
+        <source>clwb-run runs each run in turn in its own process and stores it in the database.</source>
+        <translation>clwb-run が自身のプロセス内で各ランを順に実行し、データベースに保存します。</translation>
+    </message>
+    <message>
+        <source>At most at once:</source>
+        <translation>同時実行数の上限:</translation>
+    </message>
+    <message>
+        <source>as many as cores</source>
+        <translation>コア数まで</translation>
+    </message>
+    <message>
+        <source>Partition:</source>
+        <translation>パーティション:</translation>
+    </message>
+    <message>
+        <source>Time limit:</source>
+        <translation>時間制限:</translation>
+    </message>
+    <message>
+        <source>e.g. 02:00:00</source>
+        <translation>例: 02:00:00</translation>
+    </message>
+    <message>
+        <source>Memory:</source>
+        <translation>メモリ:</translation>
+    </message>
+    <message>
+        <source>e.g. 16G</source>
+        <translation>例: 16G</translation>
+    </message>
+    <message>
+        <source>GPUs:</source>
+        <translation>GPU:</translation>
+    </message>
+    <message>
+        <source>Extra #SBATCH lines:</source>
+        <translation>追加の #SBATCH 行:</translation>
+    </message>
+    <message>
+        <source>Submit now (sbatch)</source>
+        <translation>すぐに投入する（sbatch）</translation>
+    </message>
+</context>
+<context>
+    <name>StudyTableModel</name>
+    <message>
+        <source>%1 ± %2 %</source>
+        <translation>%1 ± %2 %</translation>
+    </message>
+    <message>
+        <source>%1 ± %2 pp</source>
+        <translation>%1 ± %2 pt</translation>
+    </message>
+    <message>
+        <source>%1 ± %2 s</source>
+        <translation>%1 ± %2 秒</translation>
+    </message>
+    <message>
+        <source>%1 ± %2</source>
+        <translation>%1 ± %2</translation>
+    </message>
+    <message>
+        <source>A_T</source>
+        <translation>A_T</translation>
+    </message>
+    <message>
+        <source>Ā</source>
+        <translation>Ā</translation>
+    </message>
+    <message>
+        <source>BWT</source>
+        <translation>BWT</translation>
+    </message>
+    <message>
+        <source>FWT</source>
+        <translation>FWT</translation>
+    </message>
+    <message>
+        <source>Forgetting</source>
+        <translation>忘却</translation>
+    </message>
+    <message>
+        <source>Forgetting (first)</source>
+        <translation>忘却（初回値基準）</translation>
+    </message>
+    <message>
+        <source>Plasticity</source>
+        <translation>可塑性</translation>
+    </message>
+    <message>
+        <source>Trainable params</source>
+        <translation>学習パラメータ数</translation>
+    </message>
+    <message>
+        <source>Stored params</source>
+        <translation>保存パラメータ数</translation>
+    </message>
+    <message>
+        <source>Time</source>
+        <translation>時間</translation>
+    </message>
+    <message>
+        <source>Group %1; runs %2</source>
+        <translation>グループ %1、ラン %2</translation>
+    </message>
+    <message>
+        <source>Seeds: %1</source>
+        <translation>シード: %1</translation>
+    </message>
+    <message>
+        <source>%1: %2 from one seed</source>
+        <translation>%1: %2（シード 1 つ）</translation>
+    </message>
+    <message>
+        <source>%1: %2, mean ± standard deviation over %3 seeds</source>
+        <translation>%1: %2（%3 シードの平均 ± 標準偏差）</translation>
+    </message>
+    <message>
+        <source>Configuration</source>
+        <translation>構成</translation>
+    </message>
+    <message>
+        <source>Seeds</source>
+        <translation>シード数</translation>
+    </message>
+    <message>
+        <source>Finished runs averaged (one per seed)</source>
+        <translation>平均した完了ランの数（シードごとに 1 つ）</translation>
+    </message>
+    <message>
+        <source>Higher is better; the best mean is bold.</source>
+        <translation>高いほど良い指標です。最良の平均値を太字で示します。</translation>
+    </message>
+    <message>
+        <source>Lower is better; the best mean is bold.</source>
+        <translation>低いほど良い指標です。最良の平均値を太字で示します。</translation>
+    </message>
+</context>
+<context>
+    <name>StudyView</name>
+    <message>
+        <source>No study on show</source>
+        <translation>表示中のスタディはありません</translation>
+    </message>
+    <message>
+        <source>Open a study in the Studies dock, or select runs in the Runs browser and press Study comparison.</source>
+        <translation>「スタディ一覧」でスタディを開くか、「ラン一覧」でランを選んで「スタディとして比較」を押してください。</translation>
+    </message>
+    <message>
+        <source>1 configuration</source>
+        <translation>1 構成</translation>
+    </message>
+    <message>
+        <source>%1 configurations</source>
+        <translation>%1 構成</translation>
+    </message>
+    <message>
+        <source>1 finished run</source>
+        <translation>完了ラン 1 件</translation>
+    </message>
+    <message>
+        <source>%1 finished runs</source>
+        <translation>完了ラン %1 件</translation>
+    </message>
+    <message>
+        <source>1 run that did not finish is left out of the averages.</source>
+        <translation>完了しなかったラン 1 件は平均から除外しています。</translation>
+    </message>
+    <message>
+        <source>%1 runs that did not finish are left out of the averages.</source>
+        <translation>完了しなかったラン %1 件は平均から除外しています。</translation>
+    </message>
+    <message>
+        <source>Matrix of:</source>
+        <translation>行列の対象:</translation>
+    </message>
+    <message>
+        <source>Results: mean ± std over seeds; the best of each column in bold. Click a header to sort, a row to show its matrix.</source>
+        <translation>結果: シード間の平均 ± 標準偏差。各列の最良値を太字で示します。見出しをクリックすると並べ替え、行をクリックするとその行列を表示します。</translation>
+    </message>
+    <message>
+        <source>Results</source>
+        <translation>結果</translation>
+    </message>
+    <message>
+        <source>Grid: A_T by each axis</source>
+        <translation>グリッド: 軸ごとの A_T</translation>
+    </message>
+    <message>
+        <source>Export CSV…</source>
+        <translation>CSV をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Export Markdown…</source>
+        <translation>Markdown をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Export LaTeX…</source>
+        <translation>LaTeX をエクスポート…</translation>
+    </message>
+    <message>
+        <source>Best configuration: %1 (A_T %2; ties go to lower forgetting)</source>
+        <translation>最良の構成: %1（A_T %2。同点なら忘却の小さい方）</translation>
+    </message>
+    <message>
+        <source>After task %1, task %2: %3 % (one seed)</source>
+        <translation>タスク %1 の後、タスク %2: %3 %（シード 1 つ）</translation>
+    </message>
+    <message>
+        <source>After task %1, task %2: %3 ± %4 % over %5 seeds</source>
+        <translation>タスク %1 の後、タスク %2: %3 ± %4 %（%5 シード）</translation>
+    </message>
+    <message>
+        <source>CSV files (*.csv)</source>
+        <translation>CSV ファイル (*.csv)</translation>
+    </message>
+    <message>
+        <source>Markdown files (*.md)</source>
+        <translation>Markdown ファイル (*.md)</translation>
+    </message>
+    <message>
+        <source>LaTeX files (*.tex)</source>
+        <translation>LaTeX ファイル (*.tex)</translation>
+    </message>
+    <message>
+        <source>JSON files (*.json)</source>
+        <translation>JSON ファイル (*.json)</translation>
+    </message>
+    <message>
+        <source>Export the study&apos;s results</source>
+        <translation>スタディの結果をエクスポート</translation>
+    </message>
+    <message>
+        <source>Cannot export</source>
+        <translation>エクスポートできません</translation>
+    </message>
+    <message>
+        <source>Could not write %1.</source>
+        <translation>%1 を書き込めませんでした。</translation>
+    </message>
+</context>
+<context>
     <name>TaskTableModel</name>
     <message>
         <source>All classes, pixel permutation %1</source>
@@ -2799,6 +3441,14 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Light or dark (default: as the desktop, or as last chosen).</source>
         <translation>ライトまたはダーク（既定: デスクトップに合わせる、または前回の選択）。</translation>
+    </message>
+    <message>
+        <source>Open the Study tab on study ID of --db; with --screenshot, grab it and exit.</source>
+        <translation>--db のスタディ ID を「スタディ」タブで開きます。--screenshot を付けると撮影して終了します。</translation>
+    </message>
+    <message>
+        <source>Open Run → New Study… on the experiment (with --design-screenshot, grab it).</source>
+        <translation>実験について「実行 → 新しいスタディ…」を開きます（--design-screenshot を付けると撮影します）。</translation>
     </message>
 </context>
 </TS>

@@ -52,6 +52,7 @@ void AccuracyMatrixChart::clear()
 {
     plot_->clearItems();
     labels_.clear();
+    tips_.clear();
     map_->data()->clear();
     taskCount_ = 0;
     plot_->xAxis->setRange(-0.5, 0.5);
@@ -70,8 +71,9 @@ void AccuracyMatrixChart::resize(int taskCount)
     map_->data()->setRange(QCPRange(0, std::max(1, taskCount - 1)), QCPRange(0, taskCount));
     map_->data()->fill(kNaN);
     plot_->xAxis->setRange(-0.5, taskCount - 0.5);
-    plot_->yAxis->setRange(-0.5, taskCount + 0.5);
+    plot_->yAxis->setRange(initRowShown_ ? -0.5 : 0.5, taskCount + 0.5);
     labels_.assign(size_t(taskCount + 1), std::vector<QCPItemText*>(size_t(taskCount), nullptr));
+    tips_.assign(size_t(taskCount + 1), std::vector<QString>(size_t(taskCount)));
     updateTicks();
 }
 
@@ -103,21 +105,52 @@ void AccuracyMatrixChart::setCell(int afterTask, int evalTask, double accuracy, 
     // Whole percents once cells get narrow.
     const int decimals = taskCount_ > 6 ? 0 : 1;
     label->setText(QLocale().toString(accuracy * 100.0, 'f', decimals));
+    tips_[size_t(row)][size_t(evalTask)].clear();
     label->setColor(chart_palette::textColorOn(chart_palette::viridis(accuracy)));
+    requestReplot();
+}
+
+void AccuracyMatrixChart::setCellText(int afterTask, int evalTask, const QString& text,
+                                      const QString& tip)
+{
+    if (evalTask < 0 || evalTask >= taskCount_ || afterTask < -1 || afterTask >= taskCount_) return;
+    QCPItemText* label = labels_[size_t(afterTask + 1)][size_t(evalTask)];
+    if (!label) return;
+    label->setText(text);
+    tips_[size_t(afterTask + 1)][size_t(evalTask)] = tip.isEmpty() ? text.simplified() : tip;
+    requestReplot();
+}
+
+void AccuracyMatrixChart::setInitRowShown(bool shown)
+{
+    initRowShown_ = shown;
+    if (taskCount_ > 0) plot_->yAxis->setRange(shown ? -0.5 : 0.5, taskCount_ + 0.5);
     requestReplot();
 }
 
 void AccuracyMatrixChart::beforeReplot()
 {
     if (taskCount_ == 0) return;
-    // Fit "100.0" into a cell: the font follows the cell size, within readable bounds.
+    // Fit "100.0" (or the widest text set by setCellText) into a cell: the font follows the
+    // cell size, within readable bounds.
     const double cellW = std::abs(plot_->xAxis->coordToPixel(1) - plot_->xAxis->coordToPixel(0));
     const double cellH = std::abs(plot_->yAxis->coordToPixel(1) - plot_->yAxis->coordToPixel(0));
     QFont f = font();
-    const QString widest = QLocale().toString(100.0, 'f', taskCount_ > 6 ? 0 : 1);
-    const double base = QFontMetricsF(f).horizontalAdvance(widest);
-    const double scale =
-        std::min(0.85 * cellW / std::max(1.0, base), 0.6 * cellH / QFontMetricsF(f).height());
+    const QFontMetricsF metrics(f);
+    QSizeF widest(metrics.horizontalAdvance(QLocale().toString(100.0, 'f', taskCount_ > 6 ? 0 : 1)),
+                  metrics.height());
+    bool lines = false;
+    for (size_t r = 0; r < tips_.size(); ++r)
+        for (size_t c = 0; c < tips_[r].size(); ++c)
+            if (!tips_[r][c].isEmpty() && labels_[r][c]) {
+                const QString text = labels_[r][c]->text();
+                const QSizeF size = metrics.boundingRect(QRectF(), Qt::AlignCenter, text).size();
+                widest = widest.expandedTo(size);
+                lines = lines || text.contains(QLatin1Char('\n'));
+            }
+    // Several lines may take more of the cell's height than one.
+    const double scale = std::min(0.85 * cellW / std::max(1.0, widest.width()),
+                                  (lines ? 0.85 : 0.6) * cellH / std::max(1.0, widest.height()));
     f.setPointSizeF(std::clamp(f.pointSizeF() * scale, 5.0, f.pointSizeF() * 1.3));
     for (auto& row : labels_)
         for (QCPItemText* label : row)
@@ -135,6 +168,8 @@ QString AccuracyMatrixChart::cellTip(int afterTask, int evalTask) const
 {
     const double v = cellValue(afterTask, evalTask);
     if (std::isnan(v)) return {};
+    if (!tips_[size_t(afterTask + 1)][size_t(evalTask)].isEmpty())
+        return tips_[size_t(afterTask + 1)][size_t(evalTask)];
     const QString acc = QLocale().toString(100.0 * v, 'f', 1);
     return afterTask < 0
                ? tr("Before training, task %1: %2 %").arg(evalTask + 1).arg(acc)

@@ -25,6 +25,12 @@ public:
 
     /// Sets one cell; afterTask -1 is the init row. Resizes on the first call.
     void setCell(int afterTask, int evalTask, double accuracy, int taskCount);
+    /// Writes `text` into a set cell in place of its percentage (a study's "52.3\n± 5.5"; lines
+    /// may break) and makes `tip` its hover text. The cell font then fits the widest such text.
+    void setCellText(int afterTask, int evalTask, const QString& text, const QString& tip);
+    /// Hides the init row (matrices averaged over seeds have none).
+    void setInitRowShown(bool shown);
+    bool initRowShown() const { return initRowShown_; }
 
     int taskCount() const { return taskCount_; }
     /// Filled cells of the T x T matrix (init row excluded).
@@ -51,5 +57,7 @@ private:
     QCPColorMap* map_;
     QCPColorScale* scale_;
     int taskCount_ = 0;
+    bool initRowShown_ = true;
     std::vector<std::vector<QCPItemText*>> labels_;  // [row][col], row 0 = init
+    std::vector<std::vector<QString>> tips_;          // custom hover texts, same indexing
 };

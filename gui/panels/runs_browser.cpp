@@ -34,6 +34,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
       openButton_(new QPushButton(this)),
       openLogButton_(new QPushButton(this)),
       compareButton_(new QPushButton(this)),
+      studyButton_(new QPushButton(this)),
       presentButton_(new QPushButton(this)),
       renameButton_(new QPushButton(this)),
       tagsButton_(new QPushButton(this)),
@@ -42,6 +43,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
 {
     openButton_->setObjectName(QStringLiteral("openButton"));
     compareButton_->setObjectName(QStringLiteral("compareButton"));
+    studyButton_->setObjectName(QStringLiteral("studyComparisonButton"));
     presentButton_->setObjectName(QStringLiteral("presentButton"));
     openLogButton_->setObjectName(QStringLiteral("openLogButton"));
     proxy_->setSourceModel(model_);
@@ -57,9 +59,8 @@ RunsBrowser::RunsBrowser(QWidget* parent)
     view_->setAlternatingRowColors(true);
 
     auto* buttons = new QHBoxLayout;
-    for (auto* b :
-         {openButton_, openLogButton_, compareButton_, presentButton_, renameButton_, tagsButton_, deleteButton_,
-          refreshButton_})
+    for (auto* b : {openButton_, openLogButton_, compareButton_, studyButton_, presentButton_,
+                    renameButton_, tagsButton_, deleteButton_, refreshButton_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     buttons->addWidget(databaseButton_);
@@ -85,6 +86,10 @@ RunsBrowser::RunsBrowser(QWidget* parent)
     connect(compareButton_, &QPushButton::clicked, this, [this] {
         const auto ids = selectedRunIds();
         if (ids.size() >= 2) Q_EMIT compareRequested(ids);
+    });
+    connect(studyButton_, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRunIds();
+        if (ids.size() >= 2) Q_EMIT studyComparisonRequested(ids);
     });
     connect(presentButton_, &QPushButton::clicked, this, [this] {
         const auto ids = selectedRunIds();
@@ -112,6 +117,10 @@ void RunsBrowser::retranslateUi()
         tr("Open the selected run's log file: every message of the run, warnings included"));
     compareButton_->setText(tr("Compare"));
     compareButton_->setToolTip(tr("Compare two or more selected runs side by side"));
+    studyButton_->setText(tr("Study comparison"));
+    studyButton_->setToolTip(
+        tr("The selected runs as a study: seeds of one configuration averaged (mean ± std), "
+           "in the Study tab"));
     presentButton_->setText(tr("Present"));
     presentButton_->setToolTip(
         tr("Full-screen story of the selected run, or of two runs side by side (F11 on the run "
@@ -186,6 +195,7 @@ void RunsBrowser::updateButtons()
     openButton_->setEnabled(n == 1);
     openLogButton_->setEnabled(n == 1 && QFileInfo::exists(logPath(selectedRunIds().first())));
     compareButton_->setEnabled(n >= 2);
+    studyButton_->setEnabled(n >= 2);
     presentButton_->setEnabled(n == 1 || n == 2);
     renameButton_->setEnabled(n == 1);
     tagsButton_->setEnabled(n == 1);

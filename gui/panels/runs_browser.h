@@ -48,6 +48,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void openRunRequested(qint64 id);
     void compareRequested(const QList<qint64>& ids);
+    /// The selected runs as a study: grouped (by study group, else by name), mean ± std.
+    void studyComparisonRequested(const QList<qint64>& ids);
     /// Presentation mode on one run, or on two side by side.
     void presentRequested(const QList<qint64>& ids);
     void databaseChanged(const QString& path);
@@ -73,6 +75,7 @@ private:
     QPushButton* openButton_;
     QPushButton* openLogButton_;
     QPushButton* compareButton_;
+    QPushButton* studyButton_;
     QPushButton* presentButton_;
     QPushButton* renameButton_;
     QPushButton* tagsButton_;

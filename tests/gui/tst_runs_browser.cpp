@@ -167,6 +167,15 @@ void TstRunsBrowser::openAndCompareSignals()
     compareButton->click();
     QCOMPARE(compare.count(), 1);
     QCOMPARE(compare.first().at(0).value<QList<qint64>>().size(), 2);
+    // Study comparison: the same selection, averaged over seeds in the Study tab.
+    QSignalSpy study(&browser, &RunsBrowser::studyComparisonRequested);
+    auto* studyButton = browser.findChild<QPushButton*>(QStringLiteral("studyComparisonButton"));
+    QVERIFY(studyButton->isEnabled());
+    studyButton->click();
+    QCOMPARE(study.count(), 1);
+    QCOMPARE(study.first().at(0).value<QList<qint64>>().size(), 2);
+    browser.selectRuns({ids_[0]});
+    QVERIFY(!studyButton->isEnabled());
 }
 
 void TstRunsBrowser::openLogFollowsTheFile()
