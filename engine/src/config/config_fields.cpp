@@ -89,6 +89,8 @@ const std::vector<Field>& configFields()
         CLWB_FIELD("train", "weight_decay", c.train.weightDecay),
         ranged(CLWB_FIELD("train", "eval_every", c.train.evalEvery), 0),
         oneOf(CLWB_FIELD("train", "precision", c.train.precision), kPrecisions, "precision"),
+
+        ranged(CLWB_FIELD("checkpoint", "keep", c.checkpoint.keep), 0, 1000),
     };
     return fields;
 }
@@ -101,7 +103,7 @@ Keys sectionKeys(const std::string& section)
     for (const auto& f : configFields())
         if (section == f.section) keys.push_back(f.key);
     if (section.empty())
-        for (const char* s : {"data", "model", "train"}) keys.push_back(s);
+        for (const char* s : {"data", "model", "train", "checkpoint"}) keys.push_back(s);
     return keys;
 }
 
