@@ -11,12 +11,14 @@
 #include <cstdio>
 #include <functional>
 
+#include "appearance.h"
 #include "clwb/engine.h"
 #include "main_window.h"
 #include "panels/backbone_dialog.h"
 #include "panels/chart_area.h"
 #include "panels/dataset_picker.h"
 #include "panels/experiment_panel.h"
+#include "panels/presentation_view.h"
 #include "panels/preview_strip.h"
 #include "translation_manager.h"
 
@@ -122,8 +124,26 @@ int main(int argc, char* argv[])
         QStringLiteral("inspect"),
         QCoreApplication::translate("main", "Inspection view shown at start."),
         QStringLiteral("importance|confusion|drift|gallery"));
-    for (const auto& o : {demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
-                          quitWhenDone, db, lang, designShot, importBackbone, inspect})
+    const QCommandLineOption present(
+        QStringLiteral("present"),
+        QCoreApplication::translate("main", "Presentation mode on the run as soon as it starts."));
+    const QCommandLineOption presentRuns(
+        QStringLiteral("present-runs"),
+        QCoreApplication::translate("main",
+                                    "Presentation mode on stored runs (one, or two side by side)."),
+        QStringLiteral("ID[,ID]"));
+    const QCommandLineOption presentAt(
+        QStringLiteral("present-at"),
+        QCoreApplication::translate("main",
+                                    "Boundary shown before --screenshot (0 = before training)."),
+        QStringLiteral("K"));
+    const QCommandLineOption appearanceOption(
+        QStringLiteral("appearance"),
+        QCoreApplication::translate("main", "Light or dark (default: as the desktop, or as last chosen)."),
+        QStringLiteral("system|light|dark"));
+    for (const auto& o : {appearanceOption, demo, run, screenshot, midScreenshot, midScreenshotAfter, report,
+                          quitWhenDone, db, lang, designShot, importBackbone, inspect, present,
+                          presentRuns, presentAt})
         parser.addOption(o);
     parser.addPositionalArgument(QStringLiteral("CONFIG.json"),
                                  QCoreApplication::translate("main", "Experiment to open."));
@@ -142,6 +162,11 @@ int main(int argc, char* argv[])
     translation_manager::setLanguage(language);
     if (parser.isSet(lang)) settings.setValue(QStringLiteral("language"), language);
 
+    // Before the window exists, so its menu shows the mode in force.
+    appearance::apply(appearance::fromString(
+        parser.isSet(appearanceOption)
+            ? parser.value(appearanceOption)
+            : settings.value(QStringLiteral("appearance")).toString()));
     MainWindow window(parser.value(db));
     const bool design = parser.isSet(designShot);
     const bool batch = !design && (parser.isSet(quitWhenDone) || parser.isSet(screenshot));
@@ -169,6 +194,30 @@ int main(int argc, char* argv[])
     if (parser.value(inspect) == QStringLiteral("drift"))
         window.chartArea()->inspectionTabs()->setCurrentIndex(2);
     if (parser.value(inspect) == QStringLiteral("gallery")) window.showGallery();
+    if (parser.isSet(presentAt))
+        QObject::connect(&window, &MainWindow::batchFinished, &window, [&window, &parser, presentAt] {
+            if (window.presentation())
+                window.presentation()->setBoundary(parser.value(presentAt).toInt());
+        });
+    if (parser.isSet(presentRuns)) {
+        QList<qint64> ids;
+        for (const QString& id : parser.value(presentRuns).split(QLatin1Char(',')))
+            ids.append(id.toLongLong());
+        if (!window.presentRuns(ids)) {
+            std::fprintf(stderr, "clwb: no such run in %s\n", qPrintable(window.databasePath()));
+            return 2;
+        }
+        if (parser.isSet(presentAt))
+            window.presentation()->setBoundary(parser.value(presentAt).toInt());
+        if (parser.isSet(screenshot)) {
+            QTimer::singleShot(800, &window, [&window, file = parser.value(screenshot)] {
+                const bool ok = window.presentation()->grab().save(file);
+                if (!ok) std::fprintf(stderr, "clwb: cannot save %s\n", qPrintable(file));
+                QCoreApplication::exit(ok ? 0 : 1);
+            });
+        }
+        return app.exec();
+    }
     bool started = true;
     if (parser.isSet(demo))
         started = window.runDemo();
@@ -179,6 +228,14 @@ int main(int argc, char* argv[])
         return 2;
     }
     if (!started && batch) return 2;
+    if (started && parser.isSet(present)) {
+        // Once the first events are in, so the live lane has something to draw.
+        auto* wait = new QTimer(&window);
+        QObject::connect(wait, &QTimer::timeout, &window, [&window, wait] {
+            if (window.present()) wait->deleteLater();
+        });
+        wait->start(200);
+    }
     if (parser.isSet(midScreenshot)) {
         const QString file = parser.value(midScreenshot);
         const int ms = int(parser.value(midScreenshotAfter).toDouble() * 1000.0);

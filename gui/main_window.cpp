@@ -115,6 +115,11 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
 
     connect(runs_, &RunsBrowser::openRunRequested, this, &MainWindow::openStoredRun);
     connect(runs_, &RunsBrowser::compareRequested, this, &MainWindow::compareStoredRuns);
+    connect(runs_, &RunsBrowser::presentRequested, this, &MainWindow::presentRuns);
+    // On a small screen the chart grid scrolls: a chosen inspection view scrolls into sight.
+    connect(charts_->inspectionTabs(), &QTabWidget::currentChanged, this, [this] {
+        chartsScroll_->ensureWidgetVisible(charts_->inspectionTabs(), 0, 0);
+    });
     connect(runs_, &RunsBrowser::databaseChanged, this, &MainWindow::setDatabase);
     connect(experiment_, &ExperimentPanel::changed, this, [this] { setWindowModified(true); });
     runs_->setDatabasePath(dbPath_);
@@ -263,6 +268,9 @@ void MainWindow::startNext()
     shownConfig_ = entry.config;
     shownRunId_ = 0;
     charts_->clear();
+    liveEvents_.clear();
+    liveStrategy_ = QString::fromStdString(entry.config.strategy);
+    if (presentation_) showPresentation({});  // the next run of the batch, from its start
     const QString title = QStringLiteral("%1 — %2").arg(QString::fromStdString(entry.config.name),
                                                         trStrategyName(entry.config.strategy));
     charts_->setRunTitle(queue_.size() > 1
@@ -282,6 +290,7 @@ void MainWindow::onRunEvent(const clwb::RunEvent& event)
 {
     using Kind = clwb::RunEvent::Kind;
     charts_->handleEvent(event);
+    presentLiveEvent(event);
     switch (event.kind) {
         case Kind::Started:
             progress_->setRange(0, 0);  // busy until the first step reports the planned total
@@ -335,6 +344,7 @@ void MainWindow::onRunFinished(clwb::RunStatus status, const QString& message, q
     lastStatus_ = status;
     lastRunId_ = runId;
     shownRunId_ = runId;
+    if (presentation_) presentation_->endLive();
     const double at = charts_->metrics()->value("final_average_accuracy");
     queue_.finishCurrent(status, finished && !std::isnan(at)
                                      ? tr("A_T %1").arg(charts_->metrics()->formattedValue(
@@ -401,8 +411,10 @@ void MainWindow::setScreenshotOnFinish(const QString& file, bool quit)
 void MainWindow::takeScreenshot()
 {
     charts_->flushReplots();
+    if (charts_->inspectionTabs()->currentIndex() > 0)
+        chartsScroll_->ensureWidgetVisible(charts_->inspectionTabs(), 0, 0);
     QCoreApplication::processEvents();
-    const QPixmap shot = grab();
+    const QPixmap shot = presentation_ ? presentation_->grab() : grab();
     const bool ok = shot.save(screenshotFile_);
     if (ok)
         log_->appendLine(tr("Screenshot saved to %1").arg(screenshotFile_));
@@ -469,6 +481,7 @@ void MainWindow::compareStoredRuns(const QList<qint64>& ids)
         return;
     }
     comparison_->setRuns(runs);
+    comparedIds_ = ids;
     centralTabs_->setCurrentWidget(comparison_);
 }
 

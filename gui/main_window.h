@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QMainWindow>
+#include <QPointer>
 #include <QThread>
 
 #include <deque>
@@ -10,12 +11,14 @@
 #include "clwb/run_config.h"
 #include "clwb/run_event.h"
 #include "run_queue.h"
+#include "panels/presentation_view.h"
 #include "worker/meta_types.h"
 
 class ChartArea;
 class ComparisonView;
 class ExperimentPanel;
 class LogPanel;
+class PresentationView;
 class PreviewStrip;
 class QAction;
 class QActionGroup;
@@ -82,6 +85,14 @@ public:
     void openStoredRun(qint64 id);
     void compareStoredRuns(const QList<qint64>& ids);
 
+    /// View → Present: the runs being compared (the first two), else the run on show, live or
+    /// stored, full screen (main_window_present.cpp). False when there is nothing to present.
+    bool present();
+    /// Presents one stored run, or two side by side.
+    bool presentRuns(const QList<qint64>& ids);
+    /// The open presentation, or null.
+    PresentationView* presentation() const { return presentation_; }
+
 Q_SIGNALS:
     /// Internal: hands a config to the worker thread (queued).
     void startRequested(const clwb::RunConfig& config);
@@ -115,6 +126,9 @@ private:
     void refreshQueueView();
     void takeScreenshot();
     void reportProblem(const QString& title, const QString& text);
+    void showPresentation(std::vector<PresentationView::Run> runs);
+    /// Keeps what presentation mode needs of the live run and passes it on (lane 0).
+    void presentLiveEvent(const clwb::RunEvent& event);
 
     void openExperimentDialog();
     bool saveExperiment();
@@ -133,6 +147,10 @@ private:
     clwb::RunConfig shownConfig_;  // config of the run on show (live or stored)
     qint64 shownRunId_ = 0;        // its id; 0 while a live run has not ended
     bool quitWhenDone_ = false;
+    QPointer<PresentationView> presentation_;
+    std::vector<clwb::RunEvent> liveEvents_;  ///< the live run's events presentation mode draws
+    QString liveStrategy_;                    ///< its strategy id
+    QList<qint64> comparedIds_;               ///< the runs in the Comparison tab
 
     QThread workerThread_;
     TrainingWorker* worker_ = nullptr;
@@ -184,7 +202,10 @@ private:
     QAction* stopAction_;
     QAction* demoAction_;
     QAction* resetLayoutAction_;
+    QAction* presentAction_;
     QAction* aboutAction_;
     QActionGroup* languageGroup_;
+    QActionGroup* appearanceGroup_;
+    QMenu* appearanceMenu_;
     QByteArray defaultState_;
 };

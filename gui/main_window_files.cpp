@@ -10,6 +10,7 @@
 #include <QMenu>
 #include <QMessageBox>
 #include <QSettings>
+#include <QTimer>
 #include <QStatusBar>
 #include <QUndoStack>
 
@@ -38,7 +39,10 @@ void MainWindow::readSettings()
         const QRect avail = screen()->availableGeometry();
         resize(std::min(1600, avail.width() * 95 / 100), std::min(1000, avail.height() * 95 / 100));
         // The log gets a fifth of the height at most: on a 768-pixel screen the charts need it.
-        resizeDocks({logDock_}, {std::clamp(avail.height() / 7, 90, 200)}, Qt::Vertical);
+        // Once shown: before, the dock layout has no size to share and keeps its own.
+        const int logHeight = std::clamp(avail.height() / 7, 90, 200);
+        QTimer::singleShot(0, this,
+                           [this, logHeight] { resizeDocks({logDock_}, {logHeight}, Qt::Vertical); });
     }
     restoreState(settings.value(QStringLiteral("windowState")).toByteArray(), kLayoutVersion);
     updateRecentMenu();

@@ -20,6 +20,7 @@
 #include <QToolBar>
 #include <QUndoStack>
 
+#include "appearance.h"
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
@@ -87,6 +88,9 @@ void MainWindow::createActions()
                                                              {charts_->drift(), "feature-drift"}};
         for (const auto& [chart, name] : files)
             chart->savePng(QDir(dir).filePath(QString::fromLatin1(name) + QStringLiteral(".png")));
+        for (int task : charts_->gallery()->tasks())
+            charts_->gallery()->savePng(
+                QDir(dir).filePath(QStringLiteral("gallery-task-%1.png").arg(task + 1)), task);
         statusBar()->showMessage(tr("Charts saved to %1").arg(dir), 5000);
     });
     quitAction_ = new QAction(this);
@@ -118,6 +122,10 @@ void MainWindow::createActions()
     connect(stopAction_, &QAction::triggered, this, &MainWindow::stopExperiment);
     demoAction_ = new QAction(s->standardIcon(QStyle::SP_MediaSeekForward), QString(), this);
     connect(demoAction_, &QAction::triggered, this, &MainWindow::runDemo);
+    presentAction_ = new QAction(this);
+    presentAction_->setObjectName(QStringLiteral("presentAction"));
+    presentAction_->setShortcut(QKeySequence(Qt::Key_F11));
+    connect(presentAction_, &QAction::triggered, this, &MainWindow::present);
     resetLayoutAction_ = new QAction(this);
     connect(resetLayoutAction_, &QAction::triggered, this,
             [this] { restoreState(defaultState_, kLayoutVersion); });
@@ -140,6 +148,18 @@ void MainWindow::createActions()
         a->setCheckable(true);
         a->setData(code);
         connect(a, &QAction::triggered, this, [this, c = code] { setLanguage(c); });
+    }
+
+    appearanceGroup_ = new QActionGroup(this);
+    for (auto mode : {appearance::Mode::System, appearance::Mode::Light, appearance::Mode::Dark}) {
+        QAction* a = appearanceGroup_->addAction(QString());
+        a->setCheckable(true);
+        a->setData(appearance::toString(mode));
+        a->setChecked(mode == appearance::current());
+        connect(a, &QAction::triggered, this, [mode] {
+            appearance::apply(mode);
+            QSettings().setValue(QStringLiteral("appearance"), appearance::toString(mode));
+        });
     }
 }
 
@@ -169,6 +189,8 @@ void MainWindow::createMenus()
     viewMenu_ = menuBar()->addMenu(QString());
     languageMenu_ = new QMenu(this);
     languageMenu_->addActions(languageGroup_->actions());
+    appearanceMenu_ = new QMenu(this);
+    appearanceMenu_->addActions(appearanceGroup_->actions());
     helpMenu_ = menuBar()->addMenu(QString());
     helpMenu_->addAction(aboutAction_);
 
@@ -221,8 +243,11 @@ void MainWindow::createDocks()
         viewMenu_->addAction(d->toggleViewAction());
     viewMenu_->addAction(toolBar_->toggleViewAction());
     viewMenu_->addSeparator();
+    viewMenu_->addAction(presentAction_);
+    viewMenu_->addSeparator();
     viewMenu_->addAction(resetLayoutAction_);
     viewMenu_->addMenu(languageMenu_);
+    viewMenu_->addMenu(appearanceMenu_);
 }
 
 void MainWindow::retranslateUi()
@@ -234,6 +259,9 @@ void MainWindow::retranslateUi()
     runMenu_->setTitle(tr("&Run"));
     viewMenu_->setTitle(tr("&View"));
     languageMenu_->setTitle(tr("&Language"));
+    appearanceMenu_->setTitle(tr("&Appearance"));
+    const QString appearanceNames[] = {tr("As the &desktop"), tr("&Light"), tr("&Dark")};
+    for (int i = 0; i < 3; ++i) appearanceGroup_->actions().at(i)->setText(appearanceNames[i]);
     helpMenu_->setTitle(tr("&Help"));
     toolBar_->setWindowTitle(tr("Main toolbar"));
 
@@ -259,6 +287,9 @@ void MainWindow::retranslateUi()
     demoAction_->setText(tr("Run &Demo"));
     demoAction_->setStatusTip(tr("Load the bundled demo experiment and run it"));
     resetLayoutAction_->setText(tr("Reset &Layout"));
+    presentAction_->setText(tr("&Present"));
+    presentAction_->setStatusTip(
+        tr("Tell the run on show (or the two compared) full screen, one task boundary at a time"));
     aboutAction_->setText(tr("&About CL Workbench"));
 
     centralTabs_->setTabText(centralTabs_->indexOf(chartsScroll_), tr("Current run"));

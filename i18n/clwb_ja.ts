@@ -1393,6 +1393,42 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Gallery</source>
         <translation>ギャラリー</translation>
     </message>
+    <message>
+        <source>&amp;Appearance</source>
+        <translation>外観(&amp;A)</translation>
+    </message>
+    <message>
+        <source>As the &amp;desktop</source>
+        <translation>デスクトップに合わせる(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Light</source>
+        <translation>ライト(&amp;L)</translation>
+    </message>
+    <message>
+        <source>&amp;Dark</source>
+        <translation>ダーク(&amp;D)</translation>
+    </message>
+    <message>
+        <source>&amp;Present</source>
+        <translation>プレゼンテーション(&amp;P)</translation>
+    </message>
+    <message>
+        <source>Tell the run on show (or the two compared) full screen, one task boundary at a time</source>
+        <translation>表示中の実行（または比較中の 2 つ）を全画面で、タスク境界ごとに順に見せます</translation>
+    </message>
+    <message>
+        <source>Live: %1</source>
+        <translation>ライブ: %1</translation>
+    </message>
+    <message>
+        <source>Nothing to present yet: start a run or open a stored one</source>
+        <translation>見せるものがまだありません: 実行を開始するか、保存済みの実行を開いてください</translation>
+    </message>
+    <message>
+        <source>Cannot present runs</source>
+        <translation>実行をプレゼンテーションできません</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -1525,6 +1561,93 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Task %1</source>
         <translation>タスク %1</translation>
+    </message>
+    <message>
+        <source>Prediction gallery, task %1</source>
+        <translation>予測ギャラリー、タスク %1</translation>
+    </message>
+    <message>
+        <source>Save as PDF…</source>
+        <translation>PDF で保存…</translation>
+    </message>
+    <message>
+        <source>Save as PNG…</source>
+        <translation>PNG で保存…</translation>
+    </message>
+    <message>
+        <source>Save gallery as PDF</source>
+        <translation>ギャラリーを PDF で保存</translation>
+    </message>
+    <message>
+        <source>Save gallery as PNG</source>
+        <translation>ギャラリーを PNG で保存</translation>
+    </message>
+    <message>
+        <source>PDF files (*.pdf)</source>
+        <translation>PDF ファイル (*.pdf)</translation>
+    </message>
+    <message>
+        <source>PNG images (*.png)</source>
+        <translation>PNG 画像 (*.png)</translation>
+    </message>
+</context>
+<context>
+    <name>PresentationView</name>
+    <message>
+        <source>Before training</source>
+        <translation>学習前</translation>
+    </message>
+    <message>
+        <source>After task %1 of %2</source>
+        <translation>タスク %1 / %2 の後</translation>
+    </message>
+    <message>
+        <source>live</source>
+        <translation>ライブ</translation>
+    </message>
+    <message>
+        <source>Pause</source>
+        <translation>一時停止</translation>
+    </message>
+    <message>
+        <source>Play</source>
+        <translation>再生</translation>
+    </message>
+    <message>
+        <source>CL Workbench — presentation</source>
+        <translation>CL Workbench — プレゼンテーション</translation>
+    </message>
+    <message>
+        <source>◀ Previous</source>
+        <translation>◀ 前へ</translation>
+    </message>
+    <message>
+        <source>Next ▶</source>
+        <translation>次へ ▶</translation>
+    </message>
+    <message>
+        <source>Previous task boundary (←)</source>
+        <translation>前のタスク境界 (←)</translation>
+    </message>
+    <message>
+        <source>Next task boundary (→)</source>
+        <translation>次のタスク境界 (→)</translation>
+    </message>
+    <message>
+        <source>Play the run back, task by task (Space)</source>
+        <translation>実行をタスクごとに再生 (Space)</translation>
+    </message>
+    <message>
+        <source>Playback speed</source>
+        <translation>再生速度</translation>
+    </message>
+    <message>
+        <source>%1×</source>
+        <translation>%1×</translation>
+    </message>
+    <message>
+        <source>Leave (Esc)</source>
+        <translation>終了 (Esc)</translation>
     </message>
 </context>
 <context>
@@ -1754,6 +1877,14 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Run databases (*.sqlite *.db);;All files (*)</source>
         <translation>ランのデータベース (*.sqlite *.db);;すべてのファイル (*)</translation>
     </message>
+    <message>
+        <source>Present</source>
+        <translation>プレゼン</translation>
+    </message>
+    <message>
+        <source>Full-screen story of the selected run, or of two runs side by side (F11 on the run on show)</source>
+        <translation>選択した実行、または 2 つの実行を並べて全画面で順に見せます（表示中の実行には F11）</translation>
+    </message>
 </context>
 <context>
     <name>RunsTableModel</name>
@@ -1808,6 +1939,66 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Tags</source>
         <translation>タグ</translation>
+    </message>
+</context>
+<context>
+    <name>StoryCaption</name>
+    <message>
+        <source>One task to learn.</source>
+        <translation>学習するタスクは 1 つです。</translation>
+    </message>
+    <message>
+        <source>%1 tasks to learn, one after another.</source>
+        <translation>%1 個のタスクを順番に学習します。</translation>
+    </message>
+    <message>
+        <source>Before training, the model gets %1 % of their test images right.</source>
+        <translation>学習前のモデルは、そのテスト画像の %1 % に正解します。</translation>
+    </message>
+    <message>
+        <source>Learning task %1…</source>
+        <translation>タスク %1 を学習中…</translation>
+    </message>
+    <message>
+        <source>With %1, the model learned task 1: %2 % of its test images right.</source>
+        <translation>%1 で、モデルはタスク 1 を学習しました: テスト画像の %2 % に正解。</translation>
+    </message>
+    <message>
+        <source>Learning task %1 left the earlier tasks as they were.</source>
+        <translation>タスク %1 を学習しても、それまでのタスクはそのまま保たれました。</translation>
+    </message>
+    <message>
+        <source>Learning task %1 cost the earlier tasks at most %2 points of accuracy.</source>
+        <translation>タスク %1 の学習で、それまでのタスクの精度は最大 %2 ポイント下がりました。</translation>
+    </message>
+    <message>
+        <source>Learning task %1 cost task %2 %3 points of accuracy.</source>
+        <translation>タスク %1 の学習で、タスク %2 の精度が %3 ポイント下がりました。</translation>
+    </message>
+    <message>
+        <source>Learning task %1 cost task %2 %3 points of accuracy: catastrophic forgetting.</source>
+        <translation>タスク %1 の学習で、タスク %2 の精度が %3 ポイント下がりました: 破滅的忘却です。</translation>
+    </message>
+    <message>
+        <source>With %1, task 1 keeps %2 % (%3 % right after it was learned).</source>
+        <translation>%1 では、タスク 1 の精度は %2 % を保っています（学習直後は %3 %）。</translation>
+    </message>
+    <message>
+        <source>Average over all %1 tasks: %2 %.</source>
+        <translation>全 %1 タスクの平均: %2 %。</translation>
+    </message>
+    <message>
+        <source>Task 1 learned: %1 % with %2, %3 % with %4.</source>
+        <translation>タスク 1 を学習: %2 で %1 %、%4 で %3 %。</translation>
+    </message>
+    <message>
+        <source>After task %1, task 1 keeps %2 % with %3 and %4 % with %5; the average over the tasks so far is %6 % and %7 %.</source>
+        <translation>タスク %1 の後、タスク 1 の精度は %3 で %2 %、%5 で %4 %。ここまでのタスクの平均はそれぞれ %6 % と %7 % です。</translation>
+    </message>
+    <message>
+        <source>%1 %2</source>
+        <comment>two sentences in a row</comment>
+        <translation>%1%2</translation>
     </message>
 </context>
 <context>
@@ -2592,6 +2783,22 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Inspection view shown at start.</source>
         <translation>起動時に表示する検査ビュー。</translation>
+    </message>
+    <message>
+        <source>Presentation mode on the run as soon as it starts.</source>
+        <translation>実行が始まったらすぐにプレゼンテーションモードで表示します。</translation>
+    </message>
+    <message>
+        <source>Presentation mode on stored runs (one, or two side by side).</source>
+        <translation>保存済みの実行をプレゼンテーションモードで表示します（1 つ、または 2 つを並べて）。</translation>
+    </message>
+    <message>
+        <source>Boundary shown before --screenshot (0 = before training).</source>
+        <translation>--screenshot の前に表示する境界（0 = 学習前）。</translation>
+    </message>
+    <message>
+        <source>Light or dark (default: as the desktop, or as last chosen).</source>
+        <translation>ライトまたはダーク（既定: デスクトップに合わせる、または前回の選択）。</translation>
     </message>
 </context>
 </TS>

@@ -8,6 +8,7 @@
 
 #include "clwb/backbones.h"
 #include "clwb/datasets.h"
+#include "clwb/run_config.h"
 
 namespace clwb::cli {
 
@@ -75,6 +76,29 @@ int listPresetsCommand()
                        {"class_order", p.classOrder}});
     std::cout << out.dump(2) << std::endl;
     return 0;
+}
+
+int validateConfigCommand(const std::vector<std::string>& args)
+{
+    const std::string usage = "usage: clwb-run validate FILE [--set KEY=VALUE]...";
+    std::string file;
+    std::vector<std::string> overrides;
+    for (size_t i = 0; i < args.size(); ++i) {
+        if (args[i] == "--set" && i + 1 < args.size()) overrides.push_back(args[++i]);
+        else if (file.empty() && args[i].rfind("--", 0) != 0) file = args[i];
+        else throw std::invalid_argument(usage);
+    }
+    if (file.empty()) throw std::invalid_argument(usage);
+    const ConfigParseResult parsed = loadRunConfig(file, overrides);
+    if (parsed.ok()) {
+        std::cout << file << ": valid\n";
+        return 0;
+    }
+    std::cerr << file << ": the configuration has " << parsed.errors.size() << " problem"
+              << (parsed.errors.size() > 1 ? "s" : "") << ":\n";
+    for (const auto& e : parsed.errors)
+        std::cerr << "  " << (e.path.empty() ? "(file)" : e.path) << ": " << e.message << "\n";
+    return 2;
 }
 
 }  // namespace clwb::cli

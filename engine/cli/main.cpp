@@ -13,6 +13,7 @@
 #include "clwb/datasets.h"
 #include "inspect_commands.h"
 #include "resume_command.h"
+#include "runs_commands.h"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -78,6 +79,17 @@ const char* kUsage = R"(usage:
                                        image-folder | file-list
   clwb-run presets                     benchmark presets (CIFAR-100, ImageNet-R, CUB) and
                                        their class orders; use with --preset
+  clwb-run validate FILE [--set K=V]   check an experiment without running it (exit 0 valid,
+                                       2 with one line per problem naming its JSON path)
+
+stored runs (--db FILE as below; the database must exist):
+  clwb-run runs [--status S] [--json]  the runs, newest first: id, name, strategy, status,
+                                       A_T, start, duration (S = running | finished |
+                                       cancelled | failed | interrupted)
+  clwb-run show RUN_ID [--json]        one run: record, accuracy matrix, metrics
+  clwb-run export RUN_ID --csv|--json [--out FILE]
+                                       its matrix and metrics, as the GUI's CSV export
+  clwb-run delete RUN_ID [--yes]       delete it with its data and log (asks unless --yes)
 
 options:
   --db FILE            run database (default: ~/.local/share/clwb/runs.sqlite)
@@ -99,8 +111,9 @@ pretrain options:
 stopping: Ctrl-C, SIGTERM (kill, a Slurm time limit, systemctl stop) and SIGHUP stop the run at
 its next step and store it as cancelled; a second signal ends the process at once. A checkpoint
 is written after every task (checkpoint.keep); --resume continues from it (docs/reliability.md).
-exit status: 0 finished, 1 failed, 2 bad arguments or configuration, 128 + the signal when
-stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
+exit status: 0 finished, 1 failed (a run database that cannot be opened or written fails the
+run), 2 bad arguments or configuration (for runs, show, export and delete: an unknown run id or
+an unusable --db), 128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
 )";
 
 std::string fmtDuration(double s)
@@ -405,6 +418,16 @@ int main(int argc, char** argv)
         if (!args.empty() && args[0] == "dataset")
             return clwb::cli::inspectDatasetCommand({args.begin() + 1, args.end()});
         if (!args.empty() && args[0] == "presets") return clwb::cli::listPresetsCommand();
+        if (!args.empty() && args[0] == "validate")
+            return clwb::cli::validateConfigCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "runs")
+            return clwb::cli::listRunsCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "show")
+            return clwb::cli::showRunCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "export")
+            return clwb::cli::exportRunCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "delete")
+            return clwb::cli::deleteRunCommand({args.begin() + 1, args.end()});
 
         std::string configFile, db = clwb::RunStore::defaultPath(), summaryFile, device;
         bool demo = false, noDb = false, quiet = false;
@@ -481,7 +504,20 @@ int main(int argc, char** argv)
         }
 
         std::unique_ptr<clwb::RunStore> store;
-        if (!noDb) store = std::make_unique<clwb::RunStore>(db);
+        try {
+            if (!noDb) store = std::make_unique<clwb::RunStore>(db);
+        } catch (const std::exception& e) {
+            // Not the user's arguments but the file (read-only folder, damaged, newer): a failed
+            // run, reported as one, so scripts read the same summary.
+            clwb::RunResult failed;
+            failed.status = clwb::RunStatus::Failed;
+            failed.message = std::string("could not open the run database: ") + e.what();
+            std::cerr << "FAILED: " << failed.message << "\n";
+            const auto summary = summaryJson(failed, parsed.config, db, {}, {}).dump(2);
+            std::cout << summary << std::endl;
+            if (!summaryFile.empty()) std::ofstream(summaryFile) << summary << "\n";
+            return exitStatus(failed.status);
+        }
         handleStopSignals();
         Progress progress(quiet, logLevel);
         const auto onEvent = [&](const clwb::RunEvent& e) { return progress(e); };

@@ -21,6 +21,7 @@
 #include "clwb/run_log.h"
 #include "execute.h"
 #include "logging.h"
+#include "out_of_memory.h"
 #include "store/run_recorder.h"
 #include "clwb/run_store.h"
 #include "threads.h"
@@ -164,8 +165,12 @@ RunResult detail::execute(const RunConfig& requested, RunStore* store,
                 recorder->record(ev);
                 recorder->finish(status, result.message);
             } catch (const std::exception& e) {
+                // The same failure again (a lock, a deleted file) is said once.
+                const std::string why = e.what();
                 result.message += (result.message.empty() ? "" : "; ") +
-                                  std::string("could not record the run's end: ") + e.what();
+                                  (why == result.message ? std::string("the run's end could not be "
+                                                                       "recorded either")
+                                                         : "could not record the run's end: " + why);
             }
         }
         if (onEvent) onEvent(ev);
@@ -245,10 +250,18 @@ RunResult detail::execute(const RunConfig& requested, RunStore* store,
         ev.kind = RunEvent::Kind::Cancelled;
         ev.message = result.message;
         end(ev, RunStatus::Cancelled);
-    } catch (const c10::Error& e) {
-        fail("torch error: " + detail::firstLine(e.what_without_backtrace()));
+    } catch (const c10::OutOfMemoryError& e) {
+        fail(detail::outOfMemoryMessage(e.what_without_backtrace(), result.device,
+                                        config.train.batchSize));
+    } catch (const c10::Error& e) {  // the CPU allocator's "not enough memory" among them
+        const std::string what = e.what_without_backtrace();
+        fail(detail::isOutOfMemory(what)
+                 ? detail::outOfMemoryMessage(what, result.device, config.train.batchSize)
+                 : "torch error: " + detail::firstLine(what));
     } catch (const std::exception& e) {
-        fail(detail::firstLine(e.what()));
+        fail(detail::isOutOfMemory(e.what())
+                 ? detail::outOfMemoryMessage(e.what(), result.device, config.train.batchSize)
+                 : detail::firstLine(e.what()));
     }
     return result;
 }

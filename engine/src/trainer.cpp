@@ -22,6 +22,7 @@
 #include "model/vit.h"
 #include "precision.h"
 #include "strategies/strategy.h"
+#include "strategies/strategy_guard.h"
 
 namespace clwb::detail {
 namespace {
@@ -84,7 +85,7 @@ public:
         result_.questionAnswering = seq_.qa;
         model_->to(device_);
 
-        strategy_ = makeStrategy(config_.strategy);
+        strategy_ = guardStrategy(makeStrategy(config_.strategy), config_.strategy);
         params_ = resolveParams(*findStrategy(config_.strategy), config_.params);
         TaskContext ctx{model_, seq_, config_, params_, device_, rng_, 0,
                         [this](const std::string& m) { log(m); }, {}};
@@ -200,11 +201,12 @@ private:
                     total = (pen.defined() ? loss + pen : loss).to(torch::kFloat);
                 }
                 const double value = total.item<double>();
-                if (!std::isfinite(value))
-                    throw std::runtime_error("loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
-                                             " at task " + std::to_string(ctx.task) + ", epoch " +
-                                             std::to_string(epoch) + ", step " + std::to_string(step_) +
-                                             " (try a lower learning rate)");
+                if (!std::isfinite(value)) {
+                    skipNonFinite(ctx.task, epoch, value);  // or throws (train.nonfinite)
+                    continue;
+                }
+                lastFiniteLoss_ = value;
+                skippedInARow_ = 0;
                 opt.zero_grad();
                 scaler_.scale(total).backward();
                 if (scaler_.unscale(trained)) {  // fp16: a step with an overflow is skipped
@@ -221,6 +223,39 @@ private:
                     emitCurve(ctx, ctx.task);
             }
         }
+        if (skippedInTask_ > 0)
+            log("task " + std::to_string(ctx.task) + ": " + std::to_string(skippedInTask_) +
+                    " batches with a non-finite loss skipped (train.nonfinite = \"skip\")",
+                LogLevel::Warning);
+        skippedInTask_ = 0;
+    }
+
+    /// A batch whose loss is NaN or infinite: skipped and logged under train.nonfinite = "skip",
+    /// unless too many in a row were; otherwise the run fails naming where, and the last finite
+    /// loss for scale.
+    void skipNonFinite(int task, int epoch, double value)
+    {
+        const std::string what = std::isnan(value) ? "NaN" : "infinite";
+        const std::string where = " at task " + std::to_string(task) + ", epoch " +
+                                  std::to_string(epoch) + ", step " + std::to_string(step_);
+        std::ostringstream last;
+        if (lastFiniteLoss_) last << "last finite loss " << *lastFiniteLoss_;
+        else last << "no finite loss before it";
+        const bool skip = config_.train.nonfinite == "skip";
+        if (skip && skippedInARow_ < TrainConfig::kMaxSkippedInARow) {
+            ++skippedInARow_;
+            ++skippedInTask_;
+            log("loss is " + what + where + ": batch skipped (" + std::to_string(skippedInARow_) +
+                    " in a row)",
+                LogLevel::Warning);
+            return;
+        }
+        throw std::runtime_error(
+            (skip ? "loss not finite in " + std::to_string(skippedInARow_ + 1) +
+                        " batches in a row (train.nonfinite = \"skip\" skips at most " +
+                        std::to_string(TrainConfig::kMaxSkippedInARow) + ")"
+                  : "loss became " + what) +
+            where + " (" + last.str() + "; try a lower learning rate)");
     }
 
     /// One optimisation step done (by the loop or by a strategy): loss series, progress, ETA.
@@ -495,7 +530,13 @@ private:
 
     void emit(const RunEvent& ev)
     {
-        if (onEvent_ && !onEvent_(ev)) throw RunCancelled{};
+        bool goOn = true;
+        try {
+            goOn = !onEvent_ || onEvent_(ev);
+        } catch (const std::exception& e) {  // the database: not the strategy's fault (guard)
+            throw EventSinkError(e.what());
+        }
+        if (!goOn) throw RunCancelled{};
     }
 
     /// Writes the checkpoint after task t (the trainer's, the model's and the strategy's state),
@@ -573,6 +614,8 @@ private:
     std::map<std::pair<int, int>, torch::Tensor> featureCache_;  ///< (task, split) -> features
     int64_t cachedImages_ = 0;  ///< images whose features were computed (each once)
     int64_t step_ = 0;
+    std::optional<double> lastFiniteLoss_;  ///< for the message of a non-finite loss
+    int skippedInARow_ = 0, skippedInTask_ = 0;  ///< batches skipped for a non-finite loss
     LossScaler scaler_{config_.train.precision == "fp16"};
     int64_t totalSteps_ = 0;
     int64_t stepsAtStart_ = 0;  ///< step_ when training (re)started, for the ETA

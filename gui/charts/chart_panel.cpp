@@ -54,6 +54,28 @@ void ChartPanel::setSubject(const QString& subject)
     setTitle(baseTitle_);
 }
 
+void ChartPanel::useWidgetFont()
+{
+    const QFont base = font();
+    QFont bold = base;
+    bold.setBold(true);
+    title_->setFont(bold);
+    for (QCPAxis* axis : plot_->findChildren<QCPAxis*>()) {
+        axis->setTickLabelFont(base);
+        axis->setLabelFont(base);
+    }
+    plot_->legend->setFont(base);
+    for (int i = 0; i < plot_->legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPAbstractLegendItem*>(plot_->legend->item(i)))
+            item->setFont(base);
+    requestReplot();
+}
+
+QColor ChartPanel::foregroundColor() const
+{
+    return plot_->xAxis->labelColor();
+}
+
 QString ChartPanel::title() const
 {
     return title_->text();
@@ -68,6 +90,11 @@ void ChartPanel::requestReplot()
 void ChartPanel::flushReplot()
 {
     replotTimer_.stop();
+    if (paletteDirty_) {
+        paletteDirty_ = false;
+        applyPalette();
+        dirty_ = true;
+    }
     if (!dirty_) return;
     dirty_ = false;
     ++replotCount_;
@@ -75,8 +102,38 @@ void ChartPanel::flushReplot()
     plot_->replot(QCustomPlot::rpQueuedRefresh);  // buffers now, repaint with the next paint
 }
 
+void ChartPanel::applyPalette()
+{
+    applyPaletteTo(plot_, palette());
+}
+
+void ChartPanel::applyPaletteTo(QCustomPlot* plot, const QPalette& pal)
+{
+    const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+    QColor grid = text;
+    grid.setAlphaF(0.22);  // the light palette's grey grid; as faint on a dark base
+    plot->setBackground(base);
+    for (QCPAxis* axis : plot->findChildren<QCPAxis*>()) {
+        axis->setBasePen(QPen(text));
+        axis->setTickPen(QPen(text));
+        axis->setSubTickPen(QPen(text));
+        axis->setTickLabelColor(text);
+        axis->setLabelColor(text);
+        axis->grid()->setPen(QPen(grid, 1, Qt::DotLine));
+    }
+    plot->legend->setBrush(base);
+    plot->legend->setTextColor(text);
+    for (int i = 0; i < plot->legend->itemCount(); ++i)
+        if (auto* item = qobject_cast<QCPAbstractLegendItem*>(plot->legend->item(i)))
+            item->setTextColor(text);
+}
+
 void ChartPanel::changeEvent(QEvent* event)
 {
+    if (event->type() == QEvent::PaletteChange) {
+        paletteDirty_ = true;
+        requestReplot();
+    }
     if (event->type() == QEvent::LanguageChange) {
         retranslateUi();
         requestReplot();
@@ -116,14 +173,31 @@ void ChartPanel::exportDialog(bool pdf)
 bool ChartPanel::savePng(const QString& file, int width, int height)
 {
     flushReplot();
-    return plot_->savePng(file, width, height, 2.0);
+    const QRect onScreen = plot_->viewport();
+    if (width > 0 && height > 0) layOutAt(QRect(0, 0, width, height));
+    const bool ok = plot_->savePng(file, width, height, 2.0);
+    if (width > 0 && height > 0) layOutAt(onScreen);
+    return ok;
 }
 
 bool ChartPanel::savePdf(const QString& file, int width, int height)
 {
     flushReplot();
-    return plot_->savePdf(file, width, height, QCP::epNoCosmetic, QStringLiteral("CL Workbench"),
-                          title());
+    const QRect onScreen = plot_->viewport();
+    if (width > 0 && height > 0) layOutAt(QRect(0, 0, width, height));
+    const bool ok = plot_->savePdf(file, width, height, QCP::epNoCosmetic,
+                                   QStringLiteral("CL Workbench"), title());
+    if (width > 0 && height > 0) layOutAt(onScreen);
+    return ok;
+}
+
+void ChartPanel::layOutAt(const QRect& viewport)
+{
+    plot_->setViewport(viewport);
+    for (auto phase :
+         {QCPLayoutElement::upPreparation, QCPLayoutElement::upMargins, QCPLayoutElement::upLayout})
+        plot_->plotLayout()->update(phase);
+    beforeReplot();
 }
 
 QPixmap ChartPanel::toPixmap(int width, int height, double scale)
@@ -131,7 +205,12 @@ QPixmap ChartPanel::toPixmap(int width, int height, double scale)
     flushReplot();
     const QCP::AntialiasedElements saved = plot_->antialiasedElements();
     plot_->setAntialiasedElements(QCP::aeAll);
+    // Size-dependent details (cell label fonts) follow the image's size, not the screen's, so
+    // an export looks the same whatever the window's size was.
+    const QRect onScreen = plot_->viewport();
+    if (width > 0 && height > 0) layOutAt(QRect(0, 0, width, height));
     QPixmap px = plot_->toPixmap(width, height, scale);
+    if (width > 0 && height > 0) layOutAt(onScreen);
     plot_->setAntialiasedElements(saved);
     return px;
 }

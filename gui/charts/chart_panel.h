@@ -39,8 +39,13 @@ public:
     /// Renders the chart at the given size (report pages).
     QPixmap toPixmap(int width, int height, double scale = 1.0);
     QString title() const;
+    /// The colour axes, ticks and legend text are drawn in now (the palette's text colour).
+    QColor foregroundColor() const;
     /// Appended to the title ("Accuracy matrix — EWC #3"), e.g. in the comparison view.
     void setSubject(const QString& subject);
+    /// Every text of the chart (title, axes, ticks, legend, cell labels) in the widget's font,
+    /// which QCustomPlot does not follow by itself: presentation mode's large type.
+    void useWidgetFont();
 
 protected:
     void setTitle(const QString& title);
@@ -52,17 +57,26 @@ protected:
     virtual void retranslateUi() = 0;
     /// Last chance to move buffered data into the plot before a replot.
     virtual void beforeReplot() {}
+    /// Colours that come from the widget's palette (background, axes, grid, legend), so a dark
+    /// desktop gets dark charts; subclasses add their own palette-bound colours. Called before
+    /// the first replot and after every palette change.
+    virtual void applyPalette();
+    /// The same for any plot of the chart (a second plot, as the importance detail map).
+    static void applyPaletteTo(QCustomPlot* plot, const QPalette& palette);
     QVBoxLayout* mainLayout() const { return layout_; }
 
     QCustomPlot* plot_;
 
 private:
     void exportDialog(bool pdf);
+    /// Lays the plot out in `viewport` and lets size-dependent details follow.
+    void layOutAt(const QRect& viewport);
 
     QVBoxLayout* layout_;
     QLabel* title_;
     QString baseTitle_, subject_;
     QTimer replotTimer_;
     bool dirty_ = false;
+    bool paletteDirty_ = true;
     int replotCount_ = 0;
 };

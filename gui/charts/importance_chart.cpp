@@ -251,6 +251,13 @@ void ImportanceChart::onPlotClicked(QMouseEvent* event)
         selectCell(block, module);
 }
 
+void ImportanceChart::applyPalette()
+{
+    ChartPanel::applyPalette();
+    applyPaletteTo(detail_, palette());
+    detail_->replot(QCustomPlot::rpQueuedRefresh);
+}
+
 void ImportanceChart::beforeReplot()
 {
     detail_->replot(QCustomPlot::rpQueuedRefresh);

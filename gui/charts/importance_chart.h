@@ -49,6 +49,7 @@ public:
 protected:
     void retranslateUi() override;
     void beforeReplot() override;
+    void applyPalette() override;
 
 private:
     void onPlotClicked(QMouseEvent* event);

@@ -8,11 +8,16 @@
 LossChart::LossChart(QWidget* parent) : ChartPanel(parent)
 {
     QCPGraph* live = plot_->addGraph();
-    live->setPen(QPen(QColor(40, 40, 40), 1.2));
     plot_->legend->setVisible(false);
     plot_->xAxis->setRange(0.0, 1.0);
     plot_->yAxis->setRange(0.0, 1.0);
     retranslateUi();
+}
+
+void LossChart::applyPalette()
+{
+    ChartPanel::applyPalette();
+    plot_->graph(0)->setPen(QPen(palette().color(QPalette::Text), 1.2));  // the run's own line
 }
 
 void LossChart::retranslateUi()

@@ -32,6 +32,7 @@ public:
 
 protected:
     void retranslateUi() override;
+    void applyPalette() override;
     void beforeReplot() override;
 
 private:

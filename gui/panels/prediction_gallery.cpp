@@ -4,11 +4,16 @@
 #include "panels/prediction_gallery.h"
 
 #include <QComboBox>
+#include <QContextMenuEvent>
 #include <QEvent>
+#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QLabel>
+#include <QMenu>
 #include <QPainter>
+#include <QPdfWriter>
 #include <QScrollArea>
+#include <QSettings>
 #include <QVBoxLayout>
 
 #include <algorithm>
@@ -207,11 +212,9 @@ void PredictionGallery::handleEvent(const clwb::RunEvent& event)
 void PredictionGallery::rebuildTaskChoice()
 {
     const int shown = shownTask();
-    std::set<int> tasks;
-    for (const auto& img : images_) tasks.insert(img.task);
     const QSignalBlocker block(task_);
     task_->clear();
-    for (int t : tasks) task_->addItem(tr("Task %1").arg(t + 1), t);
+    for (int t : tasks()) task_->addItem(tr("Task %1").arg(t + 1), t);
     const int index = task_->findData(shown);
     task_->setCurrentIndex(index >= 0 ? index : 0);
     task_->setEnabled(task_->count() > 1);
@@ -230,6 +233,57 @@ void PredictionGallery::showTask(int task)
     grid_->refresh();
 }
 
+std::vector<int> PredictionGallery::tasks() const
+{
+    std::set<int> tasks;
+    for (const auto& img : images_) tasks.insert(img.task);
+    return {tasks.begin(), tasks.end()};
+}
+
+bool PredictionGallery::savePng(const QString& file, int task)
+{
+    const QPixmap px = gridPixmap(task, 2.0);
+    return !px.isNull() && px.save(file, "PNG");
+}
+
+bool PredictionGallery::savePdf(const QString& file, int task)
+{
+    const QPixmap px = gridPixmap(task, 2.0);
+    if (px.isNull()) return false;
+    QPdfWriter pdf(file);
+    pdf.setTitle(tr("Prediction gallery, task %1").arg(task + 1));
+    pdf.setCreator(QStringLiteral("CL Workbench"));
+    pdf.setPageOrientation(px.width() > px.height() ? QPageLayout::Landscape
+                                                    : QPageLayout::Portrait);
+    QPainter painter;
+    if (!painter.begin(&pdf)) return false;
+    // The grid scaled to the page, aspect kept.
+    const QRect page = painter.viewport();
+    const QSize size = px.size().scaled(page.size(), Qt::KeepAspectRatio);
+    painter.drawPixmap(QRect(QPoint(0, 0), size), px);
+    return painter.end();
+}
+
+void PredictionGallery::contextMenuEvent(QContextMenuEvent* event)
+{
+    const int task = shownTask();
+    if (task < 0 || predictions_.empty()) return;
+    QMenu menu(this);
+    for (const bool pdf : {false, true}) {
+        menu.addAction(pdf ? tr("Save as PDF…") : tr("Save as PNG…"), this, [this, task, pdf] {
+            QSettings settings;
+            const QString file = QFileDialog::getSaveFileName(
+                this, pdf ? tr("Save gallery as PDF") : tr("Save gallery as PNG"),
+                settings.value(QStringLiteral("lastDirectory")).toString(),
+                pdf ? tr("PDF files (*.pdf)") : tr("PNG images (*.png)"));
+            if (file.isEmpty()) return;
+            settings.setValue(QStringLiteral("lastDirectory"), QFileInfo(file).absolutePath());
+            pdf ? savePdf(file, task) : savePng(file, task);
+        });
+    }
+    menu.exec(event->globalPos());
+}
+
 std::vector<int> PredictionGallery::shownPositions() const
 {
     std::vector<int> out;
@@ -241,13 +295,14 @@ std::vector<int> PredictionGallery::shownPositions() const
 
 QPixmap PredictionGallery::gridPixmap(int task, double scale)
 {
-    if (images_.empty() || predictions_.empty()) return {};
+    const auto have = tasks();
+    if (predictions_.empty() || std::find(have.begin(), have.end(), task) == have.end()) return {};
     const int was = shownTask();
     showTask(task);
     const QSize size = grid_->sizeHint();
     QPixmap px(size * scale);
     px.setDevicePixelRatio(scale);
-    px.fill(Qt::white);
+    px.fill(grid_->palette().color(QPalette::Window));  // the gallery's text is drawn on it
     grid_->resize(size);
     grid_->render(&px);
     showTask(was);

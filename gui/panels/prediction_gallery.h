@@ -43,11 +43,18 @@ public:
     /// The grid of `task`'s images at every boundary, rendered at `scale` (reports); null when
     /// there is no gallery. The task on show stays as it was.
     QPixmap gridPixmap(int task, double scale = 2.0);
+    /// Tasks that have gallery images, in order.
+    std::vector<int> tasks() const;
+    /// `task`'s grid as a PNG (at twice its size) or a one-page PDF; false when there is none or
+    /// the file cannot be written. The right-click menu offers both for the task on show.
+    bool savePng(const QString& file, int task);
+    bool savePdf(const QString& file, int task);
     /// The class name as the window shows it (the task table's translation where it has one).
     QString className(int classId) const;
 
 protected:
     void changeEvent(QEvent* event) override;
+    void contextMenuEvent(QContextMenuEvent* event) override;
 
 private:
     friend class GalleryGrid;

@@ -34,6 +34,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
       openButton_(new QPushButton(this)),
       openLogButton_(new QPushButton(this)),
       compareButton_(new QPushButton(this)),
+      presentButton_(new QPushButton(this)),
       renameButton_(new QPushButton(this)),
       tagsButton_(new QPushButton(this)),
       deleteButton_(new QPushButton(this)),
@@ -41,6 +42,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
 {
     openButton_->setObjectName(QStringLiteral("openButton"));
     compareButton_->setObjectName(QStringLiteral("compareButton"));
+    presentButton_->setObjectName(QStringLiteral("presentButton"));
     openLogButton_->setObjectName(QStringLiteral("openLogButton"));
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(RunsTableModel::SortRole);
@@ -56,7 +58,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
 
     auto* buttons = new QHBoxLayout;
     for (auto* b :
-         {openButton_, openLogButton_, compareButton_, renameButton_, tagsButton_, deleteButton_,
+         {openButton_, openLogButton_, compareButton_, presentButton_, renameButton_, tagsButton_, deleteButton_,
           refreshButton_})
         buttons->addWidget(b);
     buttons->addStretch(1);
@@ -84,6 +86,10 @@ RunsBrowser::RunsBrowser(QWidget* parent)
         const auto ids = selectedRunIds();
         if (ids.size() >= 2) Q_EMIT compareRequested(ids);
     });
+    connect(presentButton_, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRunIds();
+        if (ids.size() == 1 || ids.size() == 2) Q_EMIT presentRequested(ids);
+    });
     connect(renameButton_, &QPushButton::clicked, this, &RunsBrowser::askRename);
     connect(tagsButton_, &QPushButton::clicked, this, &RunsBrowser::askTags);
     connect(deleteButton_, &QPushButton::clicked, this, &RunsBrowser::askDelete);
@@ -106,6 +112,10 @@ void RunsBrowser::retranslateUi()
         tr("Open the selected run's log file: every message of the run, warnings included"));
     compareButton_->setText(tr("Compare"));
     compareButton_->setToolTip(tr("Compare two or more selected runs side by side"));
+    presentButton_->setText(tr("Present"));
+    presentButton_->setToolTip(
+        tr("Full-screen story of the selected run, or of two runs side by side (F11 on the run "
+           "on show)"));
     renameButton_->setText(tr("Rename…"));
     tagsButton_->setText(tr("Tags…"));
     deleteButton_->setText(tr("Delete…"));
@@ -176,6 +186,7 @@ void RunsBrowser::updateButtons()
     openButton_->setEnabled(n == 1);
     openLogButton_->setEnabled(n == 1 && QFileInfo::exists(logPath(selectedRunIds().first())));
     compareButton_->setEnabled(n >= 2);
+    presentButton_->setEnabled(n == 1 || n == 2);
     renameButton_->setEnabled(n == 1);
     tagsButton_->setEnabled(n == 1);
     deleteButton_->setEnabled(n >= 1);

@@ -48,6 +48,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void openRunRequested(qint64 id);
     void compareRequested(const QList<qint64>& ids);
+    /// Presentation mode on one run, or on two side by side.
+    void presentRequested(const QList<qint64>& ids);
     void databaseChanged(const QString& path);
 
 protected:
@@ -71,6 +73,7 @@ private:
     QPushButton* openButton_;
     QPushButton* openLogButton_;
     QPushButton* compareButton_;
+    QPushButton* presentButton_;
     QPushButton* renameButton_;
     QPushButton* tagsButton_;
     QPushButton* deleteButton_;

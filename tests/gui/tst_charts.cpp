@@ -8,6 +8,7 @@
 
 #include <cmath>
 
+#include "appearance.h"
 #include "charts/accuracy_curve_chart.h"
 #include "charts/accuracy_matrix_chart.h"
 #include "charts/confusion_chart.h"
@@ -16,12 +17,12 @@
 #include "charts/importance_chart.h"
 #include "charts/loss_chart.h"
 #include "clwb/metrics.h"
+#include "clwb/run_replay.h"
+#include "export/report_builder.h"
+#include "export/report_writer.h"
 #include "panels/chart_area.h"
 #include "panels/metrics_panel.h"
 #include "panels/prediction_gallery.h"
-#include "export/report_builder.h"
-#include "export/report_writer.h"
-#include "clwb/run_replay.h"
 
 using Kind = clwb::RunEvent::Kind;
 
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void importanceHeatmapAndDetail();
     void metricsFollowRowsThenFinal();
     void exportsImages();
+    void followsTheDesktopPalette();
     void forgettingDecompositionAndExamples();
     void replayCarriesQaMatrices();
     void reportAddsAQaPage();
@@ -241,6 +243,33 @@ void TstCharts::exportsImages()
     QCOMPARE(area.matrix()->toPixmap(200, 100).size(), QSize(200, 100));
 }
 
+void TstCharts::followsTheDesktopPalette()
+{
+    ChartArea area;
+    area.resize(1200, 800);
+    area.handleEvent(row(-1, kInit));
+    for (int i = 0; i < 3; ++i) area.handleEvent(row(i, kR[size_t(i)]));
+    const QPalette light = QApplication::palette();
+    auto check = [&area](const QPalette& pal) {
+        const QColor base = pal.color(QPalette::Base), text = pal.color(QPalette::Text);
+        for (ChartPanel* chart : area.charts()) {
+            const QImage image = chart->toPixmap(300, 200).toImage();
+            QCOMPARE(QColor(image.pixel(1, 1)), base);  // the plot's background
+            QCOMPARE(chart->foregroundColor(), text);
+        }
+    };
+    check(light);
+    // A dark desktop (or View → Appearance → Dark) reaches every chart at once.
+    appearance::apply(appearance::Mode::Dark);
+    QVERIFY(appearance::current() == appearance::Mode::Dark);
+    QCoreApplication::processEvents();
+    check(appearance::darkPalette());
+    appearance::apply(appearance::Mode::System);
+    QCoreApplication::processEvents();
+    check(light);
+    QVERIFY(light.color(QPalette::Base) != appearance::darkPalette().color(QPalette::Base));
+}
+
 namespace {
 
 clwb::RunEvent qaRow(int task, std::vector<double> strict, std::vector<double> knowledge)
@@ -294,8 +323,10 @@ void TstCharts::replayCarriesQaMatrices()
 {
     clwb::RunRecord run;
     run.status = clwb::RunStatus::Finished;
-    const std::vector<clwb::MatrixCell> strict = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.3}, {1, 1, 0.8}};
-    const std::vector<clwb::MatrixCell> knowledge = {{0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.7}, {1, 1, 0.8}};
+    const std::vector<clwb::MatrixCell> strict = {
+        {0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.3}, {1, 1, 0.8}};
+    const std::vector<clwb::MatrixCell> knowledge = {
+        {0, 0, 0.9}, {0, 1, 0.0}, {1, 0, 0.7}, {1, 1, 0.8}};
     clwb::QaExample ex;
     ex.answer = "no";
     clwb::StoredRun stored;
@@ -321,7 +352,8 @@ void TstCharts::reportAddsAQaPage()
         // Page objects, not the /Pages tree node.
         static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
         int n = 0;
-        for (auto it = page.globalMatch(QString::fromLatin1(f.readAll())); it.hasNext(); it.next()) ++n;
+        for (auto it = page.globalMatch(QString::fromLatin1(f.readAll())); it.hasNext(); it.next())
+            ++n;
         return n;
     };
     report_writer::Report r;
@@ -333,8 +365,10 @@ void TstCharts::reportAddsAQaPage()
     px.fill(Qt::white);
     r.forgetting = px;
     r.forgettingCaption = QStringLiteral("Superficial vs essential forgetting");
-    r.decomposition = {{QStringLiteral("Task 1"), QStringLiteral("drop 60 = essential 20 + superficial 40")}};
-    r.examples = {{QStringLiteral("T1 (yn) Is it a Sneaker?"), QStringLiteral("Sneaker (expected yes)")}};
+    r.decomposition = {
+        {QStringLiteral("Task 1"), QStringLiteral("drop 60 = essential 20 + superficial 40")}};
+    r.examples = {
+        {QStringLiteral("T1 (yn) Is it a Sneaker?"), QStringLiteral("Sneaker (expected yes)")}};
     const QString qa = dir.filePath(QStringLiteral("qa.pdf"));
     QVERIFY(report_writer::writePdf(qa, r));
     QCOMPARE(pages(qa), 2);
@@ -411,7 +445,8 @@ void TstCharts::confusionFollowsBoundariesAndReadsThem()
     QVERIFY(f.open(QIODevice::ReadOnly));
     static const QRegularExpression page(QStringLiteral("/Type\\s*/Page(?!s)"));
     int pages = 0;
-    for (auto it = page.globalMatch(QString::fromLatin1(f.readAll())); it.hasNext(); it.next()) ++pages;
+    for (auto it = page.globalMatch(QString::fromLatin1(f.readAll())); it.hasNext(); it.next())
+        ++pages;
     QCOMPARE(pages, 2);
     area.clear();
     QCOMPARE(chart->boundaryCount(), 0);
@@ -464,6 +499,17 @@ void TstCharts::galleryShowsPredictionsPerBoundary()
     QVERIFY(!gallery->grab().isNull());
     // The report's rendering of task 1's grid leaves the task on show alone.
     QVERIFY(!gallery->gridPixmap(0, 1.0).isNull());
+    QCOMPARE(gallery->shownTask(), 1);
+    // PNG and PDF of each task's grid (File → Export and the right-click menu).
+    QCOMPARE(gallery->tasks(), (std::vector<int>{0, 1}));
+    QTemporaryDir dir;
+    const QString png = dir.filePath(QStringLiteral("g.png")),
+                  pdf = dir.filePath(QStringLiteral("g.pdf"));
+    QVERIFY(gallery->savePng(png, 0));
+    QVERIFY(gallery->savePdf(pdf, 1));
+    QCOMPARE(QImage(png).size(), gallery->gridPixmap(0, 2.0).size());
+    QVERIFY(QFileInfo(pdf).size() > 1000);
+    QVERIFY(!gallery->savePng(png, 7));  // no such task
     QCOMPARE(gallery->shownTask(), 1);
     const auto report = ReportBuilder::build(area, clwb::RunConfig{});
     QVERIFY(!report.gallery.isNull());

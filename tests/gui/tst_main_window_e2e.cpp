@@ -16,6 +16,7 @@
 #include "panels/chart_area.h"
 #include "panels/experiment_panel.h"
 #include "panels/metrics_panel.h"
+#include "panels/presentation_view.h"
 #include "panels/runs_browser.h"
 #include "panels/runs_table_model.h"
 #include "translation_manager.h"
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void stopCancelsWithinASecond();
     void batchRunsEachStrategy();
     void languageSwitchRetranslates();
+    void replayDrawsAsLiveAndPresents();
 
 private:
     QString writeConfig(int epochs, int trainPerClass);
@@ -189,6 +191,56 @@ void TstMainWindowE2e::languageSwitchRetranslates()
     w.setLanguage(QStringLiteral("en"));
     QCoreApplication::processEvents();
     QCOMPARE(w.startAction()->text(), english);
+}
+
+void TstMainWindowE2e::replayDrawsAsLiveAndPresents()
+{
+    const QString db = dir_.filePath(QStringLiteral("replay.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    w.resize(1200, 900);
+    w.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&w));
+    QVERIFY(w.loadExperiment(writeConfig(1, 24)));
+    w.startAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
+    QVERIFY(w.lastStatus() == clwb::RunStatus::Finished);
+
+    // Every chart drawn at a fixed size from the live events, then from the database.
+    ChartArea* charts = w.chartArea();
+    auto draw = [charts] {
+        std::vector<QImage> images;
+        for (ChartPanel* c : charts->charts()) images.push_back(c->toPixmap(640, 400).toImage());
+        return images;
+    };
+    const auto live = draw();
+    QVERIFY(live.size() >= 5);
+    charts->clear();
+    w.openStoredRun(w.lastRunId());
+    const auto replayed = draw();
+    QCOMPARE(replayed.size(), live.size());
+    for (size_t i = 0; i < live.size(); ++i) {
+        if (live[i] != replayed[i] && qEnvironmentVariableIsSet("CLWB_KEEP_IMAGES")) {
+            live[i].save(QStringLiteral("%1/live-%2.png").arg(QDir::tempPath()).arg(i));
+            replayed[i].save(QStringLiteral("%1/replayed-%2.png").arg(QDir::tempPath()).arg(i));
+        }
+        QVERIFY2(live[i] == replayed[i], qPrintable(charts->charts()[i]->title()));
+    }
+    // The same images are not all blank: the comparison can fail.
+    QVERIFY(live[0] != QImage(live[0].size(), live[0].format()));
+
+    // View → Present on the stored run on show: both boundaries, the caption from its matrix.
+    QVERIFY(w.present());
+    PresentationView* view = w.presentation();
+    QVERIFY(view);
+    QCOMPARE(view->laneCount(), 1);
+    QCOMPARE(view->lastBoundary(), 2);
+    QCOMPARE(view->matrix(0)->rows(), charts->matrix()->rows());
+    view->setBoundary(1);
+    QCOMPARE(view->matrix(0)->filledCells(), 2);
+    QVERIFY(view->caption().startsWith(QStringLiteral("With Sequential fine-tuning")));
+    view->close();
+    QTRY_VERIFY(!w.presentation());
 }
 
 QTEST_MAIN(TstMainWindowE2e)

@@ -100,6 +100,11 @@ struct TrainConfig
     /// "fp32" | "bf16" | "fp16": autocast of forward passes (training and evaluation); fp16 with
     /// dynamic loss scaling and CUDA only; bf16 also on CPUs (slow without native bf16 units)
     std::string precision = "fp32";
+    /// A batch whose loss is NaN or infinite: "stop" (the run fails naming the task, step and the
+    /// last finite loss) | "skip" (the batch is skipped without an update and logged; the run
+    /// still fails once more than kMaxSkippedInARow batches in a row were skipped)
+    std::string nonfinite = "stop";
+    static constexpr int kMaxSkippedInARow = 10;
 };
 
 /// Checkpoints at task boundaries (docs/reliability.md).

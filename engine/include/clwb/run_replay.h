@@ -33,10 +33,11 @@ struct StoredRun
 /// Reads run `runId` whole; nullopt-like empty `run.id == 0` when there is no such run.
 StoredRun loadStoredRun(RunStore& store, std::int64_t runId);
 
-/// Started, the row before training, Step and Curve events in step order, the matrix rows (with
-/// their QA format/knowledge rows and examples, or their confusion counts and classes and gallery
-/// predictions, the gallery itself on the first row, as live, and the feature drift), importance
-/// snapshots, and Finished when the run finished with metrics.
+/// Started, the row before training, Step and Curve events in step order with each task's
+/// matrix row (with its QA format/knowledge rows and examples, or its confusion counts and
+/// classes and gallery predictions, the gallery itself on the first row, and the feature drift)
+/// and importance snapshot right after the task's last step, as live, and Finished when the run
+/// finished with metrics.
 std::vector<RunEvent> replayEvents(const StoredRun& stored);
 
 /// loadStoredRun + replayEvents; empty for an unknown run.

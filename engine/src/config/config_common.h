@@ -3,6 +3,7 @@
 // and small helpers for messages that name a JSON path. Engine-private.
 #pragma once
 
+#include <algorithm>
 #include <climits>
 #include <cmath>
 #include <cstdio>
@@ -24,6 +25,7 @@ namespace fs = std::filesystem;
 inline constexpr int kMaxDomainTasks = 20;
 
 inline const Keys kPrecisions = {"fp32", "bf16", "fp16"};
+inline const Keys kNonfinitePolicies = {"stop", "skip"};
 
 inline const Keys kDatasets = {"fashion-mnist", "idx",       "cifar10",  "cifar100",
                                "image-folder",  "file-list", "synthetic"};
@@ -63,9 +65,17 @@ inline std::string inQuotes(const std::string& s)
     return "'" + s + "'";
 }
 
+/// parent.key; a key that would not read back as one step (empty, or holding '.', '[', ']', '"',
+/// blanks or control characters) is quoted: parent["a.b"].
 inline std::string childPath(const std::string& parent, const std::string& key)
 {
-    return parent.empty() ? key : parent + "." + key;
+    const bool plain =
+        !key.empty() && std::none_of(key.begin(), key.end(), [](char c) {
+            return c == '.' || c == '[' || c == ']' || c == '"' || c == ' ' ||
+                   static_cast<unsigned char>(c) < 0x20;
+        });
+    if (plain) return parent.empty() ? key : parent + "." + key;
+    return parent + "[" + Json(key).dump(-1, ' ', false, Json::error_handler_t::replace) + "]";
 }
 
 inline std::string indexPath(const std::string& parent, std::size_t i)

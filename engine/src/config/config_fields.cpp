@@ -89,6 +89,8 @@ const std::vector<Field>& configFields()
         CLWB_FIELD("train", "weight_decay", c.train.weightDecay),
         ranged(CLWB_FIELD("train", "eval_every", c.train.evalEvery), 0),
         oneOf(CLWB_FIELD("train", "precision", c.train.precision), kPrecisions, "precision"),
+        oneOf(CLWB_FIELD("train", "nonfinite", c.train.nonfinite), kNonfinitePolicies,
+              "non-finite loss policy"),
 
         ranged(CLWB_FIELD("checkpoint", "keep", c.checkpoint.keep), 0, 1000),
     };

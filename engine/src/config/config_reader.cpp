@@ -254,10 +254,9 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
     return c;
 }
 
-/// nlohmann reports a 1-based byte count; users want line and column (in characters).
-std::string invalidJsonMessage(const std::string& text, const Json::parse_error& e)
+/// "invalid JSON at line L, column C: " for byte offset `at` (columns in characters).
+std::string invalidJsonAt(const std::string& text, std::size_t at)
 {
-    const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
     std::size_t line = 1, column = 1;
     for (std::size_t i = 0; i < at; ++i) {
         const auto byte = static_cast<unsigned char>(text[i]);
@@ -268,14 +267,40 @@ std::string invalidJsonMessage(const std::string& text, const Json::parse_error&
             ++column;
         }
     }
+    return "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) +
+           ": ";
+}
+
+/// nlohmann reports a 1-based byte count; users want line and column (in characters).
+std::string invalidJsonMessage(const std::string& text, const Json::parse_error& e)
+{
+    const std::size_t at = std::min<std::size_t>(e.byte == 0 ? 0 : e.byte - 1, text.size());
     // Keep nlohmann's description, drop its "[json.exception...] parse error at ...:" prefix.
     std::string detail = e.what();
     if (const auto pos = detail.find("parse error"); pos != std::string::npos) {
         if (const auto colon = detail.find(": ", pos); colon != std::string::npos)
             detail = detail.substr(colon + 2);
     }
-    return "invalid JSON at line " + std::to_string(line) + ", column " + std::to_string(column) +
-           ": " + detail;
+    return invalidJsonAt(text, at) + detail;
+}
+
+/// nlohmann rejects a number beyond double's range (1e400) without a position: found again by
+/// its text, the first time it stands as a value.
+std::string numberOverflowMessage(const std::string& text, const Json::exception& e)
+{
+    std::string detail = e.what();
+    if (const auto pos = detail.find("] "); pos != std::string::npos) detail = detail.substr(pos + 2);
+    const auto open = detail.find('\''), close = detail.rfind('\'');
+    const std::string token =
+        open != std::string::npos && close > open ? detail.substr(open + 1, close - open - 1) : "";
+    std::size_t at = token.empty() ? std::string::npos : text.find(token);
+    while (at != std::string::npos) {
+        const auto before = text.find_last_not_of(" \t\r\n", at == 0 ? 0 : at - 1);
+        if (at == 0 || (before != std::string::npos && std::strchr(":,[", text[before]))) break;
+        at = text.find(token, at + 1);
+    }
+    if (at == std::string::npos) return "invalid JSON: " + detail;
+    return invalidJsonAt(text, at) + detail + " (beyond the range of a double)";
 }
 
 std::string trim(const std::string& s)
@@ -341,6 +366,9 @@ ConfigParseResult parseUnvalidated(const std::string& text, const Keys& override
         root = Json::parse(text);
     } catch (const Json::parse_error& e) {
         result.errors.push_back({"", invalidJsonMessage(text, e)});
+        return result;
+    } catch (const Json::exception& e) {  // a number too large for a double (out_of_range 406)
+        result.errors.push_back({"", numberOverflowMessage(text, e)});
         return result;
     }
     if (!root.is_object()) {

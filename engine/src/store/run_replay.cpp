@@ -130,8 +130,28 @@ std::vector<RunEvent> replayEvents(const StoredRun& stored)
     std::vector<SeriesPoint> sorted = series;
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.step < b.step; });
+    // Each task's row and importance come right after its last step, as live, so a viewer
+    // stepping through boundaries (presentation mode) sees the curves and rows in step.
+    auto nextRow = rows.upper_bound(-1);
+    auto emitRowsBefore = [&](int task) {
+        for (; nextRow != rows.end() && nextRow->first < task; ++nextRow) {
+            events.push_back(rowEvent(nextRow->first));
+            for (const auto& snap : importance) {
+                if (snap.task != nextRow->first) continue;
+                RunEvent ev;
+                ev.kind = Kind::Importance;
+                ev.task = snap.task;
+                ev.importance = snap;
+                events.push_back(ev);
+            }
+        }
+    };
     for (size_t i = 0; i < sorted.size();) {
         const std::int64_t step = sorted[i].step;
+        int groupTask = sorted[i].task;
+        for (size_t k = i; k < sorted.size() && sorted[k].step == step; ++k)
+            groupTask = std::max(groupTask, sorted[k].task);
+        emitRowsBefore(groupTask);
         RunEvent curve;
         curve.kind = Kind::Curve;
         curve.step = step;
@@ -157,9 +177,9 @@ std::vector<RunEvent> replayEvents(const StoredRun& stored)
         if (haveCurve) events.push_back(curve);
     }
 
-    for (const auto& entry : rows)
-        if (entry.first >= 0) events.push_back(rowEvent(entry.first));
-    for (const auto& snap : importance) {
+    emitRowsBefore(std::numeric_limits<int>::max());
+    for (const auto& snap : importance) {  // snapshots of tasks without a row (cancelled runs)
+        if (rows.count(snap.task)) continue;
         RunEvent ev;
         ev.kind = Kind::Importance;
         ev.task = snap.task;

@@ -136,6 +136,16 @@ RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>())
                                      parent.string() + "': " + ec.message());
     }
 
+    // SQLite takes a file shorter than its 100-byte header for an empty database and would write
+    // a new one over it (a short text file, a half-copied database): refuse anything that does
+    // not start with SQLite's header, untouched.
+    std::error_code isDir;
+    if (path != ":memory:" && std::filesystem::is_directory(path, isDir))
+        throw std::runtime_error("'" + path + "' is a folder, not a run database file");
+    if (path != ":memory:" && !sql::looksLikeSqlite(path))
+        throw std::runtime_error("'" + path +
+                                 "' is not a CL Workbench database (not an SQLite file)");
+
     const int rc =
         sqlite3_open_v2(path.c_str(), &d.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
     if (rc != SQLITE_OK) d.fail("cannot open the file", rc);
@@ -231,6 +241,13 @@ std::int64_t RunStore::createRun(const RunRecord& run)
 void RunStore::heartbeat(std::int64_t runId)
 {
     Impl& d = *impl_;
+    // Unlinked under a running run, the file would take every later write and vanish with them
+    // when closed; SQLite does not notice by itself in WAL mode.
+    int moved = 0;
+    if (sqlite3_file_control(d.db, "main", SQLITE_FCNTL_HAS_MOVED, &moved) == SQLITE_OK && moved)
+        throw std::runtime_error("Run database '" + d.path +
+                                 "': recording a heartbeat: the database file was deleted or "
+                                 "renamed while the run was writing to it");
     Query(d, "UPDATE runs SET heartbeat_at = ?1 WHERE id = ?2", "recording a heartbeat")
         .bind(1, nowIso())
         .bind(2, runId)

@@ -3,6 +3,8 @@
 
 #include <string>
 
+#include "store/schema_backup.h"
+
 namespace clwb::sql {
 namespace {
 
@@ -191,6 +193,8 @@ constexpr const char* kSchemaV7[][2] = {
 
 void migrateSchema(Db& db, int target)
 {
+    // Before the write transaction: SQLite cannot copy a database its connection is writing.
+    backupBeforeMigration(db, target);
     Transaction tx(db, Transaction::Mode::Write, "creating the schema");
     // Another process may have initialised the file between our check and the write lock.
     const int from =

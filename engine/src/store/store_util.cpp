@@ -78,6 +78,16 @@ bool hostIsLittleEndian()
     return first == 1;
 }
 
+bool looksLikeSqlite(const std::string& path)
+{
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    if (!f) return true;  // missing (a new database) or unreadable: SQLite says which
+    char page[512] = {};  // SQLite's smallest page: every database file holds at least one
+    const std::size_t n = std::fread(page, 1, sizeof page, f);
+    std::fclose(f);
+    return n == 0 || (n == sizeof page && std::memcmp(page, "SQLite format 3", 16) == 0);
+}
+
 std::vector<unsigned char> encodeFloats(const std::vector<float>& values)
 {
     std::vector<unsigned char> bytes(values.size() * 4);

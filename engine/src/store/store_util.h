@@ -18,6 +18,9 @@ std::string hostName();
 /// True when no process `pid` exists on this host.
 bool pidIsDead(std::int64_t pid);
 bool hostIsLittleEndian();
+/// True when `path` does not exist or is empty (SQLite makes a new database of both), or holds at
+/// least one 512-byte page starting with SQLite's header ("SQLite format 3"); false otherwise.
+bool looksLikeSqlite(const std::string& path);
 /// float32 values as little-endian bytes on disk, whatever the host.
 std::vector<unsigned char> encodeFloats(const std::vector<float>& values);
 std::vector<float> decodeFloats(const unsigned char* bytes, std::size_t count);

@@ -434,6 +434,37 @@ private Q_SLOTS:
             CLWB_EXPECT_ERROR(r, "device", "CUDA requested");
     }
 
+    /// train.nonfinite: "stop" by default, "skip" read and written back, anything else located.
+    void nonfinitePolicy()
+    {
+        auto r = clwb::parseRunConfig(kValid);
+        QCOMPARE(r.config.train.nonfinite, std::string("stop"));
+        r = clwb::parseRunConfig(kValid, {"train.nonfinite=skip"});
+        CLWB_EXPECT_OK(r);
+        QCOMPARE(clwb::parseRunConfig(clwb::toJson(r.config)).config.train.nonfinite,
+                 std::string("skip"));
+        r = clwb::parseRunConfig(kValid, {"train.nonfinite=skipp"});
+        CLWB_EXPECT_ERROR(r, "train.nonfinite",
+                          "unknown non-finite loss policy 'skipp' (did you mean 'skip'?); valid: "
+                          "stop, skip");
+        r = clwb::parseRunConfig(kValid, {"train.nonfinite=1"});
+        CLWB_EXPECT_ERROR(r, "train.nonfinite", "expected a string, got a number");
+    }
+
+    /// A key that would not read back as one path step is quoted; a number beyond a double is
+    /// located by line and column.
+    void oddKeysAndHugeNumbersAreLocated()
+    {
+        auto r = clwb::parseRunConfig(R"({"": 1, "train": {"a.b": 2, "lr": 1e400}})");
+        QCOMPARE(int(r.errors.size()), 1);  // the overflow stops the parse
+        CLWB_EXPECT_ERROR(r, "",
+                          "invalid JSON at line 1, column 35: number overflow parsing '1e400'");
+        r = clwb::parseRunConfig(R"({"": 1, "train": {"a.b": 2, "[0]": 3}})");
+        CLWB_EXPECT_ERROR(r, "[\"\"]", "unknown key ''");
+        CLWB_EXPECT_ERROR(r, "train[\"a.b\"]", "unknown key 'a.b'");
+        CLWB_EXPECT_ERROR(r, "train[\"[0]\"]", "unknown key '[0]'");
+    }
+
     void names()
     {
         const auto fashion = clwb::classNames("fashion-mnist");
