@@ -1429,6 +1429,22 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Cannot present runs</source>
         <translation>実行をプレゼンテーションできません</translation>
     </message>
+    <message>
+        <source>Stop the current run before resuming another one</source>
+        <translation>別の実行を再開する前に、現在の実行を停止してください</translation>
+    </message>
+    <message>
+        <source>Cannot resume run %1</source>
+        <translation>実行 %1 を再開できません</translation>
+    </message>
+    <message>
+        <source>Resuming run %1 from its last checkpoint</source>
+        <translation>実行 %1 を最後のチェックポイントから再開します</translation>
+    </message>
+    <message>
+        <source>Cannot draw the stored part of run %1: %2</source>
+        <translation>実行 %1 の保存済み部分を描画できません: %2</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -1885,6 +1901,14 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Full-screen story of the selected run, or of two runs side by side (F11 on the run on show)</source>
         <translation>選択した実行、または 2 つの実行を並べて全画面で順に見せます（表示中の実行には F11）</translation>
     </message>
+    <message>
+        <source>Resume</source>
+        <translation>再開</translation>
+    </message>
+    <message>
+        <source>Continue the selected cancelled, failed or interrupted run from its last checkpoint, in the same row</source>
+        <translation>選択した中止・失敗・中断の実行を、最後のチェックポイントから同じ行で続けます</translation>
+    </message>
 </context>
 <context>
     <name>RunsTableModel</name>
@@ -1939,6 +1963,14 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Tags</source>
         <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Checkpoint after task %1 (step %2): %3</source>
+        <translation>タスク %1 の後のチェックポイント（ステップ %2）: %3</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>チェックポイント</translation>
     </message>
 </context>
 <context>
