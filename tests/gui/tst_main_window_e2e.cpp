@@ -33,6 +33,7 @@ private Q_SLOTS:
     void languageSwitchRetranslates();
     void replayDrawsAsLiveAndPresents();
     void resumeEndsAsIfNeverStopped();
+    void failedRunsLeaveTheWindowUsable();
 
 private:
     QString writeConfig(int epochs, int trainPerClass);
@@ -285,6 +286,35 @@ void TstMainWindowE2e::resumeEndsAsIfNeverStopped()
     QCOMPARE(int(store.listRuns().size()), 1);
     QVERIFY(store.run(id)->status == clwb::RunStatus::Finished);
     QVERIFY(!w.runsBrowser()->canResume(id));  // finished
+}
+
+void TstMainWindowE2e::failedRunsLeaveTheWindowUsable()
+{
+    const QString db = dir_.filePath(QStringLiteral("faults.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    QVERIFY(w.loadExperiment(writeConfig(1, 16)));
+    // Out of memory (simulated through the engine's test seam: no GPU here) and a strategy hook
+    // that throws: each run fails with its message, and the next run starts and finishes.
+    const std::pair<const char*, const char*> faults[] = {
+        {"afterTask:oom@0", "train.batch_size"}, {"beforeTask:throw@1", "beforeTask"}};
+    for (const auto& [fault, said] : faults) {
+        qputenv("CLWB_FAULT_HOOK", fault);
+        QVERIFY(w.startExperiment());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 60000);
+        qunsetenv("CLWB_FAULT_HOOK");
+        QVERIFY(w.lastStatus() == clwb::RunStatus::Failed);
+        clwb::RunStore store(db.toStdString());
+        const auto run = store.run(w.lastRunId());
+        QVERIFY(run && run->status == clwb::RunStatus::Failed);
+        QVERIFY2(QString::fromStdString(run->message).contains(QLatin1String(said)),
+                 run->message.c_str());
+        QVERIFY(w.startAction()->isEnabled());
+    }
+    QVERIFY(w.startExperiment());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 60000);
+    QVERIFY(w.lastStatus() == clwb::RunStatus::Finished);
+    QCOMPARE(w.chartArea()->matrix()->filledCells(), 4);
 }
 
 QTEST_MAIN(TstMainWindowE2e)
