@@ -7,6 +7,8 @@ plasticity; trainable/stored parameters; wall time) and checks each paper's clai
 
     python3 bench/reproduce.py                # 3 seeds, 600 train images per class, 2 jobs
     python3 bench/reproduce.py --report-only  # rebuild docs/results.md from saved summaries
+    python3 bench/reproduce.py --study        # the RUNS rows through `clwb-run study
+                                              # examples/study-split-fmnist-all.json` instead
 
 Each run's JSON summary is kept in --out, so an interrupted sweep resumes where it stopped.
 """
@@ -150,6 +152,32 @@ def run_one(binary, out_dir, row, example, params, seed, overrides=None):
         raise RuntimeError(f"{row} seed {seed} failed ({proc.returncode}): {proc.stderr[-800:]}")
     os.replace(path + ".tmp", path)
     return path, time.time() - start, "ran"
+
+
+def run_study(binary, out_dir, jobs):
+    """The RUNS rows as one study (examples/study-split-fmnist-all.json: the same configurations
+    and SETTINGS, seeds 0-2) on a local pool of `jobs` clwb-run children, stored in
+    <out>/study.sqlite; each finished task's summary is copied to <row>-seed<seed>.json, where the
+    report reads it. Rows already there are not replaced."""
+    study = os.path.join(ROOT, "examples", "study-split-fmnist-all.json")
+    folder = os.path.join(out_dir, time.strftime("study-%Y%m%d-%H%M%S"))
+    cmd = [binary, "study", study, "--db", os.path.join(out_dir, "study.sqlite"),
+           "--executor", "local", "--max-parallel", str(jobs), "--folder", folder]
+    env = dict(os.environ, OMP_WAIT_POLICY="PASSIVE")
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, text=True, env=env)
+    with open(os.path.join(folder, "state.json")) as f:
+        state = json.load(f)
+    copied = 0
+    for task in state["tasks"]:
+        summary = os.path.join(folder, "runs", f"{task['index']}.summary.json")
+        target = os.path.join(out_dir, f"{task['label']}-seed{task['seed']}.json")
+        if task["state"] == "finished" and os.path.exists(summary) and not os.path.exists(target):
+            with open(summary) as src, open(target, "w") as dst:
+                dst.write(src.read())
+            copied += 1
+    print(f"study: exit {proc.returncode}, {copied} summaries copied to {out_dir}; "
+          f"clwb-run study-report {json.loads(proc.stdout or '{}').get('study_id', '?')} "
+          f"--db {os.path.join(out_dir, 'study.sqlite')} for its own report", flush=True)
 
 
 def mean_std(values):
@@ -525,12 +553,19 @@ def main():
     ap.add_argument("--only", default="", help="comma-separated row ids")
     ap.add_argument("--doc", default=os.path.join(ROOT, "docs", "results.md"))
     ap.add_argument("--report-only", action="store_true")
+    ap.add_argument("--study", action="store_true",
+                    help="run the RUNS rows as `clwb-run study examples/study-split-fmnist-all.json` "
+                         "(seeds 0-2; --only and --seeds do not apply), then write the report")
     args = ap.parse_args()
     seeds = [int(s) for s in args.seeds.split(",")]
     os.makedirs(args.out, exist_ok=True)
     timing = (f"Wall times: one OpenMP/BLAS thread per run, {args.jobs} runs side by side on a "
               f"{os.cpu_count()}-core machine, CPU only.")
-    if not args.report_only:
+    if args.study and not args.report_only:
+        if not os.access(args.binary, os.X_OK):
+            sys.exit(f"clwb-run not found at {args.binary}: build first (scripts/build.sh)")
+        run_study(args.binary, args.out, args.jobs)
+    elif not args.report_only:
         if not os.access(args.binary, os.X_OK):
             sys.exit(f"clwb-run not found at {args.binary}: build first (scripts/build.sh)")
         only = set(filter(None, args.only.split(",")))

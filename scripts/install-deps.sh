@@ -17,6 +17,7 @@ packages=(
   xvfb xauth fonts-noto-cjk                  # headless GUI tests and screenshots; Japanese glyphs
   python3-venv python3-torch python3-torchvision  # tests/reference: the timm/torchvision cross-check
   dpkg-dev file help2man man-db lintian desktop-file-utils appstream  # scripts/check-package.sh
+  slurm-wlm munge                            # tests/slurm: a private one-node cluster (own daemons)
 )
 [ "${CLWB_EXTRA_PACKAGES:-}" ] && read -r -a extra <<<"$CLWB_EXTRA_PACKAGES" && packages+=("${extra[@]}")
 

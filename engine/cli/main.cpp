@@ -14,6 +14,7 @@
 #include "inspect_commands.h"
 #include "resume_command.h"
 #include "runs_commands.h"
+#include "study_commands.h"
 #include <sstream>
 #include <string>
 #include <vector>
@@ -91,8 +92,25 @@ stored runs (--db FILE as below; the database must exist):
                                        its matrix and metrics, as the GUI's CSV export
   clwb-run delete RUN_ID [--yes]       delete it with its data and log (asks unless --yes)
 
+studies (docs/studies.md): strategies x seeds [x a grid or random search] as one object
+  clwb-run study FILE [--db FILE] [--executor inprocess|local|slurm] [--max-parallel K]
+           [--folder DIR] [--partition P] [--time T] [--mem M] [--gpus G]
+           [--sbatch-line LINE]... [--submit|--dry-run] [--quiet]
+                                       expand, record and run (local: K clwb-run children,
+                                       each merged into --db as it ends; slurm: a job array)
+  clwb-run study-status ID|FOLDER      each task's state and merged runs [--json]
+  clwb-run study-merge FOLDER          merge whatever finished (a second merge adds nothing)
+  clwb-run study-report ID|--runs A,B [--csv|--md|--latex|--json] [--out FILE]
+                                       mean ± std over seeds per group, A_t and forgetting per
+                                       task, the grid's best configuration
+  clwb-run study-cancel FOLDER         stop a local pool's children or scancel a Slurm study
+  clwb-run study-resubmit FOLDER       submit a Slurm study's failed tasks again
+  clwb-run studies [--json]            the recorded studies
+
 options:
   --db FILE            run database (default: ~/.local/share/clwb/runs.sqlite)
+  --db-journal MODE    wal (default) | delete: DELETE suits a database on a network filesystem
+                       (a Slurm study's per-task files)
   --no-db              do not record the run
   --device D           auto | cpu | cuda (overrides the config)
   --set KEY=VALUE      override a config value, e.g. --set train.lr=3e-4 --set params.lambda=100
@@ -428,9 +446,24 @@ int main(int argc, char** argv)
             return clwb::cli::exportRunCommand({args.begin() + 1, args.end()});
         if (!args.empty() && args[0] == "delete")
             return clwb::cli::deleteRunCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "study")
+            return clwb::cli::studyCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "study-status")
+            return clwb::cli::studyStatusCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "study-merge")
+            return clwb::cli::studyMergeCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "study-report")
+            return clwb::cli::studyReportCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "study-cancel")
+            return clwb::cli::studyCancelCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "study-resubmit")
+            return clwb::cli::studyResubmitCommand({args.begin() + 1, args.end()});
+        if (!args.empty() && args[0] == "studies")
+            return clwb::cli::listStudiesCommand({args.begin() + 1, args.end()});
 
         std::string configFile, db = clwb::RunStore::defaultPath(), summaryFile, device;
         bool demo = false, noDb = false, quiet = false;
+        auto journal = clwb::Journal::Wal;
         auto logLevel = clwb::LogLevel::Info;
         std::vector<std::string> overrides;
         clwb::cli::ResumeRequest resume;
@@ -444,6 +477,12 @@ int main(int argc, char** argv)
             else if (a == "--demo") demo = true;
             else if (a == "--db") db = next();
             else if (a == "--no-db") noDb = true;
+            else if (a == "--db-journal") {
+                const auto mode = next();
+                if (mode != "wal" && mode != "delete")
+                    throw std::invalid_argument("--db-journal must be wal or delete, got " + mode);
+                journal = mode == "delete" ? clwb::Journal::Delete : clwb::Journal::Wal;
+            }
             else if (a == "--device") device = next();
             else if (a == "--set") overrides.push_back(next());
             else if (a == "--summary-json") summaryFile = next();
@@ -505,7 +544,7 @@ int main(int argc, char** argv)
 
         std::unique_ptr<clwb::RunStore> store;
         try {
-            if (!noDb) store = std::make_unique<clwb::RunStore>(db);
+            if (!noDb) store = std::make_unique<clwb::RunStore>(db, journal);
         } catch (const std::exception& e) {
             // Not the user's arguments but the file (read-only folder, damaged, newer): a failed
             // run, reported as one, so scripts read the same summary.

@@ -84,12 +84,39 @@ struct DriftProjection
     double explained = 0;
 };
 
+/// A study (docs/studies.md): its document and where its runs were executed.
+struct StudyRecord
+{
+    std::int64_t id = 0;
+    std::string name;
+    std::string json;       ///< the study document as given
+    std::string createdAt;  ///< ISO 8601 UTC
+    std::string executor;   ///< "inprocess" | "local" | "slurm"
+    std::string folder;     ///< the study folder (per-task files); empty in process
+};
+
+/// What a run stands for in a study: its group (configuration label and grid point, seed
+/// excluded), its seed and its task in the study's expansion.
+struct StudyMember
+{
+    std::int64_t runId = 0;
+    std::int64_t studyId = 0;
+    std::string groupKey;
+    std::int64_t seed = 0;
+    int taskIndex = -1;
+};
+
+/// SQLite journal of a database file: WAL (the default: readers beside one writer) or DELETE,
+/// for files on network filesystems, where WAL's shared memory does not work (a Slurm study's
+/// per-task files).
+enum class Journal { Wal, Delete };
+
 class RunStore
 {
 public:
     /// Opens (creating if needed) the database; runs left "running" by a dead process
     /// become "interrupted". Throws std::runtime_error with a readable message on failure.
-    explicit RunStore(const std::string& path);
+    explicit RunStore(const std::string& path, Journal journal = Journal::Wal);
     ~RunStore();
     RunStore(const RunStore&) = delete;
     RunStore& operator=(const RunStore&) = delete;
@@ -97,8 +124,8 @@ public:
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
     /// 2: QA matrices; 3: matrices by kind; 4: confusion counts and classes; 5: prediction
-    /// gallery; 6: feature drift; 7: run checkpoints
-    static constexpr int kSchemaVersion = 7;
+    /// gallery; 6: feature drift; 7: studies; 8: run checkpoints
+    static constexpr int kSchemaVersion = 8;
 
     const std::string& path() const;
 
@@ -175,6 +202,19 @@ public:
     void setTags(std::int64_t runId, const std::string& tags);
     /// Deletes the run's rows and its checkpoint folder.
     void deleteRun(std::int64_t runId);
+
+    // Studies (run_store_study.cpp).
+    std::int64_t createStudy(const StudyRecord& study);
+    /// Newest first.
+    std::vector<StudyRecord> listStudies();
+    std::optional<StudyRecord> study(std::int64_t studyId);
+    void setStudyFolder(std::int64_t studyId, const std::string& executor, const std::string& folder);
+    /// The study's runs, by task index then run id.
+    std::vector<StudyMember> runsOfStudy(std::int64_t studyId);
+    /// Makes `member.runId` a run of study `member.studyId` (replaces an earlier membership).
+    void setRunStudy(const StudyMember& member);
+    /// nullopt for a run outside any study.
+    std::optional<StudyMember> runStudy(std::int64_t runId);
 
     /// Re-checks running runs (pid gone or heartbeat stale) and marks them interrupted.
     /// Returns how many were marked.

@@ -121,7 +121,7 @@ RunStatus runStatusFromString(const std::string& s)
 
 // --- RunStore -------------------------------------------------------------------------------
 
-RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>())
+RunStore::RunStore(const std::string& path, Journal journal) : impl_(std::make_unique<Impl>())
 {
     Impl& d = *impl_;
     d.path = path;
@@ -172,7 +172,10 @@ RunStore::RunStore(const std::string& path) : impl_(std::make_unique<Impl>())
                                  std::to_string(version) + " > " + std::to_string(kSchemaVersion) +
                                  "); update CL Workbench to open it");
 
-    d.exec("PRAGMA journal_mode = WAL", "switching to WAL");
+    if (journal == Journal::Delete)
+        d.exec("PRAGMA journal_mode = DELETE", "switching to the DELETE journal");
+    else
+        d.exec("PRAGMA journal_mode = WAL", "switching to WAL");
     d.exec("PRAGMA synchronous = NORMAL", "setting synchronous mode");
     d.exec("PRAGMA foreign_keys = ON", "enabling foreign keys");
 

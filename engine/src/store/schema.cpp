@@ -179,11 +179,39 @@ CREATE TABLE IF NOT EXISTS drift_boundaries(
 );
 )sql";
 
-// Version 6 -> 7: the run's latest checkpoint (docs/reliability.md): its file name in the run's
+// Version 6 -> 7: studies (docs/studies.md): one row per study with its JSON and where it ran; per
+// run, the study, group key (configuration label and grid point) and seed it stands for; and the
+// runs merged from a study's per-task databases, by source, so merging twice adds nothing.
+// merged_runs keeps its row when the run is deleted: a deleted run is not merged back.
+constexpr const char* kSchemaV7 = R"sql(
+CREATE TABLE IF NOT EXISTS studies(
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL DEFAULT '',
+    json TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    executor TEXT NOT NULL DEFAULT '',
+    folder TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS study_runs(
+    run_id INTEGER PRIMARY KEY REFERENCES runs(id) ON DELETE CASCADE,
+    study_id INTEGER NOT NULL REFERENCES studies(id) ON DELETE CASCADE,
+    group_key TEXT NOT NULL DEFAULT '',
+    seed INTEGER NOT NULL DEFAULT 0,
+    task_index INTEGER NOT NULL DEFAULT -1
+);
+CREATE INDEX IF NOT EXISTS study_runs_study ON study_runs(study_id, group_key);
+CREATE TABLE IF NOT EXISTS merged_runs(
+    source TEXT PRIMARY KEY,
+    run_id INTEGER NOT NULL,
+    merged_at TEXT NOT NULL
+);
+)sql";
+
+// Version 7 -> 8: the run's latest checkpoint (docs/reliability.md): its file name in the run's
 // checkpoint folder ('' = none), the task it was written after and the step. Columns, so each is
 // added only where missing (SQLite has no ADD COLUMN IF NOT EXISTS), as the CREATE ... IF NOT
 // EXISTS of earlier steps.
-constexpr const char* kSchemaV7[][2] = {
+constexpr const char* kSchemaV8[][2] = {
     {"checkpoint", "ALTER TABLE runs ADD COLUMN checkpoint TEXT NOT NULL DEFAULT ''"},
     {"checkpoint_task", "ALTER TABLE runs ADD COLUMN checkpoint_task INTEGER NOT NULL DEFAULT -1"},
     {"checkpoint_step", "ALTER TABLE runs ADD COLUMN checkpoint_step INTEGER NOT NULL DEFAULT 0"},
@@ -205,8 +233,9 @@ void migrateSchema(Db& db, int target)
     if (from < 4) db.exec(kSchemaV4, "adding the confusion counts");
     if (from < 5) db.exec(kSchemaV5, "adding the prediction gallery");
     if (from < 6) db.exec(kSchemaV6, "adding the feature drift");
-    if (from < 7)
-        for (const auto& [column, sql] : kSchemaV7) {
+    if (from < 7) db.exec(kSchemaV7, "adding studies");
+    if (from < 8)
+        for (const auto& [column, sql] : kSchemaV8) {
             const std::string has = std::string("SELECT count(*) FROM pragma_table_info('runs') "
                                                 "WHERE name = '") + column + "'";
             if (db.pragmaInt(has.c_str(), "adding run checkpoints") == 0)

@@ -391,6 +391,8 @@ private Q_SLOTS:
             snap.cells = {c};
             store.addImportance(id, snap);
         }
+        const auto study = store.createStudy(StudyRecord{0, "s", "{}", "", "local", "/f"});
+        for (auto id : {gone, kept}) store.setRunStudy({id, study, "ewc", 1, 0});
 
         store.renameRun(kept, "renamed");
         store.setTags(kept, "a,b");
@@ -402,7 +404,7 @@ private Q_SLOTS:
         RawDb raw(store.path());
         for (const char* table :
              {"series", "matrices", "metrics", "importance", "confusion", "classes", "gallery",
-              "gallery_predictions", "drift_points", "drift", "drift_boundaries"}) {
+              "gallery_predictions", "drift_points", "drift", "drift_boundaries", "study_runs"}) {
             const std::string t = table;
             QCOMPARE(raw.integer("SELECT count(*) FROM " + t +
                                  " WHERE run_id = " + std::to_string(gone)),
@@ -503,10 +505,10 @@ private Q_SLOTS:
             QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
             QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
             QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
-            raw.exec("PRAGMA user_version = 8");
+            raw.exec("PRAGMA user_version = 9");
         }
         const std::string err = openError(path);
-        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 8 > 7)"),
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 9 > 8)"),
                  err.c_str());
     }
 
@@ -571,7 +573,11 @@ private Q_SLOTS:
         QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN "
                              "('drift_points', 'drift', 'drift_boundaries')"),
                  std::int64_t(3));
-        // Schema 7's checkpoint columns, none recorded for the old run.
+        // Schema 7's (schemaSixMigrates below).
+        QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN "
+                             "('studies', 'study_runs', 'merged_runs')"),
+                 std::int64_t(3));
+        // Schema 8's checkpoint columns, none recorded for the old run.
         QCOMPARE(raw.integer("SELECT count(*) FROM pragma_table_info('runs') WHERE name IN "
                              "('checkpoint', 'checkpoint_task', 'checkpoint_step')"),
                  std::int64_t(3));
@@ -579,8 +585,8 @@ private Q_SLOTS:
         QVERIFY(store.run(7)->checkpointPath.empty());
     }
 
-    /// A schema-6 file (no checkpoint columns) opens, gets them, and records checkpoints.
-    void schema6GainsCheckpoints()
+    /// A schema-7 file (no checkpoint columns) opens, gets them, and records checkpoints.
+    void schema7GainsCheckpoints()
     {
         const std::string path = freshPath();
         std::int64_t id = 0;
@@ -590,10 +596,10 @@ private Q_SLOTS:
             store.finishRun(id, RunStatus::Cancelled, "stopped");
         }
         {
-            RawDb raw(path);  // back to what schema 6 wrote
+            RawDb raw(path);  // back to what schema 7 wrote
             raw.exec("ALTER TABLE runs DROP COLUMN checkpoint; "
                      "ALTER TABLE runs DROP COLUMN checkpoint_task; "
-                     "ALTER TABLE runs DROP COLUMN checkpoint_step; PRAGMA user_version = 6");
+                     "ALTER TABLE runs DROP COLUMN checkpoint_step; PRAGMA user_version = 7");
         }
         RunStore store(path);
         QCOMPARE(store.run(id)->checkpointTask, -1);
@@ -669,6 +675,81 @@ private Q_SLOTS:
         QVERIFY(store.series(id).empty());
         QVERIFY(store.matrix(id).empty());
         QVERIFY(store.importance(id).empty());
+    }
+
+    /// Studies: the record, its runs by task index, a run's membership (seed written to the run
+    /// too), membership replaced, a deleted study leaving its runs.
+    void studiesRoundTrip()
+    {
+        RunStore store(freshPath());
+        QVERIFY(store.listStudies().empty());
+        StudyRecord rec;
+        rec.name = "sweep";
+        rec.json = R"({"seeds": 3})";
+        rec.executor = "local";
+        rec.folder = "/tmp/sweep";
+        const auto a = store.createStudy(rec);
+        rec.name = "second";
+        const auto b = store.createStudy(rec);
+        QVERIFY(a > 0 && b > a);
+        const auto got = store.study(a);
+        QVERIFY(got.has_value());
+        QCOMPARE(q(got->name), QStringLiteral("sweep"));
+        QCOMPARE(q(got->json), QStringLiteral(R"({"seeds": 3})"));
+        QVERIFY(kIsoUtc.match(q(got->createdAt)).hasMatch());
+        QCOMPARE(q(got->executor), QStringLiteral("local"));
+        QVERIFY(!store.study(999).has_value());
+        QCOMPARE(store.listStudies().front().id, b);  // newest first
+        store.setStudyFolder(b, "slurm", "/scratch/b");
+        QCOMPARE(q(store.study(b)->folder), QStringLiteral("/scratch/b"));
+
+        const auto r1 = store.createRun(sampleRun("one")), r2 = store.createRun(sampleRun("two"));
+        const auto r3 = store.createRun(sampleRun("outside"));
+        store.setRunStudy({r2, a, "ewc|params.lambda=100", 1, 1});
+        store.setRunStudy({r1, a, "ewc|params.lambda=100", 0, 0});
+        const auto members = store.runsOfStudy(a);
+        QCOMPARE(int(members.size()), 2);
+        QCOMPARE(members[0].runId, r1);  // by task index
+        QCOMPARE(q(members[1].groupKey), QStringLiteral("ewc|params.lambda=100"));
+        QCOMPARE(store.run(r2)->seed, std::int64_t(1));  // the run's seed column follows
+        QVERIFY(!store.runStudy(r3).has_value());
+        store.setRunStudy({r1, b, "finetune", 5, 3});  // moved
+        QCOMPARE(int(store.runsOfStudy(a).size()), 1);
+        QCOMPARE(store.runStudy(r1)->studyId, b);
+        QCOMPARE(store.runStudy(r1)->taskIndex, 3);
+        QCOMPARE(store.run(r1)->seed, std::int64_t(5));
+
+        RawDb(store.path()).exec("PRAGMA foreign_keys = ON; DELETE FROM studies WHERE id = " +
+                                 std::to_string(a));
+        QVERIFY(!store.runStudy(r2).has_value());
+        QVERIFY(store.run(r2).has_value());  // the runs stay
+    }
+
+    /// A schema-6 file (without the study tables) opens, keeps its runs and takes studies.
+    void schemaSixMigrates()
+    {
+        const std::string path = freshPath();
+        std::int64_t old = 0;
+        {
+            RunStore store(path);
+            old = store.createRun(sampleRun("before studies"));
+            store.finishRun(old, RunStatus::Finished);
+        }
+        RawDb(path).exec(
+            "DROP TABLE study_runs; DROP TABLE studies; DROP TABLE merged_runs; "
+            "PRAGMA user_version = 6;");
+        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'studies'"),
+                 std::int64_t(0));
+        RunStore store(path);
+        QCOMPARE(RunStore::kSchemaVersion, 8);
+        QCOMPARE(RawDb(path).integer("PRAGMA user_version"), std::int64_t(8));
+        QVERIFY(QFileInfo::exists(q(path + ".schema6.bak")));  // the copy written before
+        QCOMPARE(RawDb(path + ".schema6.bak").integer("PRAGMA user_version"), std::int64_t(6));
+        QCOMPARE(q(store.run(old)->name), QStringLiteral("before studies"));
+        QVERIFY(!store.runStudy(old).has_value());
+        const auto s = store.createStudy(StudyRecord{0, "later", "{}", "", "inprocess", ""});
+        store.setRunStudy({old, s, "finetune", 0, 0});
+        QCOMPARE(int(store.runsOfStudy(s).size()), 1);
     }
 
     void qaExamplesReplacePerRow()
