@@ -110,6 +110,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     worker_->moveToThread(&workerThread_);
     connect(&workerThread_, &QThread::finished, worker_, &QObject::deleteLater);
     connect(this, &MainWindow::startRequested, worker_, &TrainingWorker::start);
+    connect(this, &MainWindow::resumeRequested, worker_, &TrainingWorker::resume);
     connect(worker_, &TrainingWorker::eventReady, this, &MainWindow::onRunEvent);
     connect(worker_, &TrainingWorker::runFinished, this, &MainWindow::onRunFinished);
     workerThread_.setObjectName(QStringLiteral("training"));
@@ -118,6 +119,7 @@ MainWindow::MainWindow(const QString& dbPath, QWidget* parent)
     connect(runs_, &RunsBrowser::openRunRequested, this, &MainWindow::openStoredRun);
     connect(runs_, &RunsBrowser::compareRequested, this, &MainWindow::compareStoredRuns);
     connect(runs_, &RunsBrowser::presentRequested, this, &MainWindow::presentRuns);
+    connect(runs_, &RunsBrowser::resumeRequested, this, &MainWindow::resumeStoredRun);
     // On a small screen the chart grid scrolls: a chosen inspection view scrolls into sight.
     connect(charts_->inspectionTabs(), &QTabWidget::currentChanged, this, [this] {
         chartsScroll_->ensureWidgetVisible(charts_->inspectionTabs(), 0, 0);
@@ -284,6 +286,7 @@ void MainWindow::startNext()
     shownRunId_ = 0;
     charts_->clear();
     liveEvents_.clear();
+    if (entry.resumeRunId > 0) drawStoredPart(entry.resumeRunId);
     liveStrategy_ = QString::fromStdString(entry.config.strategy);
     if (presentation_) showPresentation({});  // the next run of the batch, from its start
     const QString title = QStringLiteral("%1 — %2").arg(QString::fromStdString(entry.config.name),
@@ -298,7 +301,10 @@ void MainWindow::startNext()
         tr("Starting %1 with %2")
             .arg(QString::fromStdString(entry.config.name), trStrategyName(entry.config.strategy)));
     worker_->clearStop();
-    Q_EMIT startRequested(entry.config);
+    if (entry.resumeRunId > 0)
+        Q_EMIT resumeRequested(entry.resumeRunId);
+    else
+        Q_EMIT startRequested(entry.config);
 }
 
 void MainWindow::onRunEvent(const clwb::RunEvent& event)

@@ -86,6 +86,10 @@ public:
     void setReportOnFinish(const QString& file) { reportFile_ = file; }
 
     void openStoredRun(qint64 id);
+    /// Continues a stopped stored run from its last checkpoint in its own row (Resume in the
+    /// runs browser); the part already done is drawn from the database first. False (with a
+    /// message) when it cannot resume.
+    bool resumeStoredRun(qint64 id);
     void compareStoredRuns(const QList<qint64>& ids);
 
     /// View → Present: the runs being compared (the first two), else the run on show, live or
@@ -115,6 +119,8 @@ public:
 Q_SIGNALS:
     /// Internal: hands a config to the worker thread (queued).
     void startRequested(const clwb::RunConfig& config);
+    /// Internal: hands a stored run to the worker to resume (queued).
+    void resumeRequested(qint64 runId);
     /// The whole batch ended (finished, cancelled or failed).
     void batchFinished();
 
@@ -146,6 +152,8 @@ private:
     void takeScreenshot();
     void reportProblem(const QString& title, const QString& text);
     void showPresentation(std::vector<PresentationView::Run> runs);
+    /// A resumed run's stored part (up to its checkpoint) into the charts, before it goes on.
+    void drawStoredPart(qint64 id);
     /// Keeps what presentation mode needs of the live run and passes it on (lane 0).
     void presentLiveEvent(const clwb::RunEvent& event);
 

@@ -8,6 +8,12 @@ void RunQueue::reset(const std::vector<clwb::RunConfig>& configs)
     current_ = -1;
 }
 
+void RunQueue::resetToResume(const clwb::RunConfig& config, qint64 runId)
+{
+    reset({config});
+    entries_.front().resumeRunId = runId;
+}
+
 int RunQueue::startNext()
 {
     current_ = -1;

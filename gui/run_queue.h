@@ -4,6 +4,7 @@
 #pragma once
 
 #include <QString>
+#include <QtGlobal>
 
 #include <deque>
 #include <optional>
@@ -20,10 +21,14 @@ public:
         /// Empty while queued; Running once started; the run's final status after.
         std::optional<clwb::RunStatus> status;
         QString detail;  ///< A_T of a finished run, or why it did not finish
+        /// A stored run to continue from its last checkpoint instead of a new run of `config`.
+        qint64 resumeRunId = 0;
     };
 
     /// Replaces the batch.
     void reset(const std::vector<clwb::RunConfig>& configs);
+    /// Replaces the batch with the resumption of stored run `runId` (its stored `config`).
+    void resetToResume(const clwb::RunConfig& config, qint64 runId);
     /// Marks the next queued entry running and returns its index; -1 when none is left.
     int startNext();
     /// The running entry ended as `status`.

@@ -1477,6 +1477,22 @@ the requested style); superficial = strict drop − essential.</source>
         <source>Study written to %1</source>
         <translation>スタディを %1 に書き出しました</translation>
     </message>
+    <message>
+        <source>Stop the current run before resuming another one</source>
+        <translation>別のランを再開する前に、現在のランを停止してください</translation>
+    </message>
+    <message>
+        <source>Cannot resume run %1</source>
+        <translation>ラン %1 を再開できません</translation>
+    </message>
+    <message>
+        <source>Resuming run %1 from its last checkpoint</source>
+        <translation>ラン %1 を最後のチェックポイントから再開します</translation>
+    </message>
+    <message>
+        <source>Cannot draw the stored part of run %1: %2</source>
+        <translation>ラン %1 の保存済み部分を描画できません: %2</translation>
+    </message>
 </context>
 <context>
     <name>MetricsPanel</name>
@@ -1941,6 +1957,14 @@ the requested style); superficial = strict drop − essential.</source>
         <source>The selected runs as a study: seeds of one configuration averaged (mean ± std), in the Study tab</source>
         <translation>選択したランをスタディとして集計します。同じ構成のシードを平均（平均 ± 標準偏差）し、「スタディ」タブに表示します</translation>
     </message>
+    <message>
+        <source>Resume</source>
+        <translation>再開</translation>
+    </message>
+    <message>
+        <source>Continue the selected cancelled, failed or interrupted run from its last checkpoint, in the same row</source>
+        <translation>選択した中止・失敗・中断のランを、最後のチェックポイントから同じ行で続けます</translation>
+    </message>
 </context>
 <context>
     <name>RunsTableModel</name>
@@ -1995,6 +2019,14 @@ the requested style); superficial = strict drop − essential.</source>
     <message>
         <source>Tags</source>
         <translation>タグ</translation>
+    </message>
+    <message>
+        <source>Checkpoint after task %1 (step %2): %3</source>
+        <translation>タスク %1 の後のチェックポイント（ステップ %2）: %3</translation>
+    </message>
+    <message>
+        <source>Checkpoint</source>
+        <translation>チェックポイント</translation>
     </message>
 </context>
 <context>

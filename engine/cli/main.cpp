@@ -12,6 +12,7 @@
 
 #include "clwb/datasets.h"
 #include "inspect_commands.h"
+#include "resume_command.h"
 #include "runs_commands.h"
 #include "study_commands.h"
 #include <sstream>
@@ -63,6 +64,10 @@ int exitStatus(clwb::RunStatus status)
 const char* kUsage = R"(usage:
   clwb-run --config FILE [options]     run an experiment (JSON, see examples/)
   clwb-run --demo [options]            run the bundled demo experiment
+  clwb-run [--db FILE] --resume RUN_ID [--check] [--summary-json FILE] [--quiet]
+                                       continue a stopped run (cancelled, failed, interrupted)
+                                       from its last checkpoint, with its stored config, in the
+                                       same run row; --check only says whether it can
   clwb-run pretrain [pretrain options] pretrain a backbone without labels (SimCLR)
   clwb-run probe [--backbone B] [--train-per-class N] [--seed N]
                                        prototype and linear-probe accuracy of a backbone
@@ -122,7 +127,8 @@ pretrain options:
   --dim N  --depth N  --heads N  --patch N  --pool mean|cls  --device D  --threads N
 
 stopping: Ctrl-C, SIGTERM (kill, a Slurm time limit, systemctl stop) and SIGHUP stop the run at
-its next step and store it as cancelled; a second signal ends the process at once.
+its next step and store it as cancelled; a second signal ends the process at once. A checkpoint
+is written after every task (checkpoint.keep); --resume continues from it (docs/reliability.md).
 exit status: 0 finished, 1 failed (a run database that cannot be opened or written fails the
 run), 2 bad arguments or configuration (for runs, show, export and delete: an unknown run id or
 an unusable --db), 128 + the signal when stopped by one (130 Ctrl-C, 143 SIGTERM, 129 SIGHUP).
@@ -460,6 +466,7 @@ int main(int argc, char** argv)
         auto journal = clwb::Journal::Wal;
         auto logLevel = clwb::LogLevel::Info;
         std::vector<std::string> overrides;
+        clwb::cli::ResumeRequest resume;
         for (size_t i = 0; i < args.size(); ++i) {
             const auto& a = args[i];
             auto next = [&]() -> std::string {
@@ -479,6 +486,8 @@ int main(int argc, char** argv)
             else if (a == "--device") device = next();
             else if (a == "--set") overrides.push_back(next());
             else if (a == "--summary-json") summaryFile = next();
+            else if (a == "--resume") resume.runId = clwb::cli::parseRunId(next());
+            else if (a == "--check") resume.checkOnly = true;
             else if (a == "--quiet") quiet = true;
             else if (a == "--log-level") {
                 const auto name = next();
@@ -510,12 +519,16 @@ int main(int argc, char** argv)
             else throw std::invalid_argument("unknown option " + a);
         }
         if (!device.empty()) overrides.push_back("device=\"" + device + "\"");
-        if (configFile.empty() && !demo) {
+        if (configFile.empty() && !demo && !resume.runId) {
             std::cerr << kUsage;
             return 2;
         }
         clwb::ConfigParseResult parsed;
-        if (demo) {
+        if (resume.runId) {
+            const bool alone = configFile.empty() && !demo && !noDb && overrides.empty();
+            if (const auto rc = clwb::cli::prepareResume(resume, alone, db, parsed)) return *rc;
+            configFile = "(run " + std::to_string(resume.runId) + ")";
+        } else if (demo) {
             parsed = clwb::parseRunConfig(clwb::toJson(clwb::demoConfig()), overrides);
             configFile = "(demo)";
         } else {
@@ -546,8 +559,9 @@ int main(int argc, char** argv)
         }
         handleStopSignals();
         Progress progress(quiet, logLevel);
-        auto result = clwb::runExperiment(parsed.config, store.get(),
-                                          [&](const clwb::RunEvent& e) { return progress(e); });
+        const auto onEvent = [&](const clwb::RunEvent& e) { return progress(e); };
+        auto result = resume.runId ? clwb::resumeExperiment(*store, resume.runId, onEvent)
+                                   : clwb::runExperiment(parsed.config, store.get(), onEvent);
         printTable(result);
         const auto summary = summaryJson(result, parsed.config, noDb ? "" : db, progress.log(),
                                          progress.confusionRows())

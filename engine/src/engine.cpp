@@ -17,7 +17,9 @@
 #include <thread>
 
 #include "checks.h"
+#include "checkpoint/run_checkpoint.h"
 #include "clwb/run_log.h"
+#include "execute.h"
 #include "logging.h"
 #include "out_of_memory.h"
 #include "store/run_recorder.h"
@@ -130,7 +132,13 @@ std::map<std::string, double> summaryOf(const RunResult& r)
 
 }  // namespace
 
-RunResult runExperiment(const RunConfig& requested, RunStore* store, const ProgressCallback& onEvent)
+RunResult runExperiment(const RunConfig& config, RunStore* store, const ProgressCallback& onEvent)
+{
+    return detail::execute(config, store, onEvent, nullptr);
+}
+
+RunResult detail::execute(const RunConfig& requested, RunStore* store,
+                          const ProgressCallback& onEvent, const ResumePoint* resume)
 {
     RunResult result;
     const auto start = std::chrono::steady_clock::now();
@@ -148,8 +156,10 @@ RunResult runExperiment(const RunConfig& requested, RunStore* store, const Progr
     auto end = [&](RunEvent ev, RunStatus status) {
         result.status = status;
         runLog.note(ev);
-        result.wallSeconds =
-            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        // A resumed run counts the seconds before its checkpoint too (the trainer's figure).
+        result.wallSeconds = std::max(
+            result.wallSeconds,
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
         if (recorder) {
             try {
                 recorder->record(ev);
@@ -182,6 +192,7 @@ RunResult runExperiment(const RunConfig& requested, RunStore* store, const Progr
     }
 
     RunConfig config;
+    detail::CheckpointPlan plan;
     try {
         config = detail::effectiveConfig(requested);
         result.device = detail::resolveDevice(config.device);
@@ -190,20 +201,35 @@ RunResult runExperiment(const RunConfig& requested, RunStore* store, const Progr
         if (store) {
             RunRecord rec;
             rec.name = config.name.empty() ? config.strategy : config.name;
-            rec.strategy = config.strategy;
             rec.configJson = toJson(config);
-            rec.seed = config.seed;
-            rec.versionsJson = versionsJson();
-            rec.device = result.device;
-            result.runId = store->createRun(rec);
+            if (resume) {
+                // The stored row's config: the checkpoints' headers quote it as it is.
+                rec.configJson = resume->configJson;
+                result.runId = resume->runId;
+                store->reopenRun(resume->runId, resume->checkpoint.empty() ? -1 : resume->afterTask,
+                                 resume->step);
+            } else {
+                rec.strategy = config.strategy;
+                rec.seed = config.seed;
+                rec.versionsJson = versionsJson();
+                rec.device = result.device;
+                result.runId = store->createRun(rec);
+            }
             recorder.emplace(*store, result.runId);
             const auto logFile = runLogPath(store->path(), result.runId);
-            if (auto why = runLog.openFile(logFile); !why.empty())
+            if (auto why = runLog.openFile(logFile, /*append=*/resume != nullptr); !why.empty())
                 runLog.log(LogLevel::Warning, "no log file " + logFile + ": " + why);
-            runLog.record(LogLevel::Info, "run " + std::to_string(result.runId) + " \"" + rec.name +
+            runLog.record(LogLevel::Info, std::string(resume ? "resuming " : "") + "run " +
+                                              std::to_string(result.runId) + " \"" + rec.name +
                                               "\", clwb " CLWB_VERSION ", database " + store->path());
             runLog.record(LogLevel::Debug,
                           "config: " + nlohmann::json::parse(rec.configJson).dump());
+            plan.folder = runCheckpointDir(store->path(), result.runId);
+            plan.keep = config.checkpoint.keep;
+            plan.runId = result.runId;
+            plan.configJson = rec.configJson;
+            plan.backbone = detail::backboneFingerprint(config.model);
+            if (resume) plan.resumeFrom = resume->checkpoint;
         }
     } catch (const std::exception& e) {
         fail("could not start the run: " + detail::firstLine(e.what()));
@@ -211,7 +237,7 @@ RunResult runExperiment(const RunConfig& requested, RunStore* store, const Progr
     }
 
     try {
-        detail::trainExperiment(config, result.device, events, result);
+        detail::trainExperiment(config, result.device, events, result, plan);
         RunEvent ev;
         ev.kind = RunEvent::Kind::Finished;
         for (const auto& kv : metricsAsList(result.metrics)) ev.values.push_back(kv.second);

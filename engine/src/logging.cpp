@@ -118,11 +118,11 @@ RunLog::RunLog(ProgressCallback onEvent) : impl_(std::make_unique<Impl>())
 
 RunLog::~RunLog() = default;
 
-std::string RunLog::openFile(const std::string& path)
+std::string RunLog::openFile(const std::string& path, bool append)
 {
     try {
         std::filesystem::create_directories(std::filesystem::path(path).parent_path());
-        auto file = std::make_shared<spdlog::sinks::basic_file_sink_st>(path, /*truncate=*/true);
+        auto file = std::make_shared<spdlog::sinks::basic_file_sink_st>(path, /*truncate=*/!append);
         file->set_pattern("%Y-%m-%d %H:%M:%S.%e [%l] %v");
         impl_->logger.sinks().push_back(std::move(file));
     } catch (const std::exception& e) {

@@ -19,9 +19,9 @@ public:
     RunLog(const RunLog&) = delete;
     RunLog& operator=(const RunLog&) = delete;
 
-    /// Adds the file sink: creates the folder, truncates `path` (a reused run id starts afresh).
-    /// Returns what went wrong, empty on success.
-    std::string openFile(const std::string& path);
+    /// Adds the file sink: creates the folder, truncates `path` (a reused run id starts afresh)
+    /// or, for a resumed run, appends to it. Returns what went wrong, empty on success.
+    std::string openFile(const std::string& path, bool append = false);
 
     /// One record to every sink; false when the front end asked to stop. Rethrows what the
     /// front end's callback threw.

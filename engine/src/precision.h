@@ -36,6 +36,13 @@ public:
     /// not finite: the caller then skips the optimiser step.
     bool unscale(const std::vector<torch::Tensor>& params);
     double currentScale() const { return scale_; }
+    int goodSteps() const { return goodSteps_; }
+    /// The state a run checkpoint saves: scale and steps since the last change.
+    void restore(double scale, int goodSteps)
+    {
+        scale_ = scale;
+        goodSteps_ = goodSteps;
+    }
 
 private:
     bool enabled_;

@@ -5,11 +5,14 @@
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <optional>
 #include <sstream>
 
 #include "checks.h"
+#include "checkpoint/loop_state.h"
+#include "checkpoint/model_state.h"
 #include "clwb/metrics.h"
 #include "data/batch_prefetcher.h"
 #include "data/qa_tasks.h"
@@ -39,11 +42,12 @@ class Trainer
 {
 public:
     Trainer(const RunConfig& config, torch::Device device, const ProgressCallback& onEvent,
-            RunResult& result)
+            RunResult& result, const CheckpointPlan& plan)
         : config_(config),
           device_(device),
           onEvent_(onEvent),
           result_(result),
+          plan_(plan),
           rng_(unsigned(config.seed))
     {
     }
@@ -102,13 +106,19 @@ public:
         }
         log("planned optimisation steps: " + std::to_string(totalSteps_));
 
-        result_.initialAccuracy = evaluateRow(ctx, -1);
-        result_.initialFormat = format_;
-        result_.initialKnowledge = knowledge_;
-        emitRow(ctx, -1, result_.initialAccuracy);
+        int first = 0;
+        if (!plan_.resumeFrom.empty()) {
+            first = restore(ctx);  // the rows before it are stored; training goes on after it
+        } else {
+            result_.initialAccuracy = evaluateRow(ctx, -1);
+            result_.initialFormat = format_;
+            result_.initialKnowledge = knowledge_;
+            emitRow(ctx, -1, result_.initialAccuracy);
+        }
 
         trainStart_ = Clock::now();
-        for (int t = 0; t < T; ++t) {
+        stepsAtStart_ = step_;
+        for (int t = first; t < T; ++t) {
             ctx.task = t;
             strategy_->beforeTask(ctx);
             if (strategy_->trains(ctx) && config_.train.epochs > 0) trainTask(ctx);
@@ -122,6 +132,10 @@ public:
             emitRow(ctx, t, row);
             emitCurve(ctx, t);
             emitImportance(ctx);
+            // The next task starts without gradients whether the run goes on or resumes here.
+            clearGradients(model_);
+            wallSeconds_ = wallOffset_ + seconds(start, Clock::now());
+            checkpoint(t);
         }
 
         result_.metrics = computeMetrics(result_.accuracyMatrix, result_.initialAccuracy);
@@ -131,7 +145,7 @@ public:
         if (cachedImages_ > 0)
             log("feature cache: " + std::to_string(cachedImages_) +
                 " images went through the frozen backbone (each once per backbone)");
-        result_.wallSeconds = seconds(start, Clock::now());
+        result_.wallSeconds = wallOffset_ + seconds(start, Clock::now());
     }
 
 private:
@@ -259,7 +273,8 @@ private:
         ev.phase = phase;
         ev.epochs = phaseEpochs;
         const double elapsed = seconds(trainStart_, Clock::now());
-        ev.etaSeconds = elapsed / double(step_) * double(std::max<int64_t>(0, totalSteps_ - step_));
+        ev.etaSeconds = elapsed / double(step_ - stepsAtStart_) *
+                        double(std::max<int64_t>(0, totalSteps_ - step_));
         emit(ev);
     }
 
@@ -524,10 +539,66 @@ private:
         if (!goOn) throw RunCancelled{};
     }
 
+    /// Writes the checkpoint after task t (the trainer's, the model's and the strategy's state),
+    /// records it through a Checkpoint event, then prunes older files. A failed write is logged
+    /// and the run goes on without that checkpoint.
+    void checkpoint(int t)
+    {
+        if (!plan_.writes()) return;
+        StateWriter out;
+        saveModelState(model_, out.scope("model"));
+        auto strategyState = out.scope("strategy");
+        strategy_->saveState(strategyState);
+        saveLoopState(loopState(), out.scope("trainer"), t);
+        const auto path = (std::filesystem::path(plan_.folder) / checkpointFileName(t)).string();
+        try {
+            std::filesystem::create_directories(plan_.folder);
+            writeStateFile(path, checkpointHeader(plan_, t, step_), out);
+        } catch (const std::exception& e) {
+            log("no checkpoint after task " + std::to_string(t) + ": " + e.what(),
+                LogLevel::Warning);
+            return;
+        }
+        RunEvent ev;
+        ev.kind = RunEvent::Kind::Checkpoint;
+        ev.task = t;
+        ev.step = step_;
+        ev.message = path;
+        try {
+            emit(ev);
+        } catch (const RunCancelled&) {
+            pruneCheckpoints(plan_.folder, plan_.keep, t);
+            throw;
+        }
+        pruneCheckpoints(plan_.folder, plan_.keep, t);
+    }
+
+    LoopState loopState()
+    {
+        return {step_,   cachedImages_, wallSeconds_, rng_,   seq_.prep.generator(),
+                drift_,  scaler_,       result_,      device_};
+    }
+
+    /// Continues from plan_.resumeFrom: the model (adapters included), the strategy, then the
+    /// loop's own state. Returns the first task still to train.
+    int restore(TaskContext& ctx)
+    {
+        auto [header, in] = readStateFile(plan_.resumeFrom, device_);
+        loadModelState(model_, in.scope("model"));
+        strategy_->loadState(in.scope("strategy"), ctx);
+        auto loop = loopState();
+        const int t = loadLoopState(loop, in.scope("trainer"));
+        wallOffset_ = wallSeconds_;
+        log("resumed from " + plan_.resumeFrom + ": tasks 0-" + std::to_string(t) +
+            " done, step " + std::to_string(step_));
+        return t + 1;
+    }
+
     const RunConfig& config_;
     torch::Device device_;
     const ProgressCallback& onEvent_;
     RunResult& result_;
+    const CheckpointPlan& plan_;
     std::mt19937 rng_;
     TaskSequence seq_;
     Vit model_{nullptr};
@@ -547,15 +618,18 @@ private:
     int skippedInARow_ = 0, skippedInTask_ = 0;  ///< batches skipped for a non-finite loss
     LossScaler scaler_{config_.train.precision == "fp16"};
     int64_t totalSteps_ = 0;
+    int64_t stepsAtStart_ = 0;  ///< step_ when training (re)started, for the ETA
+    double wallOffset_ = 0;   ///< seconds the run spent before the checkpoint it resumed from
+    double wallSeconds_ = 0;  ///< seconds the run spent up to the last boundary
     Clock::time_point trainStart_ = Clock::now();
 };
 
 }  // namespace
 
 void trainExperiment(const RunConfig& config, const std::string& deviceName,
-                     const ProgressCallback& onEvent, RunResult& result)
+                     const ProgressCallback& onEvent, RunResult& result, const CheckpointPlan& plan)
 {
-    Trainer(config, torch::Device(deviceName), onEvent, result).run();
+    Trainer(config, torch::Device(deviceName), onEvent, result, plan).run();
 }
 
 }  // namespace clwb::detail

@@ -3,6 +3,7 @@
 // the facade's RunRecorder).
 #pragma once
 
+#include "checkpoint/run_checkpoint.h"
 #include "clwb/engine.h"
 
 namespace clwb::detail {
@@ -14,7 +15,10 @@ struct RunCancelled
 
 /// Runs `config` (already validated, architecture resolved) on `deviceName`. Fills `result` as it
 /// goes, so a caller catching an exception still has the rows measured so far. Throws on failure.
+/// `plan`: where to write a checkpoint after every task (a Checkpoint event each), and the
+/// checkpoint to continue from instead of starting (its rows come back in `result`).
 void trainExperiment(const RunConfig& config, const std::string& deviceName,
-                     const ProgressCallback& onEvent, RunResult& result);
+                     const ProgressCallback& onEvent, RunResult& result,
+                     const CheckpointPlan& plan = {});
 
 }  // namespace clwb::detail

@@ -36,6 +36,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
       compareButton_(new QPushButton(this)),
       studyButton_(new QPushButton(this)),
       presentButton_(new QPushButton(this)),
+      resumeButton_(new QPushButton(this)),
       renameButton_(new QPushButton(this)),
       tagsButton_(new QPushButton(this)),
       deleteButton_(new QPushButton(this)),
@@ -45,6 +46,7 @@ RunsBrowser::RunsBrowser(QWidget* parent)
     compareButton_->setObjectName(QStringLiteral("compareButton"));
     studyButton_->setObjectName(QStringLiteral("studyComparisonButton"));
     presentButton_->setObjectName(QStringLiteral("presentButton"));
+    resumeButton_->setObjectName(QStringLiteral("resumeButton"));
     openLogButton_->setObjectName(QStringLiteral("openLogButton"));
     proxy_->setSourceModel(model_);
     proxy_->setSortRole(RunsTableModel::SortRole);
@@ -59,8 +61,8 @@ RunsBrowser::RunsBrowser(QWidget* parent)
     view_->setAlternatingRowColors(true);
 
     auto* buttons = new QHBoxLayout;
-    for (auto* b : {openButton_, openLogButton_, compareButton_, studyButton_, presentButton_,
-                    renameButton_, tagsButton_, deleteButton_, refreshButton_})
+    for (auto* b : {openButton_, openLogButton_, resumeButton_, compareButton_, studyButton_,
+                    presentButton_, renameButton_, tagsButton_, deleteButton_, refreshButton_})
         buttons->addWidget(b);
     buttons->addStretch(1);
     buttons->addWidget(databaseButton_);
@@ -90,6 +92,10 @@ RunsBrowser::RunsBrowser(QWidget* parent)
     connect(studyButton_, &QPushButton::clicked, this, [this] {
         const auto ids = selectedRunIds();
         if (ids.size() >= 2) Q_EMIT studyComparisonRequested(ids);
+    });
+    connect(resumeButton_, &QPushButton::clicked, this, [this] {
+        const auto ids = selectedRunIds();
+        if (ids.size() == 1) Q_EMIT resumeRequested(ids.first());
     });
     connect(presentButton_, &QPushButton::clicked, this, [this] {
         const auto ids = selectedRunIds();
@@ -121,6 +127,10 @@ void RunsBrowser::retranslateUi()
     studyButton_->setToolTip(
         tr("The selected runs as a study: seeds of one configuration averaged (mean ± std), "
            "in the Study tab"));
+    resumeButton_->setText(tr("Resume"));
+    resumeButton_->setToolTip(
+        tr("Continue the selected cancelled, failed or interrupted run from its last checkpoint, "
+           "in the same row"));
     presentButton_->setText(tr("Present"));
     presentButton_->setToolTip(
         tr("Full-screen story of the selected run, or of two runs side by side (F11 on the run "
@@ -197,9 +207,19 @@ void RunsBrowser::updateButtons()
     compareButton_->setEnabled(n >= 2);
     studyButton_->setEnabled(n >= 2);
     presentButton_->setEnabled(n == 1 || n == 2);
+    resumeButton_->setEnabled(n == 1 && canResume(selectedRunIds().first()));
     renameButton_->setEnabled(n == 1);
     tagsButton_->setEnabled(n == 1);
     deleteButton_->setEnabled(n >= 1);
+}
+
+bool RunsBrowser::canResume(qint64 id) const
+{
+    try {
+        return store_ && store_->resumability(id).resumable;
+    } catch (const std::exception&) {
+        return false;  // a database that cannot be read offers nothing
+    }
 }
 
 bool RunsBrowser::renameRun(qint64 id, const QString& name)

@@ -41,6 +41,8 @@ public:
     int deleteRuns(const QList<qint64>& ids);
     /// The run's log file beside the database (clwb::runLogPath); it may not exist.
     QString logPath(qint64 id) const;
+    /// The run stopped (cancelled, failed, interrupted) and can continue (RunStore::resumability).
+    bool canResume(qint64 id) const;
 
 public Q_SLOTS:
     void refresh();
@@ -52,6 +54,8 @@ Q_SIGNALS:
     void studyComparisonRequested(const QList<qint64>& ids);
     /// Presentation mode on one run, or on two side by side.
     void presentRequested(const QList<qint64>& ids);
+    /// Continue the run from its last checkpoint (enabled for one stopped run that can).
+    void resumeRequested(qint64 id);
     void databaseChanged(const QString& path);
 
 protected:
@@ -77,6 +81,7 @@ private:
     QPushButton* compareButton_;
     QPushButton* studyButton_;
     QPushButton* presentButton_;
+    QPushButton* resumeButton_;
     QPushButton* renameButton_;
     QPushButton* tagsButton_;
     QPushButton* deleteButton_;

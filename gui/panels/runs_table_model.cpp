@@ -83,6 +83,8 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
                 return metric(r, "final_average_accuracy");
             case BwtColumn:
                 return metric(r, "bwt");
+            case CheckpointColumn:
+                return qint64(r.checkpointBytes);
             default:
                 return data(index, Qt::DisplayRole);
         }
@@ -106,6 +108,11 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
                     metric(r, index.column() == BwtColumn ? "bwt" : "final_average_accuracy");
                 return std::isnan(v) ? QString() : QLocale().toString(v * 100.0, 'f', 1);
             }
+            case CheckpointColumn:
+                return r.checkpointBytes > 0
+                           ? QLocale().formattedDataSize(r.checkpointBytes, 1,
+                                                         QLocale::DataSizeTraditionalFormat)
+                           : QString();
             case TagsColumn:
                 return QString::fromStdString(r.tags);
             default:
@@ -114,12 +121,18 @@ QVariant RunsTableModel::data(const QModelIndex& index, int role) const
     }
     if (role == Qt::TextAlignmentRole &&
         (index.column() == FinalAccuracyColumn || index.column() == BwtColumn ||
-         index.column() == IdColumn))
+         index.column() == IdColumn || index.column() == CheckpointColumn))
         return int(Qt::AlignRight | Qt::AlignVCenter);
     if (role == Qt::ForegroundRole && index.column() == StatusColumn) {
         if (r.status == clwb::RunStatus::Failed) return QBrush(QColor(192, 57, 43));
         if (r.status == clwb::RunStatus::Running) return QBrush(QColor(0, 114, 178));
     }
+    if (role == Qt::ToolTipRole && index.column() == CheckpointColumn && r.checkpointTask >= 0 &&
+        !r.checkpointPath.empty())
+        return tr("Checkpoint after task %1 (step %2): %3")
+            .arg(r.checkpointTask + 1)
+            .arg(r.checkpointStep)
+            .arg(QString::fromStdString(r.checkpointPath));
     if (role == Qt::ToolTipRole && !r.message.empty()) return QString::fromStdString(r.message);
     return {};
 }
@@ -142,6 +155,8 @@ QVariant RunsTableModel::headerData(int section, Qt::Orientation orientation, in
             return tr("A_T (%)");
         case BwtColumn:
             return tr("BWT (pp)");
+        case CheckpointColumn:
+            return tr("Checkpoint");
         case TagsColumn:
             return tr("Tags");
         default:

@@ -21,6 +21,7 @@ public:
         StartedColumn,
         FinalAccuracyColumn,
         BwtColumn,
+        CheckpointColumn,  ///< disk use of the run's kept checkpoints (resumable runs)
         TagsColumn,
         ColumnCount
     };

@@ -3,9 +3,11 @@
 #include "worker/training_worker.h"
 
 #include <exception>
+#include <stdexcept>
 
-TrainingWorker::TrainingWorker(const QString& dbPath, RunFunction run, QObject* parent)
-    : QObject(parent), dbPath_(dbPath), run_(std::move(run))
+TrainingWorker::TrainingWorker(const QString& dbPath, RunFunction run, QObject* parent,
+                               ResumeFunction resume)
+    : QObject(parent), dbPath_(dbPath), run_(std::move(run)), resume_(std::move(resume))
 {
     qRegisterMetaType<clwb::RunEvent>("clwb::RunEvent");
     qRegisterMetaType<clwb::RunConfig>("clwb::RunConfig");
@@ -32,6 +34,21 @@ void TrainingWorker::setDatabasePath(const QString& dbPath)
 
 void TrainingWorker::start(const clwb::RunConfig& config)
 {
+    execute(
+        [&](const clwb::ProgressCallback& onEvent) { return run_(config, store_.get(), onEvent); });
+}
+
+void TrainingWorker::resume(qint64 runId)
+{
+    execute([&](const clwb::ProgressCallback& onEvent) {
+        if (!store_) throw std::runtime_error("resuming a run needs its run database");
+        return resume_(*store_, runId, onEvent);
+    });
+}
+
+void TrainingWorker::execute(
+    const std::function<clwb::RunResult(const clwb::ProgressCallback&)>& body)
+{
     clwb::RunStatus status = clwb::RunStatus::Failed;
     QString message;
     qint64 runId = 0;
@@ -45,7 +62,7 @@ void TrainingWorker::start(const clwb::RunConfig& config)
             Q_EMIT eventReady(event);
             return !stopRequested_.load();
         };
-        const clwb::RunResult result = run_(config, store_.get(), onEvent);
+        const clwb::RunResult result = body(onEvent);
         status = result.status;
         message = QString::fromStdString(result.message);
         runId = result.runId;

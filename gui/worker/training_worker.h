@@ -24,10 +24,14 @@ class TrainingWorker : public QObject
 public:
     using RunFunction = std::function<clwb::RunResult(const clwb::RunConfig&, clwb::RunStore*,
                                                       const clwb::ProgressCallback&)>;
+    using ResumeFunction = std::function<clwb::RunResult(clwb::RunStore&, std::int64_t,
+                                                         const clwb::ProgressCallback&)>;
 
-    /// `dbPath` empty = no persistence. `run` is injectable so tests can fake the engine.
+    /// `dbPath` empty = no persistence. `run` and `resume` are injectable so tests can fake the
+    /// engine.
     explicit TrainingWorker(const QString& dbPath, RunFunction run = clwb::runExperiment,
-                            QObject* parent = nullptr);
+                            QObject* parent = nullptr,
+                            ResumeFunction resume = clwb::resumeExperiment);
     ~TrainingWorker() override;
 
     /// Thread-safe; takes effect at the engine's next callback (every training step) and stays
@@ -42,6 +46,9 @@ public:
 public Q_SLOTS:
     /// Runs synchronously on the worker's thread; never lets an exception escape.
     void start(const clwb::RunConfig& config);
+    /// Continues stored run `runId` from its last checkpoint (clwb::resumeExperiment), in its own
+    /// row; the same signals as start().
+    void resume(qint64 runId);
 
 Q_SIGNALS:
     void eventReady(const clwb::RunEvent& event);
@@ -49,8 +56,13 @@ Q_SIGNALS:
     void runFinished(clwb::RunStatus status, const QString& message, qint64 runId);
 
 private:
+    /// Opens the store if needed, runs `body` with the event callback, turns anything thrown
+    /// into a Failed event, and reports runFinished.
+    void execute(const std::function<clwb::RunResult(const clwb::ProgressCallback&)>& body);
+
     QString dbPath_;
     RunFunction run_;
+    ResumeFunction resume_;
     std::unique_ptr<clwb::RunStore> store_;  // opened on the worker thread: one per thread
     std::atomic<bool> stopRequested_{false};
 };

@@ -32,6 +32,8 @@ private Q_SLOTS:
     void batchRunsEachStrategy();
     void languageSwitchRetranslates();
     void replayDrawsAsLiveAndPresents();
+    void resumeEndsAsIfNeverStopped();
+    void failedRunsLeaveTheWindowUsable();
 
 private:
     QString writeConfig(int epochs, int trainPerClass);
@@ -241,6 +243,78 @@ void TstMainWindowE2e::replayDrawsAsLiveAndPresents()
     QVERIFY(view->caption().startsWith(QStringLiteral("With Sequential fine-tuning")));
     view->close();
     QTRY_VERIFY(!w.presentation());
+}
+
+void TstMainWindowE2e::resumeEndsAsIfNeverStopped()
+{
+    std::vector<std::vector<double>> whole;
+    std::vector<double> wholeInit;
+    {  // the run never stopped
+        MainWindow w(dir_.filePath(QStringLiteral("whole.sqlite")));
+        w.setInteractive(false);
+        QVERIFY(w.loadExperiment(writeConfig(30, 16)));  // threads fixed (2): bit-identical
+        QVERIFY(w.startExperiment());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
+        QVERIFY(w.lastStatus() == clwb::RunStatus::Finished);
+        whole = w.chartArea()->matrix()->rows();
+        wholeInit = w.chartArea()->matrix()->initialRow();
+    }
+
+    // The same run stopped during task 2, after task 1's row (and its checkpoint).
+    const QString db = dir_.filePath(QStringLiteral("resume.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    QVERIFY(w.loadExperiment(writeConfig(30, 16)));
+    QVERIFY(w.startExperiment());
+    QTRY_VERIFY_WITH_TIMEOUT(w.chartArea()->matrix()->filledCells() >= 2, 120000);
+    w.stopAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 60000);
+    QVERIFY(w.lastStatus() == clwb::RunStatus::Cancelled);
+    const qint64 id = w.lastRunId();
+    QVERIFY(w.runsBrowser()->canResume(id));
+
+    // Resume: the stored part is drawn, the rest trained, in the same row, as never stopped.
+    QVERIFY(w.resumeStoredRun(id));
+    QVERIFY(w.isRunning());
+    QVERIFY(!w.resumeStoredRun(id));  // not while a run is going
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 120000);
+    QVERIFY(w.lastStatus() == clwb::RunStatus::Finished);
+    QCOMPARE(w.lastRunId(), id);
+    QCOMPARE(w.chartArea()->matrix()->rows(), whole);
+    QCOMPARE(w.chartArea()->matrix()->initialRow(), wholeInit);
+    clwb::RunStore store(db.toStdString());
+    QCOMPARE(int(store.listRuns().size()), 1);
+    QVERIFY(store.run(id)->status == clwb::RunStatus::Finished);
+    QVERIFY(!w.runsBrowser()->canResume(id));  // finished
+}
+
+void TstMainWindowE2e::failedRunsLeaveTheWindowUsable()
+{
+    const QString db = dir_.filePath(QStringLiteral("faults.sqlite"));
+    MainWindow w(db);
+    w.setInteractive(false);
+    QVERIFY(w.loadExperiment(writeConfig(1, 16)));
+    // Out of memory (simulated through the engine's test seam: no GPU here) and a strategy hook
+    // that throws: each run fails with its message, and the next run starts and finishes.
+    const std::pair<const char*, const char*> faults[] = {
+        {"afterTask:oom@0", "train.batch_size"}, {"beforeTask:throw@1", "beforeTask"}};
+    for (const auto& [fault, said] : faults) {
+        qputenv("CLWB_FAULT_HOOK", fault);
+        QVERIFY(w.startExperiment());
+        QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 60000);
+        qunsetenv("CLWB_FAULT_HOOK");
+        QVERIFY(w.lastStatus() == clwb::RunStatus::Failed);
+        clwb::RunStore store(db.toStdString());
+        const auto run = store.run(w.lastRunId());
+        QVERIFY(run && run->status == clwb::RunStatus::Failed);
+        QVERIFY2(QString::fromStdString(run->message).contains(QLatin1String(said)),
+                 run->message.c_str());
+        QVERIFY(w.startAction()->isEnabled());
+    }
+    QVERIFY(w.startExperiment());
+    QTRY_VERIFY_WITH_TIMEOUT(!w.isRunning(), 60000);
+    QVERIFY(w.lastStatus() == clwb::RunStatus::Finished);
+    QCOMPARE(w.chartArea()->matrix()->filledCells(), 4);
 }
 
 QTEST_MAIN(TstMainWindowE2e)

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void renameTagDelete();
     void openAndCompareSignals();
     void openLogFollowsTheFile();
+    void resumeOffersStoppedRunsWithACheckpoint();
     void replayRebuildsCharts();
     void comparisonShowsEachRun();
 
@@ -176,6 +177,51 @@ void TstRunsBrowser::openAndCompareSignals()
     QCOMPARE(study.first().at(0).value<QList<qint64>>().size(), 2);
     browser.selectRuns({ids_[0]});
     QVERIFY(!studyButton->isEnabled());
+}
+
+void TstRunsBrowser::resumeOffersStoppedRunsWithACheckpoint()
+{
+    // Run 3 was cancelled: with a checkpoint file it can resume, and its size shows.
+    const QString folder =
+        QString::fromStdString(clwb::runCheckpointDir(db_.toStdString(), ids_[2]));
+    {
+        clwb::RunStore store(db_.toStdString());
+        QVERIFY(QDir().mkpath(folder));
+        QFile file(folder + QStringLiteral("/after-task-0.ckpt"));
+        QVERIFY(file.open(QIODevice::WriteOnly));
+        file.write(QByteArray(3000, 'x'));
+        file.close();
+        store.setCheckpoint(ids_[2], file.fileName().toStdString(), 0, 10);
+    }
+    RunsBrowser browser;
+    QVERIFY(browser.setDatabasePath(db_));
+    QSignalSpy resume(&browser, &RunsBrowser::resumeRequested);
+    auto* button = browser.findChild<QPushButton*>(QStringLiteral("resumeButton"));
+    QVERIFY(button);
+    browser.selectRuns({ids_[0]});  // finished: nothing to resume
+    QVERIFY(!button->isEnabled());
+    browser.selectRuns({ids_[2]});
+    QVERIFY(button->isEnabled());
+    button->click();
+    QCOMPARE(resume.count(), 1);
+    QCOMPARE(resume.first().at(0).toLongLong(), qint64(ids_[2]));
+    // The checkpoint column gives the size on disk, empty for runs without one.
+    const auto* model = browser.model();
+    bool shown = false;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex size = model->index(row, RunsTableModel::CheckpointColumn);
+        if (model->runAt(row)->id == ids_[2]) {
+            QCOMPARE(size.data(RunsTableModel::SortRole).toLongLong(), qint64(3000));
+            QVERIFY(!size.data().toString().isEmpty());
+            shown = true;
+        } else {
+            QVERIFY(size.data().toString().isEmpty());
+        }
+    }
+    QVERIFY(shown);
+    // Deleting the run deletes its checkpoints.
+    QCOMPARE(browser.deleteRuns({ids_[2]}), 1);
+    QVERIFY(!QFileInfo::exists(folder));
 }
 
 void TstRunsBrowser::openLogFollowsTheFile()

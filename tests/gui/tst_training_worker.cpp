@@ -24,6 +24,7 @@ private Q_SLOTS:
     void exceptionBecomesFailure();
     void engineFailureIsForwarded();
     void storeIsOpenedOnWorkerThread();
+    void resumeGoesToTheEngineWithItsStore();
 
 private:
     /// Runs `worker` on its own thread for one config, like MainWindow does.
@@ -201,6 +202,55 @@ void TstTrainingWorker::storeIsOpenedOnWorkerThread()
     QVERIFY(haveStore.load());
     QCOMPARE(ranOn.load(), &h.thread);
     QVERIFY(QFile::exists(dir.filePath(QStringLiteral("runs.sqlite"))));
+}
+
+void TstTrainingWorker::resumeGoesToTheEngineWithItsStore()
+{
+    QTemporaryDir dir;
+    const QString db = dir.filePath(QStringLiteral("runs.sqlite"));
+    std::atomic<std::int64_t> resumed{0};
+    QThread thread;
+    auto* worker = new TrainingWorker(
+        db,
+        [](const clwb::RunConfig&, clwb::RunStore*, const clwb::ProgressCallback&) {
+            return clwb::RunResult{};
+        },
+        nullptr,
+        [&resumed](clwb::RunStore& store, std::int64_t id, const clwb::ProgressCallback& cb) {
+            resumed = id;
+            cb(ev(Kind::Started));
+            clwb::RunResult r;
+            r.status = store.path().empty() ? clwb::RunStatus::Failed : clwb::RunStatus::Finished;
+            r.runId = id;
+            return r;
+        });
+    worker->moveToThread(&thread);
+    QObject::connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
+    thread.start();
+    QSignalSpy events(worker, &TrainingWorker::eventReady);
+    QSignalSpy finished(worker, &TrainingWorker::runFinished);
+    QMetaObject::invokeMethod(worker, "resume", Qt::QueuedConnection, Q_ARG(qint64, 7));
+    QTRY_COMPARE(finished.count(), 1);
+    QCOMPARE(qint64(resumed), qint64(7));
+    QCOMPARE(events.count(), 1);
+    QVERIFY(finished.first().at(0).value<clwb::RunStatus>() == clwb::RunStatus::Finished);
+    QCOMPARE(finished.first().at(2).toLongLong(), qint64(7));
+    thread.quit();
+    thread.wait();
+
+    // Without a database there is nothing to resume: a failure, not a crash.
+    QThread bare;
+    auto* noDb = new TrainingWorker(QString());
+    noDb->moveToThread(&bare);
+    QObject::connect(&bare, &QThread::finished, noDb, &QObject::deleteLater);
+    bare.start();
+    QSignalSpy failed(noDb, &TrainingWorker::runFinished);
+    QMetaObject::invokeMethod(noDb, "resume", Qt::QueuedConnection, Q_ARG(qint64, 1));
+    QTRY_COMPARE(failed.count(), 1);
+    QVERIFY(failed.first().at(0).value<clwb::RunStatus>() == clwb::RunStatus::Failed);
+    QVERIFY(failed.first().at(1).toString().contains(QStringLiteral("run database")));
+    bare.quit();
+    bare.wait();
 }
 
 QTEST_GUILESS_MAIN(TstTrainingWorker)

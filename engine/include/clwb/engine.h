@@ -36,8 +36,24 @@ struct RunResult
 
 /// Runs a validated config to the end, a stop request, or a failure. Never throws:
 /// any exception becomes status "failed" with a message (and a Failed event).
-/// `store` may be null (no persistence).
+/// `store` may be null (no persistence). With a store, a checkpoint is written after every task
+/// (config.checkpoint.keep; docs/reliability.md), so the run can resume if it stops.
 RunResult runExperiment(const RunConfig& config, RunStore* store, const ProgressCallback& onEvent);
+
+/// Continues stored run `runId` (cancelled, failed or interrupted) from its last checkpoint, with
+/// its stored config, in the same run row: rows recorded after the checkpoint are deleted, the
+/// run is "running" again, then ends as any run does. Without a checkpoint (stopped during its
+/// first task, or checkpoint.keep 0) it runs again from the start. On CPU with a fixed thread
+/// count the result equals the uninterrupted run's bit for bit (tests/engine/tst_resume.cpp).
+/// Never throws. A run that cannot resume (resumeProblem) is left untouched: the result is
+/// "failed" with the reason, and a Failed event carries it.
+RunResult resumeExperiment(RunStore& store, std::int64_t runId, const ProgressCallback& onEvent);
+
+/// Why run `runId` cannot resume; empty when it can. RunStore::resumability (status, checkpoint
+/// on disk) plus: the stored config still reads and validates, and the checkpoint's config,
+/// code version (clwb, torch, compiler) and backbone file (size and modification time) match
+/// the stored run, this program and the file now; each mismatch is named. Never throws.
+std::string resumeProblem(RunStore& store, std::int64_t runId);
 
 struct PretrainConfig
 {

@@ -107,6 +107,15 @@ struct TrainConfig
     static constexpr int kMaxSkippedInARow = 10;
 };
 
+/// Checkpoints at task boundaries (docs/reliability.md).
+struct CheckpointConfig
+{
+    /// Checkpoint files kept per run, the newest; one is written after every task (next to the
+    /// run database) so a stopped run can resume. 0 = none written: a stopped run then resumes
+    /// from its first task.
+    int keep = 1;
+};
+
 struct RunConfig
 {
     std::string name;
@@ -115,6 +124,7 @@ struct RunConfig
     DataConfig data;
     ModelConfig model;
     TrainConfig train;
+    CheckpointConfig checkpoint;
     int seed = 0;
     std::string device = "auto";  ///< "auto" | "cpu" | "cuda"
     int threads = 0;              ///< 0 = auto (1 intra-op thread, BLAS on all cores); N = N of both

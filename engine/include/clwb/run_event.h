@@ -71,7 +71,8 @@ struct RunEvent
         Importance,     ///< importance snapshot for `task`
         Finished,       ///< values = metrics in metricsAsList order; summary = every stored metric
         Cancelled,
-        Failed          ///< message says what and where
+        Failed,         ///< message says what and where
+        Checkpoint      ///< a checkpoint was written after `task` at `step`; message = its file
     };
     Kind kind = Kind::Log;
     LogLevel level = LogLevel::Info;  ///< Log events only

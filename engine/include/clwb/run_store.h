@@ -31,6 +31,29 @@ struct RunRecord
     std::string message;       ///< failure / cancel reason
     std::string tags;          ///< comma separated
     std::map<std::string, double> metrics;  ///< summary metrics (filled by listRuns/run)
+    /// The latest checkpoint (docs/reliability.md): its file, empty when none was written; the
+    /// task it was written after and the step; the bytes of every checkpoint file the run keeps
+    /// (checkpoint.keep of them at most), 0 when none.
+    std::string checkpointPath;
+    int checkpointTask = -1;
+    std::int64_t checkpointStep = 0;
+    std::int64_t checkpointBytes = 0;
+};
+
+/// The folder of a run's checkpoints: <folder of the database>/<its name without extension>
+/// .checkpoints/run-<id>, beside the run logs; empty for an in-memory database.
+std::string runCheckpointDir(const std::string& dbPath, std::int64_t runId);
+
+/// Whether a stored run can continue (RunStore::resumability): the database's and the file
+/// system's view. resumeProblem (engine.h) adds what needs the engine: the config, the code and
+/// the backbone file against the checkpoint's.
+struct Resumability
+{
+    bool resumable = false;
+    std::string reason;      ///< why not, when not
+    std::string checkpoint;  ///< the file it continues from; empty = from the start
+    int afterTask = -1;      ///< the checkpoint's task; -1 = from the start
+    std::int64_t step = 0;
 };
 
 /// One point of a step-wise series. key = "loss" or "acc/task<j>".
@@ -101,8 +124,8 @@ public:
     /// $XDG_DATA_HOME/clwb/runs.sqlite (or ~/.local/share/clwb/runs.sqlite).
     static std::string defaultPath();
     /// 2: QA matrices; 3: matrices by kind; 4: confusion counts and classes; 5: prediction
-    /// gallery; 6: feature drift; 7: studies
-    static constexpr int kSchemaVersion = 7;
+    /// gallery; 6: feature drift; 7: studies; 8: run checkpoints
+    static constexpr int kSchemaVersion = 8;
 
     const std::string& path() const;
 
@@ -137,6 +160,18 @@ public:
     void setMetrics(std::int64_t runId, const std::map<std::string, double>& metrics);
     void addImportance(std::int64_t runId, const ImportanceSnapshot& snapshot);
     void finishRun(std::int64_t runId, RunStatus status, const std::string& message = {});
+    /// Records the run's latest checkpoint: `file` (in runCheckpointDir), written after task
+    /// `afterTask` at step `step`.
+    void setCheckpoint(std::int64_t runId, const std::string& file, int afterTask,
+                       std::int64_t step);
+    /// Whether the run can continue: it exists, is not running and has not finished, and its
+    /// recorded checkpoint, if any, is on disk (none recorded: it restarts from the start).
+    Resumability resumability(std::int64_t runId);
+    /// Makes the run continue after task `afterTask` at step `step` (-1 and 0: from the start):
+    /// every row recorded later (series points after the step or of later tasks, matrix cells,
+    /// confusion, gallery predictions, drift, example answers and importance of later tasks, the
+    /// summary metrics) is deleted and the run is running again, owned by this process.
+    void reopenRun(std::int64_t runId, int afterTask, std::int64_t step);
 
     // Reading and editing (the GUI, exports).
     std::vector<RunRecord> listRuns();
@@ -165,6 +200,7 @@ public:
     std::map<int, DriftProjection> drift(std::int64_t runId);
     void renameRun(std::int64_t runId, const std::string& name);
     void setTags(std::int64_t runId, const std::string& tags);
+    /// Deletes the run's rows and its checkpoint folder.
     void deleteRun(std::int64_t runId);
 
     // Studies (run_store_study.cpp).

@@ -91,6 +91,8 @@ const std::vector<Field>& configFields()
         oneOf(CLWB_FIELD("train", "precision", c.train.precision), kPrecisions, "precision"),
         oneOf(CLWB_FIELD("train", "nonfinite", c.train.nonfinite), kNonfinitePolicies,
               "non-finite loss policy"),
+
+        ranged(CLWB_FIELD("checkpoint", "keep", c.checkpoint.keep), 0, 1000),
     };
     return fields;
 }
@@ -103,7 +105,7 @@ Keys sectionKeys(const std::string& section)
     for (const auto& f : configFields())
         if (section == f.section) keys.push_back(f.key);
     if (section.empty())
-        for (const char* s : {"data", "model", "train"}) keys.push_back(s);
+        for (const char* s : {"data", "model", "train", "checkpoint"}) keys.push_back(s);
     return keys;
 }
 

@@ -21,7 +21,7 @@ struct Field
                      bool* (*)(RunConfig&), std::vector<double>* (*)(RunConfig&),
                      std::vector<std::string>* (*)(RunConfig&),
                      std::vector<TaskSpec>* (*)(RunConfig&), ParamValues* (*)(RunConfig&)>;
-    const char* section;  ///< "" (top level), "data", "model" or "train"
+    const char* section;  ///< "" (top level), "data", "model", "train" or "checkpoint"
     const char* key;
     Ref ref;
     bool qaOnly = false;  ///< written only for question-answering sequences

@@ -225,7 +225,7 @@ private:
     /// Top-level keys that belong in a section, e.g. "lr" -> "train.lr".
     static std::string sectionHint(const std::string& key)
     {
-        for (const char* name : {"data", "model", "train"})
+        for (const char* name : {"data", "model", "train", "checkpoint"})
             if (contains(sectionKeys(name), key)) return didYouMean(std::string(name) + "." + key);
         return {};
     }
@@ -240,7 +240,7 @@ RunConfig fromJson(const Json& root, std::vector<ConfigError>& errors)
     RunConfig c;  // its member initialisers are the defaults
     Reader r(errors);
     if (!r.object(root, "", sectionKeys(""))) return c;
-    for (const std::string section : {"", "data", "model", "train"}) {
+    for (const std::string section : {"", "data", "model", "train", "checkpoint"}) {
         const Json* obj = &root;
         if (!section.empty()) {
             const auto it = root.find(section);

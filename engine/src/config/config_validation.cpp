@@ -200,6 +200,7 @@ std::vector<ConfigError> validateRunConfig(const RunConfig& config)
     checkFieldRanges(config, "", errors);
     checkFieldRanges(config, "data", errors);
     checkFieldRanges(config, "train", errors);
+    checkFieldRanges(config, "checkpoint", errors);
 
     const DataConfig& d = config.data;
     if (d.scenario == "class-incremental") {

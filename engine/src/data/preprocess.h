@@ -25,6 +25,8 @@ public:
 
     int size() const { return size_; }
     const std::string& augment() const { return augment_; }
+    /// The augmentation draws' generator (a run checkpoint saves and restores its state).
+    torch::Generator& generator() const { return gen_; }
 
 private:
     torch::Tensor toUnitFloat(const torch::Tensor& raw) const;

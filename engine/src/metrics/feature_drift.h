@@ -59,6 +59,10 @@ public:
     /// PCA of this boundary's features, aligned to the previous boundary's points; xy = x0, y0,
     /// x1, y1, ... in point order.
     void next(const torch::Tensor& features, std::vector<float>& xy, double& explained);
+    /// The points the next boundary is aligned to (undefined before the first): a run
+    /// checkpoint's share of the drift.
+    const torch::Tensor& previous() const { return previous_; }
+    void setPrevious(const torch::Tensor& points) { previous_ = points; }
 
 private:
     torch::Tensor previous_;  ///< the last boundary's aligned points

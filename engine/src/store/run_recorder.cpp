@@ -56,6 +56,10 @@ void RunRecorder::record(const RunEvent& ev)
     case Kind::Failed:
         flush(true);
         break;
+    case Kind::Checkpoint:
+        // Rows and series up to here are written (TaskEvaluated and Importance flush).
+        store_.setCheckpoint(runId_, ev.message, ev.task, ev.step);
+        break;
     case Kind::Started:
     case Kind::Log:
         break;

@@ -43,6 +43,8 @@ using sql::isoUtc;
 using sql::nowIso;
 using sql::parseIso;
 using sql::pidIsDead;
+using sql::removeCheckpoints;
+using sql::withCheckpoint;
 
 namespace {
 
@@ -52,7 +54,7 @@ constexpr std::chrono::seconds kStaleHeartbeat{120};
 
 constexpr const char* kRunColumns =
     "id, name, strategy, status, config_json, seed, versions_json, device, started_at, "
-    "ended_at, heartbeat_at, message, tags";
+    "ended_at, heartbeat_at, message, tags, checkpoint, checkpoint_task, checkpoint_step";
 
 RunRecord readRun(const Query& q)
 {
@@ -70,6 +72,9 @@ RunRecord readRun(const Query& q)
     r.heartbeatAt = q.text(10);
     r.message = q.text(11);
     r.tags = q.text(12);
+    r.checkpointPath = q.text(13);  // the file name; made a path by withCheckpoint
+    r.checkpointTask = q.integer(14);
+    r.checkpointStep = q.int64(15);
     return r;
 }
 
@@ -422,7 +427,7 @@ std::vector<RunRecord> RunStore::listRuns()
             std::string("SELECT ") + kRunColumns + " FROM runs ORDER BY started_at DESC, id DESC";
         Query q(d, sql.c_str(), what);
         while (q.step()) {
-            runs.push_back(readRun(q));
+            runs.push_back(withCheckpoint(readRun(q), d.path));
             index.emplace(runs.back().id, runs.size() - 1);
         }
     }
@@ -449,7 +454,7 @@ std::optional<RunRecord> RunStore::run(std::int64_t runId)
             std::string("SELECT ") + kRunColumns + " FROM runs WHERE id = ?1";
         Query q(d, sql.c_str(), what);
         q.bind(1, runId);
-        if (q.step()) r = readRun(q);
+        if (q.step()) r = withCheckpoint(readRun(q), d.path);
     }
     if (r) {
         Query q(d, "SELECT key, value, is_nan FROM metrics WHERE run_id = ?1", what);
@@ -564,6 +569,7 @@ void RunStore::deleteRun(std::int64_t runId)
 {
     // Child rows go with it through ON DELETE CASCADE (foreign_keys is on per connection).
     Query(*impl_, "DELETE FROM runs WHERE id = ?1", "deleting a run").bind(1, runId).run();
+    removeCheckpoints(impl_->path, runId);
 }
 
 int RunStore::recoverInterrupted()

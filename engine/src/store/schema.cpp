@@ -207,6 +207,16 @@ CREATE TABLE IF NOT EXISTS merged_runs(
 );
 )sql";
 
+// Version 7 -> 8: the run's latest checkpoint (docs/reliability.md): its file name in the run's
+// checkpoint folder ('' = none), the task it was written after and the step. Columns, so each is
+// added only where missing (SQLite has no ADD COLUMN IF NOT EXISTS), as the CREATE ... IF NOT
+// EXISTS of earlier steps.
+constexpr const char* kSchemaV8[][2] = {
+    {"checkpoint", "ALTER TABLE runs ADD COLUMN checkpoint TEXT NOT NULL DEFAULT ''"},
+    {"checkpoint_task", "ALTER TABLE runs ADD COLUMN checkpoint_task INTEGER NOT NULL DEFAULT -1"},
+    {"checkpoint_step", "ALTER TABLE runs ADD COLUMN checkpoint_step INTEGER NOT NULL DEFAULT 0"},
+};
+
 }  // namespace
 
 void migrateSchema(Db& db, int target)
@@ -224,6 +234,13 @@ void migrateSchema(Db& db, int target)
     if (from < 5) db.exec(kSchemaV5, "adding the prediction gallery");
     if (from < 6) db.exec(kSchemaV6, "adding the feature drift");
     if (from < 7) db.exec(kSchemaV7, "adding studies");
+    if (from < 8)
+        for (const auto& [column, sql] : kSchemaV8) {
+            const std::string has = std::string("SELECT count(*) FROM pragma_table_info('runs') "
+                                                "WHERE name = '") + column + "'";
+            if (db.pragmaInt(has.c_str(), "adding run checkpoints") == 0)
+                db.exec(sql, "adding run checkpoints");
+        }
     if (from < target) {
         // PRAGMAs take no parameters; both values are our own integer constants.
         const std::string stamp = "PRAGMA application_id = " + std::to_string(kApplicationId) +

@@ -93,6 +93,27 @@ public:
         return n;
     }
 
+    void saveState(StateWriter& out) const override
+    {
+        out.integer("sets", int64_t(fishers_.size()));
+        for (size_t k = 0; k < fishers_.size(); ++k) {
+            out.tensors("fisher/" + std::to_string(k), fishers_[k]);
+            out.tensors("anchor/" + std::to_string(k), anchors_[k]);
+        }
+        out.tensors("last_fisher", lastFisher_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        fishers_.clear();
+        anchors_.clear();
+        for (int64_t k = 0; k < in.integer("sets"); ++k) {
+            fishers_.push_back(in.tensors("fisher/" + std::to_string(k)));
+            anchors_.push_back(in.tensors("anchor/" + std::to_string(k)));
+        }
+        lastFisher_ = in.tensors("last_fisher");
+    }
+
 private:
     std::vector<std::vector<torch::Tensor>> fishers_, anchors_;
     std::vector<torch::Tensor> lastFisher_;

@@ -143,6 +143,25 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    // The experts are the model's adapters (the trainer saves and rebuilds them).
+    void saveState(StateWriter& out) const override
+    {
+        out.integer("current", current_);
+        out.tensor("anchors", anchors_);
+        out.tensor("routing", routing_);
+        out.reals("cka", cka_);
+        out.integer("stored", stored_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        current_ = int(in.integer("current"));
+        anchors_ = in.tensor("anchors");
+        routing_ = in.tensor("routing");
+        cka_ = in.reals("cka");
+        stored_ = in.integer("stored");
+    }
+
 private:
     bool expanded(TaskContext& ctx, int block) const
     {

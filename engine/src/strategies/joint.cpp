@@ -27,6 +27,9 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    void saveState(StateWriter& out) const override { out.integer("stored", stored_); }
+    void loadState(const StateReader& in, TaskContext&) override { stored_ = in.integer("stored"); }
+
 private:
     int64_t stored_ = 0;
 };

@@ -236,6 +236,43 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    // The LoRA pools and omegas are the model's adapters and gates (the trainer saves and
+    // rebuilds them); here the mask, the scores and the omega snapshots.
+    void saveState(StateWriter& out) const override
+    {
+        for (size_t i = 0; i < units_.size(); ++i) {
+            auto u = out.scope("unit").scope(std::to_string(i));
+            u.integer("frozen", units_[i].frozen ? 1 : 0);
+            u.real("sensitivity", units_[i].ema.sensitivity);
+            u.real("uncertainty", units_[i].ema.uncertainty);
+            u.real("score", units_[i].score);
+            u.texts("pool", units_[i].pool);
+        }
+        out.integer("snapshots", int64_t(omegaSnapshots_.size()));
+        for (size_t k = 0; k < omegaSnapshots_.size(); ++k)
+            out.tensor("snapshot/" + std::to_string(k),
+                       torch::tensor(omegaSnapshots_[k], torch::kFloat32));
+        out.integer("stored", stored_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        for (size_t i = 0; i < units_.size(); ++i) {
+            const auto u = in.scope("unit").scope(std::to_string(i));
+            units_[i].frozen = u.integer("frozen") != 0;
+            units_[i].ema.sensitivity = u.real("sensitivity");
+            units_[i].ema.uncertainty = u.real("uncertainty");
+            units_[i].score = u.real("score");
+            units_[i].pool = u.texts("pool");
+        }
+        omegaSnapshots_.clear();
+        for (int64_t k = 0; k < in.integer("snapshots"); ++k) {
+            const auto t = in.tensor("snapshot/" + std::to_string(k)).contiguous();
+            omegaSnapshots_.emplace_back(t.data_ptr<float>(), t.data_ptr<float>() + t.numel());
+        }
+        stored_ = in.integer("stored");
+    }
+
 private:
     LoraAdapter& current(Unit& u) { return u.layer->adapter(u.pool.back()); }
 

@@ -89,6 +89,8 @@ public:
 
     void beforeTask(TaskContext& ctx) override
     {
+        // A task starts without the last one's gradients, continued or resumed alike.
+        for (auto& p : projection_->parameters()) p.mutable_grad() = torch::Tensor();
         if (int(ctx.params.at("mi_epochs")) > 0) {
             std::vector<torch::Tensor> before;
             for (const auto& p : backbone_) before.push_back(p.detach().clone());
@@ -130,6 +132,28 @@ public:
         int64_t n = DelegatingStrategy::storedParameters();
         for (const auto& o : overlap_) n += 2 * o.numel();  // overlap count + frozen mark
         return n + countParameters(projection_->parameters());
+    }
+
+    // The backbone is the model's (the trainer saves it); the base strategy's state goes under
+    // "base/" (DelegatingStrategy).
+    void saveState(StateWriter& out) const override
+    {
+        DelegatingStrategy::saveState(out);
+        out.generator("generator", gen_);
+        out.tensors("projection", projection_->parameters());
+        out.tensors("overlap", overlap_);
+        out.tensors("frozen", frozen_);
+        out.tensors("touched", touched_);
+    }
+
+    void loadState(const StateReader& in, TaskContext& ctx) override
+    {
+        DelegatingStrategy::loadState(in, ctx);
+        in.generator("generator", gen_);
+        in.copyInto("projection", projection_->parameters());
+        in.copyInto("overlap", overlap_);
+        in.copyInto("frozen", frozen_);
+        in.copyInto("touched", touched_);
     }
 
 private:

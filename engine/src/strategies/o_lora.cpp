@@ -119,6 +119,19 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    // The per-task adapters are the model's (the trainer saves and rebuilds them).
+    void saveState(StateWriter& out) const override
+    {
+        out.text("current", current_);
+        out.integer("stored", stored_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        current_ = in.text("current");
+        stored_ = in.integer("stored");
+    }
+
 private:
     std::vector<LoraSite> sites_;
     std::vector<torch::Tensor> trainable_;

@@ -173,6 +173,21 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    // Everything else (EMAs, snapshots, masks, round counters) starts afresh in beforeTask; the
+    // LoRA is the model's; the memory draws come from TaskContext::rng (the trainer's).
+    void saveState(StateWriter& out) const override
+    {
+        out.tensor("memory/x", memory_.x);
+        out.tensor("memory/y", memory_.y);
+        out.integer("stored", stored_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        memory_ = {in.tensor("memory/x"), in.tensor("memory/y")};
+        stored_ = in.integer("stored");
+    }
+
 private:
     enum class Mode { Kif, ReplayLora, Static };
 

@@ -129,6 +129,21 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    // maps_ is rebuilt from keys_ after every task; the merged LoRAs live in the model's W.
+    void saveState(StateWriter& out) const override
+    {
+        out.text("prefix", prefix_);
+        out.tensors("keys", keys_);
+        out.integer("stored", stored_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        prefix_ = in.text("prefix");
+        keys_ = in.tensors("keys");
+        stored_ = in.integer("stored");
+    }
+
 private:
     std::string prefix_;
     std::vector<LoraSite> sites_;

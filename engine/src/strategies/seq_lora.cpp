@@ -57,6 +57,10 @@ public:
 
     int64_t storedParameters() const override { return 0; }
 
+    // The adapters are the model's (saved by the trainer); base_ is the set-up model's weights.
+    void saveState(StateWriter& out) const override { out.text("current", current_); }
+    void loadState(const StateReader& in, TaskContext&) override { current_ = in.text("current"); }
+
 private:
     std::string current_;
     std::vector<torch::Tensor> base_;

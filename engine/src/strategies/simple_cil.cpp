@@ -51,6 +51,18 @@ public:
 
     int64_t storedParameters() const override { return stored_; }
 
+    void saveState(StateWriter& out) const override
+    {
+        out.tensor("prototypes", prototypes_);
+        out.integer("stored", stored_);
+    }
+
+    void loadState(const StateReader& in, TaskContext&) override
+    {
+        prototypes_ = in.tensor("prototypes");
+        stored_ = in.integer("stored");
+    }
+
 private:
     torch::Tensor prototypes_;
     int64_t stored_ = 0;

@@ -14,6 +14,7 @@
 
 #include "clwb/run_config.h"
 #include "clwb/run_event.h"
+#include "checkpoint/state_archive.h"
 #include "clwb/strategy_info.h"
 #include "data/task_sequence.h"
 #include "model/vit.h"
@@ -133,6 +134,18 @@ public:
     virtual std::optional<ImportanceSnapshot> importance(TaskContext&) { return std::nullopt; }
     /// Extra numbers the strategy keeps between tasks (Fisher, anchors, prototypes, adapters).
     virtual int64_t storedParameters() const { return 0; }
+
+    /// The strategy's share of the checkpoint written after every task (docs/reliability.md):
+    /// everything it changes after setup() that outlives a task (prototypes, Fisher, keys,
+    /// anchors, memories, masks, EMAs, its own generators, counters such as storedParameters).
+    /// The model's parameters and LoRA adapters, the trainer's generators and TaskContext::rng
+    /// are saved by the trainer. tst_resume runs every registered strategy uninterrupted and
+    /// resumed and compares every stored number: state left out here makes it fail.
+    virtual void saveState(StateWriter&) const {}
+    /// Reads saveState's entries back. Called on a freshly set-up strategy (setup() has run on
+    /// the freshly built model) after the model and its adapters are restored, before the next
+    /// task's beforeTask.
+    virtual void loadState(const StateReader&, TaskContext&) {}
 };
 
 using StrategyFactory = std::unique_ptr<Strategy> (*)();
@@ -181,6 +194,16 @@ public:
         return inner_->importance(c);
     }
     int64_t storedParameters() const override { return inner_ ? inner_->storedParameters() : 0; }
+    /// The inner strategy's state goes under "base/"; a wrapper adds its own beside it.
+    void saveState(StateWriter& out) const override
+    {
+        auto base = out.scope("base");
+        inner_->saveState(base);
+    }
+    void loadState(const StateReader& in, TaskContext& c) override
+    {
+        inner_->loadState(in.scope("base"), c);
+    }
 
 protected:
     std::unique_ptr<Strategy> inner_;

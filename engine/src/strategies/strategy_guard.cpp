@@ -139,6 +139,16 @@ public:
     {
         return guard("storedParameters", -1, [&] { return inner_->storedParameters(); });
     }
+    // The strategy's checkpoint state under its own names (no "base/" scope: the guard is not a
+    // strategy of its own).
+    void saveState(StateWriter& out) const override
+    {
+        guard("saveState", -1, [&] { inner_->saveState(out); });
+    }
+    void loadState(const StateReader& in, TaskContext& c) override
+    {
+        guard("loadState", c.task, [&] { inner_->loadState(in, c); });
+    }
 
 private:
     template <typename F>

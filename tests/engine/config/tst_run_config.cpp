@@ -141,6 +141,7 @@ private Q_SLOTS:
         c.model.std = {0.2, 0.25, 0.3};
         c.data.memoryLimitMb = 512.5;
         c.train = {4, 32, 0.05, 1e-4, 7, "bf16"};
+        c.checkpoint.keep = 3;
         const std::string json = clwb::toJson(c);
         const auto r = clwb::parseRunConfig(json);
         CLWB_EXPECT_OK(r);
@@ -157,6 +158,7 @@ private Q_SLOTS:
         QCOMPARE(r.config.data.memoryLimitMb, 512.5);
         QCOMPARE(r.config.train.precision, std::string("bf16"));
         QCOMPARE(r.config.train.lr, 0.05);
+        QCOMPARE(r.config.checkpoint.keep, 3);
         QVERIFY(r.config.data.shuffleClassOrder);
 
         // Bool parameters are written as JSON booleans.
@@ -415,6 +417,15 @@ private Q_SLOTS:
         r = clwb::parseRunConfig(kValid, {"train.precision=fp16", "device=cpu"});
         CLWB_EXPECT_ERROR(r, "train.precision", "CUDA");
         CLWB_EXPECT_OK(clwb::parseRunConfig(kValid, {"train.precision=bf16", "device=cpu"}));
+
+        // checkpoint.keep: 1 by default, 0 = none, never negative; its own section.
+        QCOMPARE(clwb::RunConfig{}.checkpoint.keep, 1);
+        CLWB_EXPECT_OK(clwb::parseRunConfig(kValid, {"checkpoint.keep=0"}));
+        r = clwb::parseRunConfig(kValid, {"checkpoint.keep=-1"});
+        CLWB_EXPECT_ERROR(r, "checkpoint.keep", "between 0 and 1000");
+        r = clwb::parseRunConfig(R"({"strategy": "finetune", "data": {"dataset": "synthetic"},
+                                    "checkpoint": {"kep": 2}})");
+        CLWB_EXPECT_ERROR(r, "checkpoint.kep", "did you mean 'keep'");
 
         r = clwb::parseRunConfig(kValid, {"device=cuda"});
         if (clwb::cudaAvailable())

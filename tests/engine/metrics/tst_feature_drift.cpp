@@ -426,7 +426,8 @@ private Q_SLOTS:
         QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'drift'"),
                  std::int64_t(0));
         RunStore store(path);
-        QCOMPARE(RawDb(path).integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
+        QCOMPARE(RawDb(path).integer("PRAGMA user_version"),
+                 std::int64_t(RunStore::kSchemaVersion));
         QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name IN "
                                      "('drift_points', 'drift', 'drift_boundaries')"),
                  std::int64_t(3));

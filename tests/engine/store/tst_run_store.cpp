@@ -416,6 +416,26 @@ private Q_SLOTS:
         store.deleteRun(gone);  // deleting twice is harmless
     }
 
+    /// deleteRun takes the run's checkpoint folder with it, and only that one.
+    void deleteRunRemovesCheckpoints()
+    {
+        RunStore store(freshPath());
+        const auto gone = store.createRun(sampleRun("gone"));
+        const auto kept = store.createRun(sampleRun("kept"));
+        for (auto id : {gone, kept}) {
+            const auto folder = runCheckpointDir(store.path(), id);
+            QVERIFY(QDir().mkpath(q(folder)));
+            std::ofstream(folder + "/after-task-0.ckpt") << "12345";
+            store.setCheckpoint(id, "after-task-0.ckpt", 0, 4);
+        }
+        QCOMPARE(store.run(gone)->checkpointBytes, std::int64_t(5));
+        QCOMPARE(store.listRuns()[0].checkpointBytes, std::int64_t(5));
+        store.deleteRun(gone);
+        QVERIFY(!QFileInfo::exists(q(runCheckpointDir(store.path(), gone))));
+        QVERIFY(QFileInfo::exists(q(runCheckpointDir(store.path(), kept) + "/after-task-0.ckpt")));
+        QVERIFY(runCheckpointDir(":memory:", 1).empty());
+    }
+
     void recoverInterruptedRuns()
     {
         const std::string path = freshPath();
@@ -485,10 +505,10 @@ private Q_SLOTS:
             QCOMPARE(raw.integer("PRAGMA user_version"), std::int64_t(RunStore::kSchemaVersion));
             QCOMPARE(raw.integer("PRAGMA application_id"), std::int64_t(0x434C5742));
             QCOMPARE(q(raw.text("PRAGMA journal_mode")), QStringLiteral("wal"));
-            raw.exec("PRAGMA user_version = 8");
+            raw.exec("PRAGMA user_version = 9");
         }
         const std::string err = openError(path);
-        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 8 > 7)"),
+        QVERIFY2(QString(q(err)).contains("was written by a newer CL Workbench (schema 9 > 8)"),
                  err.c_str());
     }
 
@@ -557,6 +577,104 @@ private Q_SLOTS:
         QCOMPARE(raw.integer("SELECT count(*) FROM sqlite_master WHERE name IN "
                              "('studies', 'study_runs', 'merged_runs')"),
                  std::int64_t(3));
+        // Schema 8's checkpoint columns, none recorded for the old run.
+        QCOMPARE(raw.integer("SELECT count(*) FROM pragma_table_info('runs') WHERE name IN "
+                             "('checkpoint', 'checkpoint_task', 'checkpoint_step')"),
+                 std::int64_t(3));
+        QCOMPARE(store.run(7)->checkpointTask, -1);
+        QVERIFY(store.run(7)->checkpointPath.empty());
+    }
+
+    /// A schema-7 file (no checkpoint columns) opens, gets them, and records checkpoints.
+    void schema7GainsCheckpoints()
+    {
+        const std::string path = freshPath();
+        std::int64_t id = 0;
+        {
+            RunStore store(path);
+            id = store.createRun(sampleRun("six"));
+            store.finishRun(id, RunStatus::Cancelled, "stopped");
+        }
+        {
+            RawDb raw(path);  // back to what schema 7 wrote
+            raw.exec("ALTER TABLE runs DROP COLUMN checkpoint; "
+                     "ALTER TABLE runs DROP COLUMN checkpoint_task; "
+                     "ALTER TABLE runs DROP COLUMN checkpoint_step; PRAGMA user_version = 7");
+        }
+        RunStore store(path);
+        QCOMPARE(store.run(id)->checkpointTask, -1);
+        const auto r = store.resumability(id);
+        QVERIFY(r.resumable);
+        QVERIFY(r.checkpoint.empty());  // nothing recorded: it would restart from the start
+        store.setCheckpoint(id, "/anywhere/after-task-0.ckpt", 0, 12);
+        const auto run = store.run(id);
+        QCOMPARE(q(run->checkpointPath),
+                 q(runCheckpointDir(path, id) + "/after-task-0.ckpt"));  // the name is kept
+        QCOMPARE(run->checkpointTask, 0);
+        QCOMPARE(run->checkpointStep, std::int64_t(12));
+        QCOMPARE(run->checkpointBytes, std::int64_t(0));
+        // Recorded but not on disk: not resumable, and the message names the file.
+        const auto missing = store.resumability(id);
+        QVERIFY(!missing.resumable);
+        QVERIFY2(q(missing.reason).contains("is missing"), missing.reason.c_str());
+    }
+
+    /// reopenRun keeps what was recorded up to the checkpoint and drops everything after it.
+    void reopenRunDropsLaterRows()
+    {
+        RunStore store(freshPath());
+        const auto id = store.createRun(sampleRun("stopped"));
+        const auto other = store.createRun(sampleRun("other"));
+        for (auto run : {id, other}) {
+            // Task 0 ends at step 2 (its curve point too); task 1 got to step 3.
+            store.appendSeries(run, {{"loss", 1, 0, 1.0},
+                                     {"loss", 2, 0, 0.9},
+                                     {"acc/task0", 2, 0, 0.5},
+                                     {"loss", 3, 1, 0.8},
+                                     {"acc/task0", 2, 1, 0.4}});  // task 1 without steps
+            store.setClasses(run, {{0}, {"a"}});
+            store.setGallery(run, {GalleryImage{0, 0, 1, 1, 1, {7}}});
+            store.setDriftLabels(run, {0});
+            for (int t = -1; t <= 1; ++t) {
+                store.setMatrixCell(run, {t, 0, 0.5});
+                store.setConfusion(run, {t, 1, {3}});
+                store.setGalleryPredictions(run, t, {0});
+                store.setDrift(run, t, {0.5f, -0.5f}, 0.9);
+                store.setQaExamples(run, t, {QaExample{}});
+                ImportanceSnapshot snap;
+                snap.task = t;
+                snap.kind = "fisher";
+                snap.cells = {ImportanceCell{}};
+                store.addImportance(run, snap);
+            }
+            store.setMetrics(run, {{"bwt", -0.1}});
+            store.finishRun(run, RunStatus::Cancelled, "stopped by the user");
+        }
+        store.reopenRun(id, 0, 2);
+        const auto run = store.run(id);
+        QVERIFY(run->status == RunStatus::Running);
+        QVERIFY(run->endedAt.empty());
+        QVERIFY(run->message.empty());
+        QVERIFY(run->metrics.empty());
+        QCOMPARE(store.series(id).size(), std::size_t(3));
+        for (const auto& p : store.series(id)) QCOMPARE(p.task, 0);
+        QCOMPARE(store.matrix(id).size(), std::size_t(2));  // rows -1 and 0
+        QCOMPARE(store.confusions(id).size(), std::size_t(2));
+        QCOMPARE(store.galleryPredictions(id).size(), std::size_t(2));
+        QCOMPARE(store.drift(id).size(), std::size_t(2));
+        QCOMPARE(store.qaExamples(id).size(), std::size_t(2));
+        QCOMPARE(store.importance(id).size(), std::size_t(2));
+        // The other run is untouched.
+        QCOMPARE(store.series(other).size(), std::size_t(5));
+        QCOMPARE(store.matrix(other).size(), std::size_t(3));
+        QVERIFY(store.run(other)->status == RunStatus::Cancelled);
+        QVERIFY(!store.resumability(id).resumable);  // running now, by this process
+        // From the start: nothing is kept.
+        store.finishRun(id, RunStatus::Failed, "x");
+        store.reopenRun(id, -1, 0);
+        QVERIFY(store.series(id).empty());
+        QVERIFY(store.matrix(id).empty());
+        QVERIFY(store.importance(id).empty());
     }
 
     /// Studies: the record, its runs by task index, a run's membership (seed written to the run
@@ -623,8 +741,8 @@ private Q_SLOTS:
         QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'studies'"),
                  std::int64_t(0));
         RunStore store(path);
-        QCOMPARE(RunStore::kSchemaVersion, 7);
-        QCOMPARE(RawDb(path).integer("PRAGMA user_version"), std::int64_t(7));
+        QCOMPARE(RunStore::kSchemaVersion, 8);
+        QCOMPARE(RawDb(path).integer("PRAGMA user_version"), std::int64_t(8));
         QVERIFY(QFileInfo::exists(q(path + ".schema6.bak")));  // the copy written before
         QCOMPARE(RawDb(path + ".schema6.bak").integer("PRAGMA user_version"), std::int64_t(6));
         QCOMPARE(q(store.run(old)->name), QStringLiteral("before studies"));
