@@ -13,7 +13,7 @@ packages=(
   qt6-base-dev qt6-base-dev-tools qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   qt6-translations-l10n libgl-dev
   libqcustomplot-dev libqcustomplot2.1-qt6
-  sqlite3 dataset-fashion-mnist              # sqlite3: CLI used by tests; /usr/share/datasets/fashion-mnist/*.gz
+  sqlite3 jq dataset-fashion-mnist           # sqlite3, jq: CLIs the shell tests use; /usr/share/datasets/fashion-mnist/*.gz
   xvfb xauth fonts-noto-cjk                  # headless GUI tests and screenshots; Japanese glyphs
   python3-venv python3-torch python3-torchvision  # tests/reference: the timm/torchvision cross-check
   dpkg-dev file help2man man-db lintian desktop-file-utils appstream  # scripts/check-package.sh

@@ -9,6 +9,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -150,6 +151,8 @@ std::string tasksText(const StudyFolder& folder, const std::string& binary);
 std::string shellQuote(const std::string& s);
 /// "12345" from `sbatch --parsable` ("12345" or "12345;cluster"); empty when there is none.
 std::string parseSbatchJobId(const std::string& out);
+/// How a task's run ended by its clwb-run --summary-json file; nullopt while there is none.
+std::optional<TaskState> stateFromSummary(const std::string& file);
 /// Slurm's state words (COMPLETED, CANCELLED by 123, NODE_FAIL, ...) -> TaskState.
 TaskState slurmState(const std::string& word);
 /// `squeue --noheader --array --format=%i|%T` or `sacct --noheader --parsable2

@@ -6,9 +6,12 @@
 #include <cctype>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <stdexcept>
+
+#include <nlohmann/json.hpp>
 
 #include "study/executor.h"
 
@@ -105,9 +108,11 @@ public:
         if (jobs.empty()) return;
         std::string list;
         for (const auto& j : jobs) list += (list.empty() ? "" : ",") + j;
-        // squeue knows live tasks; sacct the ended ones (and, where accounting is on, all).
-        const auto queued =
-            runner_({"squeue", "--noheader", "--array", "--jobs=" + list, "--format=%i|%T"});
+        // squeue knows live tasks and, for MinJobAge (300 s by default), ended ones too; sacct the
+        // ended ones where accounting is on; past both, the task's own summary file says how its
+        // run ended (clusters without accounting storage, jobs long gone from the queue).
+        const auto queued = runner_({"squeue", "--noheader", "--array", "--states=all",
+                                     "--jobs=" + list, "--format=%i|%T"});
         const auto accounted = runner_({"sacct", "--noheader", "--parsable2", "--jobs=" + list,
                                         "--format=JobID,State,ExitCode"});
         const auto live = parseSlurmStates(queued.status == 0 ? queued.out : "");
@@ -119,8 +124,10 @@ public:
                 t.state = it->second;
             else if (const auto p = past.find(key); p != past.end())
                 t.state = p->second;
+            else if (const auto own = stateFromSummary(f.summaryFile(t.index)))
+                t.state = *own;
             else if (t.state == TaskState::Pending || t.state == TaskState::Running)
-                t.state = TaskState::Unknown;  // gone from the queue, no accounting record
+                t.state = TaskState::Unknown;  // gone from the queue, no record, no summary
         }
         f.save();
     }
@@ -223,6 +230,20 @@ std::string tasksText(const StudyFolder& f, const std::string& binary)
                shellQuote(f.dbFile(t.index)) + " --db-journal delete --quiet --summary-json " +
                shellQuote(f.summaryFile(t.index)) + "\n";
     return out;
+}
+
+std::optional<TaskState> stateFromSummary(const std::string& file)
+{
+    std::ifstream in(file);
+    if (!in) return std::nullopt;
+    const auto doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+    if (!doc.is_object() || !doc.contains("status") || !doc["status"].is_string())
+        return std::nullopt;  // still being written, or not clwb-run's
+    const std::string status = doc["status"].get<std::string>();
+    if (status == "finished") return TaskState::Finished;
+    if (status == "failed") return TaskState::Failed;
+    if (status == "cancelled" || status == "interrupted") return TaskState::Cancelled;
+    return std::nullopt;
 }
 
 std::string parseSbatchJobId(const std::string& out)

@@ -209,6 +209,27 @@ private Q_SLOTS:
 
     /// Submit, follow (squeue before sacct), resubmit the failed ones, cancel: the commands and
     /// the states kept in the folder.
+    /// Past squeue and sacct (no accounting storage, a job long gone), the task's own summary.
+    void summaryFileIsTheLastWord()
+    {
+        QTemporaryDir dir;
+        auto write = [&](const char* name, const char* text) {
+            const QString file = dir.filePath(QString::fromLatin1(name));
+            QFile f(file);
+            f.open(QIODevice::WriteOnly);
+            f.write(text);
+            return file.toStdString();
+        };
+        QVERIFY(stateFromSummary(write("a", R"({"status": "finished", "run_id": 3})")) ==
+                TaskState::Finished);
+        QVERIFY(stateFromSummary(write("b", R"({"status": "failed"})")) == TaskState::Failed);
+        QVERIFY(stateFromSummary(write("c", R"({"status": "cancelled"})")) ==
+                TaskState::Cancelled);
+        QVERIFY(!stateFromSummary(write("d", R"({"status": "fin)")));  // still being written
+        QVERIFY(!stateFromSummary(write("e", R"([1, 2])")));
+        QVERIFY(!stateFromSummary(dir.filePath(QStringLiteral("none")).toStdString()));
+    }
+
     void submitFollowResubmitCancel()
     {
         const std::string folder = dir_.filePath("study").toStdString();
@@ -245,7 +266,8 @@ private Q_SLOTS:
 
         ex->refresh(f);
         QCOMPARE(q(slurm.calls[1][0]), QStringLiteral("squeue"));
-        QCOMPARE(q(slurm.calls[1][3]), QStringLiteral("--jobs=777"));
+        QCOMPARE(q(slurm.calls[1][3]), QStringLiteral("--states=all"));  // ended ones too
+        QCOMPARE(q(slurm.calls[1][4]), QStringLiteral("--jobs=777"));
         QCOMPARE(q(slurm.calls[2][0]), QStringLiteral("sacct"));
         QVERIFY(f.tasks[0].state == TaskState::Running);
         QVERIFY(f.tasks[1].state == TaskState::Pending);
