@@ -140,6 +140,16 @@ inline std::string didYouMean(const std::string& suggestion)
     return suggestion.empty() ? std::string() : " (did you mean " + inQuotes(suggestion) + "?)";
 }
 
+/// "unknown key 'x' (did you mean 'y'?)", or with `fallbackHint` when no known key is near, or
+/// with the list of known keys: the one wording of an unknown key in every reader.
+inline std::string unknownKeyMessage(const std::string& key, const Keys& known,
+                                     const std::string& fallbackHint = {})
+{
+    std::string hint = didYouMean(closestKey(key, known));
+    if (hint.empty()) hint = fallbackHint;
+    return "unknown key " + inQuotes(key) + (hint.empty() ? "; known keys: " + join(known) : hint);
+}
+
 /// Converts a JSON number to int; accepts integral floats such as 3.0.
 inline bool toInt(const Json& v, int& out, std::string& problem)
 {

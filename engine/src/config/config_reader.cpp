@@ -36,11 +36,9 @@ public:
         }
         for (const auto& item : j.items()) {
             if (contains(known, item.key())) continue;
-            std::string hint = didYouMean(closestKey(item.key(), known));
-            if (hint.empty() && path.empty()) hint = sectionHint(item.key());
             error(childPath(path, item.key()),
-                  "unknown key " + inQuotes(item.key()) +
-                      (hint.empty() ? "; known keys: " + join(known) : hint));
+                  unknownKeyMessage(item.key(), known,
+                                    path.empty() ? sectionHint(item.key()) : std::string()));
         }
         return true;
     }

@@ -76,10 +76,7 @@ private:
         }
         for (const auto& item : j.items()) {
             if (config::contains(known, item.key())) continue;
-            const std::string hint = didYouMean(closestKey(item.key(), known));
-            error(childPath(path, item.key()),
-                  "unknown key " + inQuotes(item.key()) +
-                      (hint.empty() ? "; known keys: " + config::join(known) : hint));
+            error(childPath(path, item.key()), config::unknownKeyMessage(item.key(), known));
         }
         return true;
     }
