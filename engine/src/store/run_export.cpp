@@ -8,6 +8,7 @@
 #include <cstring>
 #include <limits>
 
+#include "c_number.h"
 #include "clwb/metrics.h"
 
 namespace clwb {
@@ -19,15 +20,7 @@ constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 /// GUI); empty for NaN.
 std::string number(double v)
 {
-    if (std::isnan(v)) return {};
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.6g", v);
-    std::string s = buf;
-    const char* point = std::localeconv()->decimal_point;
-    if (point && *point && std::string(point) != ".")
-        if (const auto at = s.find(point); at != std::string::npos)
-            s.replace(at, std::strlen(point), ".");
-    return s;
+    return detail::cNumber("%.6g", v);
 }
 
 }  // namespace

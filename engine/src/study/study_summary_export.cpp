@@ -10,6 +10,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "c_number.h"
 #include "clwb/study_summary.h"
 
 namespace clwb {
@@ -20,15 +21,7 @@ using Json = nlohmann::ordered_json;
 /// printf with a '.' decimal point whatever LC_NUMERIC says; empty for NaN.
 std::string fmt(const char* format, double v)
 {
-    if (std::isnan(v)) return {};
-    char buf[64];
-    std::snprintf(buf, sizeof buf, format, v);
-    std::string s = buf;
-    const char* point = std::localeconv()->decimal_point;
-    if (point && *point && std::string(point) != ".")
-        if (const auto at = s.find(point); at != std::string::npos)
-            s.replace(at, std::strlen(point), ".");
-    return s;
+    return detail::cNumber(format, v);
 }
 
 /// Metrics in accuracy units, shown in points.

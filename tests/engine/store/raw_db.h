@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "clwb/run_store.h"
+
 namespace clwb::test {
 
 /// A raw connection for inspecting and patching the file behind RunStore's back.
@@ -58,5 +60,16 @@ public:
 private:
     sqlite3* db_ = nullptr;
 };
+
+/// What RunStore's constructor threw for `path`, or an empty string.
+inline std::string openError(const std::string& path)
+{
+    try {
+        RunStore store(path);
+    } catch (const std::runtime_error& e) {
+        return e.what();
+    }
+    return {};
+}
 
 }  // namespace clwb::test

@@ -25,6 +25,7 @@
 #include "engine/store/raw_db.h"
 
 using namespace clwb;
+using clwb::test::openError;
 using clwb::test::RawDb;
 
 namespace {
@@ -71,16 +72,6 @@ CREATE TABLE qa_examples(run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE C
     PRIMARY KEY(run_id, after_task, position));
 )sql";
 
-/// What RunStore's constructor threw, or an empty string.
-std::string openError(const std::string& path)
-{
-    try {
-        RunStore store(path);
-    } catch (const std::runtime_error& e) {
-        return e.what();
-    }
-    return {};
-}
 
 /// A pid that certainly belongs to no process: a child that has exited and been reaped.
 pid_t deadPid()

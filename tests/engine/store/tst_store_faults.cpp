@@ -19,6 +19,7 @@
 #include "engine/store/raw_db.h"
 
 using namespace clwb;
+using clwb::test::openError;
 using clwb::test::RawDb;
 
 namespace {
@@ -28,16 +29,6 @@ QString q(const std::string& s)
     return QString::fromStdString(s);
 }
 
-/// What RunStore's constructor threw, or an empty string.
-std::string openError(const std::string& path)
-{
-    try {
-        RunStore store(path);
-    } catch (const std::runtime_error& e) {
-        return e.what();
-    }
-    return {};
-}
 
 QByteArray sha256(const std::string& path)
 {
