@@ -154,7 +154,7 @@ def run_one(binary, out_dir, row, example, params, seed, overrides=None):
     return path, time.time() - start, "ran"
 
 
-def run_study(binary, out_dir, jobs):
+def run_study(binary, out_dir, jobs, doc):
     """The RUNS rows as one study (examples/study-split-fmnist-all.json: the same configurations
     and SETTINGS, seeds 0-2) on a local pool of `jobs` clwb-run children, stored in
     <out>/study.sqlite; each finished task's summary is copied to <row>-seed<seed>.json, where the
@@ -175,9 +175,19 @@ def run_study(binary, out_dir, jobs):
             with open(summary) as src, open(target, "w") as dst:
                 dst.write(src.read())
             copied += 1
-    print(f"study: exit {proc.returncode}, {copied} summaries copied to {out_dir}; "
-          f"clwb-run study-report {json.loads(proc.stdout or '{}').get('study_id', '?')} "
-          f"--db {os.path.join(out_dir, 'study.sqlite')} for its own report", flush=True)
+    study_id = json.loads(proc.stdout or "{}").get("study_id")
+    print(f"study: exit {proc.returncode}, {copied} summaries copied to {out_dir}", flush=True)
+    if study_id is None:
+        return
+    # The study's own export beside the report: docs/results-study.md for docs/results.md.
+    report = subprocess.run([binary, "study-report", str(study_id), "--db",
+                             os.path.join(out_dir, "study.sqlite"), "--md"],
+                            stdout=subprocess.PIPE, text=True, check=True).stdout
+    target = os.path.join(os.path.dirname(doc), "results-study.md")
+    with open(target, "w") as f:
+        f.write("<!-- Written by bench/reproduce.py --study from `clwb-run study-report " +
+                f"{study_id} --md` (do not edit by hand). -->\n\n" + report)
+    print(f"wrote {target} (the study's own export)", flush=True)
 
 
 def mean_std(values):
@@ -458,6 +468,9 @@ def write_method_sections(w, out_dir, seeds):
         w("")
 
 
+STUDY_NOTE = ('**As a study.** The rows of the first table are also one study, `examples/study-split-fmnist-all.json` (21 configurations × 3 seeds = 63 runs), run by `python3 bench/reproduce.py --study` through `clwb-run study` on a local pool of 2; its own export (`clwb-run study-report ID --md`) is [results-study.md](results-study.md). On 2026-11-29 the study gave every accuracy number of that table unchanged, to the printed digit (Seq-FT's BWT, a mean of -95.75 to the last digit, prints as -95.7 there and -95.8 here: printf and Python round a tie differently); only the wall times differ, the machine then running other jobs too.')
+
+
 def write_report(out_dir, seeds, doc_path, timing_note):
     rows = load_summaries(out_dir, RUNS, seeds)
 
@@ -479,6 +492,8 @@ def write_report(out_dir, seeds, doc_path, timing_note):
       ". Every other parameter is the strategy's default (its `examples/split-fmnist-*.json`). "
       "This is about a tenth of Fashion-MNIST and one epoch per task, so absolute accuracies are "
       "below what longer training reaches; the comparison is what the sweep is for. " + timing_note)
+    w("")
+    w(STUDY_NOTE)
     w("")
     w("Metrics (docs/metrics.md): A_T final average accuracy, Ā average incremental accuracy, BWT "
       "backward transfer, forgetting = Chaudhry's max-based average forgetting, plasticity = mean "
@@ -564,7 +579,7 @@ def main():
     if args.study and not args.report_only:
         if not os.access(args.binary, os.X_OK):
             sys.exit(f"clwb-run not found at {args.binary}: build first (scripts/build.sh)")
-        run_study(args.binary, args.out, args.jobs)
+        run_study(args.binary, args.out, args.jobs, args.doc)
     elif not args.report_only:
         if not os.access(args.binary, os.X_OK):
             sys.exit(f"clwb-run not found at {args.binary}: build first (scripts/build.sh)")
