@@ -23,20 +23,16 @@
 
 #include "clwb/run_store.h"
 #include "engine/store/raw_db.h"
+#include "engine/store/store_samples.h"
 
 using namespace clwb;
 using clwb::test::openError;
+using clwb::test::kIsoUtc;
+using clwb::test::q;
 using clwb::test::RawDb;
+using clwb::test::sampleRun;
 
 namespace {
-
-QString q(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
-
-const QRegularExpression kIsoUtc(
-    QStringLiteral("^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}\\.\\d{3}Z$"));
 
 /// The tables schema versions 1 and 2 created, as those versions wrote them (run_store.cpp
 /// history): the migration test builds old files from these.
@@ -83,19 +79,6 @@ pid_t deadPid()
     return child;
 }
 
-RunRecord sampleRun(const std::string& name)
-{
-    RunRecord r;
-    r.name = name;
-    r.strategy = "ewc";
-    r.configJson = R"({"lr":0.001,"tasks":5})";
-    r.seed = 42;
-    r.versionsJson = R"({"clwb":"0.1.0"})";
-    r.device = "cpu";
-    r.tags = "baseline";
-    return r;
-}
-
 }  // namespace
 
 class TestRunStore : public QObject
@@ -106,10 +89,7 @@ private:
     QTemporaryDir dir_;
     int next_ = 0;
     /// A fresh database path per test, in a subfolder that does not exist yet.
-    std::string freshPath()
-    {
-        return dir_.filePath(QStringLiteral("db%1/sub/runs.sqlite").arg(++next_)).toStdString();
-    }
+    std::string freshPath() { return clwb::test::freshStorePath(dir_, ++next_); }
 
 private Q_SLOTS:
     void initTestCase() { QVERIFY(dir_.isValid()); }
@@ -407,26 +387,6 @@ private Q_SLOTS:
         store.deleteRun(gone);  // deleting twice is harmless
     }
 
-    /// deleteRun takes the run's checkpoint folder with it, and only that one.
-    void deleteRunRemovesCheckpoints()
-    {
-        RunStore store(freshPath());
-        const auto gone = store.createRun(sampleRun("gone"));
-        const auto kept = store.createRun(sampleRun("kept"));
-        for (auto id : {gone, kept}) {
-            const auto folder = runCheckpointDir(store.path(), id);
-            QVERIFY(QDir().mkpath(q(folder)));
-            std::ofstream(folder + "/after-task-0.ckpt") << "12345";
-            store.setCheckpoint(id, "after-task-0.ckpt", 0, 4);
-        }
-        QCOMPARE(store.run(gone)->checkpointBytes, std::int64_t(5));
-        QCOMPARE(store.listRuns()[0].checkpointBytes, std::int64_t(5));
-        store.deleteRun(gone);
-        QVERIFY(!QFileInfo::exists(q(runCheckpointDir(store.path(), gone))));
-        QVERIFY(QFileInfo::exists(q(runCheckpointDir(store.path(), kept) + "/after-task-0.ckpt")));
-        QVERIFY(runCheckpointDir(":memory:", 1).empty());
-    }
-
     void recoverInterruptedRuns()
     {
         const std::string path = freshPath();
@@ -574,173 +534,6 @@ private Q_SLOTS:
                  std::int64_t(3));
         QCOMPARE(store.run(7)->checkpointTask, -1);
         QVERIFY(store.run(7)->checkpointPath.empty());
-    }
-
-    /// A schema-7 file (no checkpoint columns) opens, gets them, and records checkpoints.
-    void schema7GainsCheckpoints()
-    {
-        const std::string path = freshPath();
-        std::int64_t id = 0;
-        {
-            RunStore store(path);
-            id = store.createRun(sampleRun("six"));
-            store.finishRun(id, RunStatus::Cancelled, "stopped");
-        }
-        {
-            RawDb raw(path);  // back to what schema 7 wrote
-            raw.exec("ALTER TABLE runs DROP COLUMN checkpoint; "
-                     "ALTER TABLE runs DROP COLUMN checkpoint_task; "
-                     "ALTER TABLE runs DROP COLUMN checkpoint_step; PRAGMA user_version = 7");
-        }
-        RunStore store(path);
-        QCOMPARE(store.run(id)->checkpointTask, -1);
-        const auto r = store.resumability(id);
-        QVERIFY(r.resumable);
-        QVERIFY(r.checkpoint.empty());  // nothing recorded: it would restart from the start
-        store.setCheckpoint(id, "/anywhere/after-task-0.ckpt", 0, 12);
-        const auto run = store.run(id);
-        QCOMPARE(q(run->checkpointPath),
-                 q(runCheckpointDir(path, id) + "/after-task-0.ckpt"));  // the name is kept
-        QCOMPARE(run->checkpointTask, 0);
-        QCOMPARE(run->checkpointStep, std::int64_t(12));
-        QCOMPARE(run->checkpointBytes, std::int64_t(0));
-        // Recorded but not on disk: not resumable, and the message names the file.
-        const auto missing = store.resumability(id);
-        QVERIFY(!missing.resumable);
-        QVERIFY2(q(missing.reason).contains("is missing"), missing.reason.c_str());
-    }
-
-    /// reopenRun keeps what was recorded up to the checkpoint and drops everything after it.
-    void reopenRunDropsLaterRows()
-    {
-        RunStore store(freshPath());
-        const auto id = store.createRun(sampleRun("stopped"));
-        const auto other = store.createRun(sampleRun("other"));
-        for (auto run : {id, other}) {
-            // Task 0 ends at step 2 (its curve point too); task 1 got to step 3.
-            store.appendSeries(run, {{"loss", 1, 0, 1.0},
-                                     {"loss", 2, 0, 0.9},
-                                     {"acc/task0", 2, 0, 0.5},
-                                     {"loss", 3, 1, 0.8},
-                                     {"acc/task0", 2, 1, 0.4}});  // task 1 without steps
-            store.setClasses(run, {{0}, {"a"}});
-            store.setGallery(run, {GalleryImage{0, 0, 1, 1, 1, {7}}});
-            store.setDriftLabels(run, {0});
-            for (int t = -1; t <= 1; ++t) {
-                store.setMatrixCell(run, {t, 0, 0.5});
-                store.setConfusion(run, {t, 1, {3}});
-                store.setGalleryPredictions(run, t, {0});
-                store.setDrift(run, t, {0.5f, -0.5f}, 0.9);
-                store.setQaExamples(run, t, {QaExample{}});
-                ImportanceSnapshot snap;
-                snap.task = t;
-                snap.kind = "fisher";
-                snap.cells = {ImportanceCell{}};
-                store.addImportance(run, snap);
-            }
-            store.setMetrics(run, {{"bwt", -0.1}});
-            store.finishRun(run, RunStatus::Cancelled, "stopped by the user");
-        }
-        store.reopenRun(id, 0, 2);
-        const auto run = store.run(id);
-        QVERIFY(run->status == RunStatus::Running);
-        QVERIFY(run->endedAt.empty());
-        QVERIFY(run->message.empty());
-        QVERIFY(run->metrics.empty());
-        QCOMPARE(store.series(id).size(), std::size_t(3));
-        for (const auto& p : store.series(id)) QCOMPARE(p.task, 0);
-        QCOMPARE(store.matrix(id).size(), std::size_t(2));  // rows -1 and 0
-        QCOMPARE(store.confusions(id).size(), std::size_t(2));
-        QCOMPARE(store.galleryPredictions(id).size(), std::size_t(2));
-        QCOMPARE(store.drift(id).size(), std::size_t(2));
-        QCOMPARE(store.qaExamples(id).size(), std::size_t(2));
-        QCOMPARE(store.importance(id).size(), std::size_t(2));
-        // The other run is untouched.
-        QCOMPARE(store.series(other).size(), std::size_t(5));
-        QCOMPARE(store.matrix(other).size(), std::size_t(3));
-        QVERIFY(store.run(other)->status == RunStatus::Cancelled);
-        QVERIFY(!store.resumability(id).resumable);  // running now, by this process
-        // From the start: nothing is kept.
-        store.finishRun(id, RunStatus::Failed, "x");
-        store.reopenRun(id, -1, 0);
-        QVERIFY(store.series(id).empty());
-        QVERIFY(store.matrix(id).empty());
-        QVERIFY(store.importance(id).empty());
-    }
-
-    /// Studies: the record, its runs by task index, a run's membership (seed written to the run
-    /// too), membership replaced, a deleted study leaving its runs.
-    void studiesRoundTrip()
-    {
-        RunStore store(freshPath());
-        QVERIFY(store.listStudies().empty());
-        StudyRecord rec;
-        rec.name = "sweep";
-        rec.json = R"({"seeds": 3})";
-        rec.executor = "local";
-        rec.folder = "/tmp/sweep";
-        const auto a = store.createStudy(rec);
-        rec.name = "second";
-        const auto b = store.createStudy(rec);
-        QVERIFY(a > 0 && b > a);
-        const auto got = store.study(a);
-        QVERIFY(got.has_value());
-        QCOMPARE(q(got->name), QStringLiteral("sweep"));
-        QCOMPARE(q(got->json), QStringLiteral(R"({"seeds": 3})"));
-        QVERIFY(kIsoUtc.match(q(got->createdAt)).hasMatch());
-        QCOMPARE(q(got->executor), QStringLiteral("local"));
-        QVERIFY(!store.study(999).has_value());
-        QCOMPARE(store.listStudies().front().id, b);  // newest first
-        store.setStudyFolder(b, "slurm", "/scratch/b");
-        QCOMPARE(q(store.study(b)->folder), QStringLiteral("/scratch/b"));
-
-        const auto r1 = store.createRun(sampleRun("one")), r2 = store.createRun(sampleRun("two"));
-        const auto r3 = store.createRun(sampleRun("outside"));
-        store.setRunStudy({r2, a, "ewc|params.lambda=100", 1, 1});
-        store.setRunStudy({r1, a, "ewc|params.lambda=100", 0, 0});
-        const auto members = store.runsOfStudy(a);
-        QCOMPARE(int(members.size()), 2);
-        QCOMPARE(members[0].runId, r1);  // by task index
-        QCOMPARE(q(members[1].groupKey), QStringLiteral("ewc|params.lambda=100"));
-        QCOMPARE(store.run(r2)->seed, std::int64_t(1));  // the run's seed column follows
-        QVERIFY(!store.runStudy(r3).has_value());
-        store.setRunStudy({r1, b, "finetune", 5, 3});  // moved
-        QCOMPARE(int(store.runsOfStudy(a).size()), 1);
-        QCOMPARE(store.runStudy(r1)->studyId, b);
-        QCOMPARE(store.runStudy(r1)->taskIndex, 3);
-        QCOMPARE(store.run(r1)->seed, std::int64_t(5));
-
-        RawDb(store.path()).exec("PRAGMA foreign_keys = ON; DELETE FROM studies WHERE id = " +
-                                 std::to_string(a));
-        QVERIFY(!store.runStudy(r2).has_value());
-        QVERIFY(store.run(r2).has_value());  // the runs stay
-    }
-
-    /// A schema-6 file (without the study tables) opens, keeps its runs and takes studies.
-    void schemaSixMigrates()
-    {
-        const std::string path = freshPath();
-        std::int64_t old = 0;
-        {
-            RunStore store(path);
-            old = store.createRun(sampleRun("before studies"));
-            store.finishRun(old, RunStatus::Finished);
-        }
-        RawDb(path).exec(
-            "DROP TABLE study_runs; DROP TABLE studies; DROP TABLE merged_runs; "
-            "PRAGMA user_version = 6;");
-        QCOMPARE(RawDb(path).integer("SELECT count(*) FROM sqlite_master WHERE name = 'studies'"),
-                 std::int64_t(0));
-        RunStore store(path);
-        QCOMPARE(RunStore::kSchemaVersion, 8);
-        QCOMPARE(RawDb(path).integer("PRAGMA user_version"), std::int64_t(8));
-        QVERIFY(QFileInfo::exists(q(path + ".schema6.bak")));  // the copy written before
-        QCOMPARE(RawDb(path + ".schema6.bak").integer("PRAGMA user_version"), std::int64_t(6));
-        QCOMPARE(q(store.run(old)->name), QStringLiteral("before studies"));
-        QVERIFY(!store.runStudy(old).has_value());
-        const auto s = store.createStudy(StudyRecord{0, "later", "{}", "", "inprocess", ""});
-        store.setRunStudy({old, s, "finetune", 0, 0});
-        QCOMPARE(int(store.runsOfStudy(s).size()), 1);
     }
 
     void qaExamplesReplacePerRow()
