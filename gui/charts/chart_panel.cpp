@@ -172,23 +172,31 @@ void ChartPanel::exportDialog(bool pdf)
 
 bool ChartPanel::savePng(const QString& file, int width, int height)
 {
-    flushReplot();
-    const QRect onScreen = plot_->viewport();
-    if (width > 0 && height > 0) layOutAt(QRect(0, 0, width, height));
-    const bool ok = plot_->savePng(file, width, height, 2.0);
-    if (width > 0 && height > 0) layOutAt(onScreen);
+    bool ok = false;
+    drawAtSize(width, height, [&] { ok = plot_->savePng(file, width, height, 2.0); });
     return ok;
 }
 
 bool ChartPanel::savePdf(const QString& file, int width, int height)
 {
-    flushReplot();
-    const QRect onScreen = plot_->viewport();
-    if (width > 0 && height > 0) layOutAt(QRect(0, 0, width, height));
-    const bool ok = plot_->savePdf(file, width, height, QCP::epNoCosmetic,
-                                   QStringLiteral("CL Workbench"), title());
-    if (width > 0 && height > 0) layOutAt(onScreen);
+    bool ok = false;
+    drawAtSize(width, height, [&] {
+        ok = plot_->savePdf(file, width, height, QCP::epNoCosmetic, QStringLiteral("CL Workbench"),
+                            title());
+    });
     return ok;
+}
+
+void ChartPanel::drawAtSize(int width, int height, const std::function<void()>& draw)
+{
+    flushReplot();
+    // Size-dependent details (cell label fonts) follow the image's size, not the screen's, so
+    // an export looks the same whatever the window's size was.
+    const bool sized = width > 0 && height > 0;
+    const QRect onScreen = plot_->viewport();
+    if (sized) layOutAt(QRect(0, 0, width, height));
+    draw();
+    if (sized) layOutAt(onScreen);
 }
 
 void ChartPanel::layOutAt(const QRect& viewport)
@@ -202,15 +210,12 @@ void ChartPanel::layOutAt(const QRect& viewport)
 
 QPixmap ChartPanel::toPixmap(int width, int height, double scale)
 {
-    flushReplot();
-    const QCP::AntialiasedElements saved = plot_->antialiasedElements();
-    plot_->setAntialiasedElements(QCP::aeAll);
-    // Size-dependent details (cell label fonts) follow the image's size, not the screen's, so
-    // an export looks the same whatever the window's size was.
-    const QRect onScreen = plot_->viewport();
-    if (width > 0 && height > 0) layOutAt(QRect(0, 0, width, height));
-    QPixmap px = plot_->toPixmap(width, height, scale);
-    if (width > 0 && height > 0) layOutAt(onScreen);
-    plot_->setAntialiasedElements(saved);
+    QPixmap px;
+    drawAtSize(width, height, [&] {
+        const QCP::AntialiasedElements saved = plot_->antialiasedElements();
+        plot_->setAntialiasedElements(QCP::aeAll);
+        px = plot_->toPixmap(width, height, scale);
+        plot_->setAntialiasedElements(saved);
+    });
     return px;
 }

@@ -5,6 +5,8 @@
 #include <QTimer>
 #include <QWidget>
 
+#include <functional>
+
 #include "clwb/run_event.h"
 
 class QCustomPlot;
@@ -71,6 +73,9 @@ private:
     void exportDialog(bool pdf);
     /// Lays the plot out in `viewport` and lets size-dependent details follow.
     void layOutAt(const QRect& viewport);
+    /// The exports' one path: replots, runs `draw` with the plot laid out at width x height
+    /// (0 = as on screen), then lays it out on screen again.
+    void drawAtSize(int width, int height, const std::function<void()>& draw);
 
     QVBoxLayout* layout_;
     QLabel* title_;

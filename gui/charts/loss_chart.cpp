@@ -7,7 +7,7 @@
 
 LossChart::LossChart(QWidget* parent) : ChartPanel(parent)
 {
-    QCPGraph* live = plot_->addGraph();
+    plot_->addGraph();  // the run's own line; its pen follows the palette (applyPalette)
     plot_->legend->setVisible(false);
     plot_->xAxis->setRange(0.0, 1.0);
     plot_->yAxis->setRange(0.0, 1.0);
