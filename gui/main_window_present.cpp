@@ -68,10 +68,7 @@ void MainWindow::showPresentation(std::vector<PresentationView::Run> runs)
 
 void MainWindow::presentLiveEvent(const clwb::RunEvent& event)
 {
-    using Kind = clwb::RunEvent::Kind;
-    if (event.kind != Kind::Started && event.kind != Kind::Step && event.kind != Kind::Curve &&
-        event.kind != Kind::TaskEvaluated)
-        return;
+    if (!PresentationView::draws(event.kind)) return;
     liveEvents_.push_back(event);
     if (presentation_) presentation_->appendLiveEvent(event);
 }

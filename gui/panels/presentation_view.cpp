@@ -26,13 +26,6 @@ constexpr double kSegmentSeconds = 3.0;
 constexpr double kHoldSeconds = 2.5;
 constexpr double kSpeeds[] = {0.5, 1.0, 2.0, 4.0};
 
-bool presented(clwb::RunEvent::Kind kind)
-{
-    using Kind = clwb::RunEvent::Kind;
-    return kind == Kind::Started || kind == Kind::Step || kind == Kind::Curve ||
-           kind == Kind::TaskEvaluated;
-}
-
 QFont scaled(QFont f, double scale)
 {
     f.setPointSizeF(f.pointSizeF() * scale);
@@ -55,7 +48,7 @@ struct PresentationView::Lane
 
     void add(const clwb::RunEvent& e)
     {
-        if (!presented(e.kind)) return;
+        if (!PresentationView::draws(e.kind)) return;
         events.push_back(e);
         if (e.kind == clwb::RunEvent::Kind::Started && ends.empty()) ends.push_back(events.size());
         if (e.kind == clwb::RunEvent::Kind::TaskEvaluated && !e.values.empty()) {
@@ -65,6 +58,13 @@ struct PresentationView::Lane
         }
     }
 };
+
+bool PresentationView::draws(clwb::RunEvent::Kind kind)
+{
+    using Kind = clwb::RunEvent::Kind;
+    return kind == Kind::Started || kind == Kind::Step || kind == Kind::Curve ||
+           kind == Kind::TaskEvaluated;
+}
 
 PresentationView::PresentationView(QWidget* parent)
     : QWidget(parent, Qt::Window),
@@ -217,7 +217,7 @@ void PresentationView::setBoundary(int boundary)
 
 void PresentationView::appendLiveEvent(const clwb::RunEvent& event)
 {
-    if (lanes_.empty() || !lanes_.front()->live || !presented(event.kind)) return;
+    if (lanes_.empty() || !lanes_.front()->live || !draws(event.kind)) return;
     Lane& lane = *lanes_.front();
     const bool following = !playing() && boundary_ == lastBoundary();
     lane.add(event);

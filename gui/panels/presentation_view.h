@@ -37,6 +37,10 @@ public:
     explicit PresentationView(QWidget* parent = nullptr);
     ~PresentationView() override;
 
+    /// The events the view draws (the rest of a run's events it ignores): what a caller keeps of
+    /// a live run for it.
+    static bool draws(clwb::RunEvent::Kind kind);
+
     /// One run, or two side by side; shows their newest common boundary.
     void setRuns(std::vector<Run> runs);
     /// An event of the live run (lane 0); ignored when lane 0 is not live.
