@@ -27,6 +27,7 @@
 #include "clwb/engine.h"
 #include "clwb/run_store.h"
 #include "engine/store/raw_db.h"
+#include "engine/store/store_samples.h"
 #include "engine/test_configs.h"
 #include "engine/test_runs.h"
 #include "model/vit.h"
@@ -175,15 +176,11 @@ class TestResume : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
-    std::string freshDb()
-    {
-        return dir_.filePath(QStringLiteral("db%1/runs.sqlite").arg(++next_)).toStdString();
-    }
+    clwb::test::TempDatabases dbs_{QStringLiteral("db%1/runs.sqlite")};
+    std::string freshDb() { return dbs_.next(); }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() { QVERIFY(dbs_.isValid()); }
 
     /// Every registered strategy (and a few variants whose state differs): uninterrupted, then
     /// stopped during task 2 and resumed from the checkpoint after task 1, in the same run row.
@@ -341,7 +338,7 @@ private Q_SLOTS:
     /// The backbone file touched or rewritten since the checkpoint: refused, naming the file.
     void refusesChangedBackbone()
     {
-        const auto backbone = dir_.filePath(QStringLiteral("backbone.pt")).toStdString();
+        const auto backbone = dbs_.filePath(QStringLiteral("backbone.pt")).toStdString();
         clwb::detail::Vit(test::tinyModel(), 4)->saveBackbone(backbone);
         auto cfg = resumeConfig("seq-lora");
         cfg.model.backbone = backbone;
@@ -444,7 +441,7 @@ private Q_SLOTS:
     /// real name: the new one only ever existed as a temporary file, which pruning removes.
     void killedWriteLeavesNoHalfFile()
     {
-        const auto folder = dir_.filePath(QStringLiteral("atomic")).toStdString();
+        const auto folder = dbs_.filePath(QStringLiteral("atomic")).toStdString();
         fs::create_directories(folder);
         const auto path = folder + "/" + clwb::detail::checkpointFileName(0);
         clwb::detail::StateWriter old;
@@ -484,7 +481,7 @@ private Q_SLOTS:
     /// missing or of another type.
     void archiveRoundTrip()
     {
-        const auto path = dir_.filePath(QStringLiteral("roundtrip.ckpt")).toStdString();
+        const auto path = dbs_.filePath(QStringLiteral("roundtrip.ckpt")).toStdString();
         clwb::detail::StateWriter w;
         auto s = w.scope("strategy");
         const auto t = torch::randn({3, 5}, torch::kFloat64);

@@ -15,6 +15,7 @@
 #include "clwb/run_replay.h"
 #include "clwb/run_store.h"
 #include "engine/store/raw_db.h"
+#include "engine/store/store_samples.h"
 #include "engine/test_configs.h"
 #include "engine/test_runs.h"
 
@@ -33,12 +34,8 @@ class TestConfusion : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
-    std::string freshPath()
-    {
-        return dir_.filePath(QStringLiteral("db%1.sqlite").arg(++next_)).toStdString();
-    }
+    clwb::test::TempDatabases dbs_;
+    std::string freshPath() { return dbs_.next(); }
 
 private Q_SLOTS:
     /// Six classes: two of task 0, two of task 1, one of task 2, one of no task. Counts chosen so

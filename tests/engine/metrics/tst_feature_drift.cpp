@@ -18,6 +18,7 @@
 #include "clwb/run_store.h"
 #include "data/task_sequence.h"
 #include "engine/store/raw_db.h"
+#include "engine/store/store_samples.h"
 #include "engine/test_configs.h"
 #include "engine/test_runs.h"
 #include "metrics/feature_drift.h"
@@ -80,18 +81,14 @@ class TestFeatureDrift : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
-    std::string freshPath()
-    {
-        return dir_.filePath(QStringLiteral("db%1.sqlite").arg(++next_)).toStdString();
-    }
+    clwb::test::TempDatabases dbs_;
+    std::string freshPath() { return dbs_.next(); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(dir_.isValid());
-        qputenv("CLWB_CACHE_DIR", dir_.path().toUtf8());  // streamed runs write here
+        QVERIFY(dbs_.isValid());
+        qputenv("CLWB_CACHE_DIR", dbs_.path().toUtf8());  // streamed runs write here
     }
 
     /// A 2-D plane embedded in 12 dimensions (rotated, shifted) comes back whole: all the

@@ -19,6 +19,7 @@
 #include "clwb/run_store.h"
 #include "data/task_sequence.h"
 #include "engine/store/raw_db.h"
+#include "engine/store/store_samples.h"
 #include "engine/test_configs.h"
 #include "engine/test_runs.h"
 #include "metrics/gallery.h"
@@ -74,18 +75,14 @@ class TestGallery : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
-    std::string freshPath()
-    {
-        return dir_.filePath(QStringLiteral("db%1.sqlite").arg(++next_)).toStdString();
-    }
+    clwb::test::TempDatabases dbs_;
+    std::string freshPath() { return dbs_.next(); }
 
 private Q_SLOTS:
     void initTestCase()
     {
-        QVERIFY(dir_.isValid());
-        qputenv("CLWB_CACHE_DIR", dir_.path().toUtf8());  // streamed runs write here
+        QVERIFY(dbs_.isValid());
+        qputenv("CLWB_CACHE_DIR", dbs_.path().toUtf8());  // streamed runs write here
     }
 
     /// Round-robin over the task's classes, each image once, from the task's own test set.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
-// What the store tests share: a sample run record, fresh database paths, ISO time stamps.
+// What the tests of stored runs share: a sample run record, fresh database paths, ISO times.
 #pragma once
 
 #include <QRegularExpression>
@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 
 #include <string>
+#include <utility>
 
 #include "clwb/run_store.h"
 
@@ -34,10 +35,24 @@ inline RunRecord sampleRun(const std::string& name)
     return r;
 }
 
-/// A database path of its own (number `n`) in `dir`, in a subfolder that does not exist yet.
-inline std::string freshStorePath(const QTemporaryDir& dir, int n)
+/// A test's temporary folder handing out a fresh database path per call: `pattern` with %1 =
+/// 1, 2, ... (a pattern with folders gives paths whose folders do not exist yet).
+class TempDatabases
 {
-    return dir.filePath(QStringLiteral("db%1/sub/runs.sqlite").arg(n)).toStdString();
-}
+public:
+    explicit TempDatabases(QString pattern = QStringLiteral("db%1.sqlite"))
+        : pattern_(std::move(pattern))
+    {
+    }
+    bool isValid() const { return dir_.isValid(); }
+    QString path() const { return dir_.path(); }
+    QString filePath(const QString& name) const { return dir_.filePath(name); }
+    std::string next() { return dir_.filePath(pattern_.arg(++count_)).toStdString(); }
+
+private:
+    QTemporaryDir dir_;
+    QString pattern_;
+    int count_ = 0;
+};
 
 }  // namespace clwb::test

@@ -86,13 +86,12 @@ class TestRunStore : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
     /// A fresh database path per test, in a subfolder that does not exist yet.
-    std::string freshPath() { return clwb::test::freshStorePath(dir_, ++next_); }
+    clwb::test::TempDatabases dbs_{QStringLiteral("db%1/sub/runs.sqlite")};
+    std::string freshPath() { return dbs_.next(); }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() { QVERIFY(dbs_.isValid()); }
 
     void statusStrings()
     {

@@ -13,7 +13,6 @@
 #include "engine/store/store_samples.h"
 
 using namespace clwb;
-using clwb::test::freshStorePath;
 using clwb::test::q;
 using clwb::test::RawDb;
 using clwb::test::sampleRun;
@@ -23,12 +22,12 @@ class TestRunStoreCheckpoint : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
-    std::string freshPath() { return freshStorePath(dir_, ++next_); }
+    /// A fresh database path per test, in a subfolder that does not exist yet.
+    clwb::test::TempDatabases dbs_{QStringLiteral("db%1/sub/runs.sqlite")};
+    std::string freshPath() { return dbs_.next(); }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() { QVERIFY(dbs_.isValid()); }
 
     /// deleteRun takes the run's checkpoint folder with it, and only that one.
     void deleteRunRemovesCheckpoints()

@@ -13,7 +13,6 @@
 #include "engine/store/store_samples.h"
 
 using namespace clwb;
-using clwb::test::freshStorePath;
 using clwb::test::kIsoUtc;
 using clwb::test::q;
 using clwb::test::RawDb;
@@ -24,12 +23,12 @@ class TestRunStoreStudy : public QObject
     Q_OBJECT
 
 private:
-    QTemporaryDir dir_;
-    int next_ = 0;
-    std::string freshPath() { return freshStorePath(dir_, ++next_); }
+    /// A fresh database path per test, in a subfolder that does not exist yet.
+    clwb::test::TempDatabases dbs_{QStringLiteral("db%1/sub/runs.sqlite")};
+    std::string freshPath() { return dbs_.next(); }
 
 private Q_SLOTS:
-    void initTestCase() { QVERIFY(dir_.isValid()); }
+    void initTestCase() { QVERIFY(dbs_.isValid()); }
 
     /// Studies: the record, its runs by task index, a run's membership (seed written to the run
     /// too), membership replaced, a deleted study leaving its runs.
