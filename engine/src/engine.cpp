@@ -40,6 +40,13 @@ bool setBlasThreads(int n)
     return fn != nullptr;
 }
 
+int blasThreads()
+{
+    using GetThreads = int (*)();
+    static const auto fn = reinterpret_cast<GetThreads>(dlsym(RTLD_DEFAULT, "openblas_get_num_threads"));
+    return fn ? fn() : 0;
+}
+
 void tuneAllocator()
 {
     static std::once_flag once;

@@ -8,6 +8,8 @@ namespace clwb::detail {
 
 /// OpenBLAS thread count, found at run time; false (and no effect) with another BLAS.
 bool setBlasThreads(int n);
+/// OpenBLAS's current thread count; 0 with another BLAS.
+int blasThreads();
 /// 0 = auto (with OpenBLAS: 1 OpenMP thread, BLAS on every core; with another BLAS, as
 /// PyPI's LibTorch 2.x: OpenMP on every core); N = N of both. CLWB_BLAS_THREADS overrides the
 /// BLAS count.

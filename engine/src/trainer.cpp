@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 
 #include "checks.h"
 #include "checkpoint/loop_state.h"
@@ -20,6 +21,8 @@
 #include "metrics/feature_drift.h"
 #include "metrics/gallery.h"
 #include "model/vit.h"
+#include "parallel/shard_gradients.h"
+#include "parallel/shard_pool.h"
 #include "precision.h"
 #include "strategies/strategy.h"
 #include "strategies/strategy_guard.h"
@@ -96,6 +99,7 @@ public:
         ctx.features = [this](int task, FeatureSplit split) { return frozenFeatures(task, split); };
         ctx.backboneChanged = [this] { featureCache_.clear(); };
         strategy_->setup(ctx);
+        startShards(ctx);
         for (auto& l : model_->linears()) initialWeights_.push_back(l.layer->weight.detach().clone());
 
         // Planned steps, for progress and ETA.
@@ -149,6 +153,76 @@ public:
     }
 
 private:
+    /// The shard pool when batches are split over the CPU cores (TrainConfig::shards).
+    void startShards(TaskContext& ctx)
+    {
+        int shards = config_.train.shards;
+        if (shards == 0)
+            shards = config_.threads > 0 ? config_.threads
+                                         : int(std::max(1u, std::thread::hardware_concurrency()));
+        std::string why;
+        if (!device_.is_cpu()) why = "on " + device_.str();
+        else if (config_.train.precision == "fp16") why = "with fp16";
+        else if (!strategy_->shardable(ctx)) why = "for " + config_.strategy;
+        if (shards <= 1) return;
+        if (!why.empty()) {
+            if (config_.train.shards > 1)
+                log("train.shards = " + std::to_string(shards) + " ignored " + why +
+                        ": batches run whole",
+                    LogLevel::Warning);
+            return;
+        }
+        pool_ = std::make_unique<ShardPool>(shards);
+        at::set_num_threads(1);  // the shards are the parallelism: one intra-op thread each
+        log("data parallel: batches split over " + std::to_string(shards) +
+            " single-threaded shards (train.shards)");
+    }
+
+    /// Shards for a batch of `rows`: at most the pool's, at least kMinShardRows rows each.
+    int shardsFor(int64_t rows, TaskContext& ctx) const
+    {
+        if (!pool_) return 1;
+        const int64_t most = std::max<int64_t>(1, rows / TrainConfig::kMinShardRows);
+        return strategy_->shardable(ctx) ? int(std::min<int64_t>(pool_->shards(), most)) : 1;
+    }
+
+    /// The loss of a batch split into `shards` slices computed at once, each slice's mean
+    /// weighted by its share so the sum is the batch's mean; the penalty joins shard 0. Leaves
+    /// the summed gradients in .grad (zeroed first) unless the loss is not finite.
+    double shardedStep(StepContext& sctx, int shards, torch::optim::Optimizer& opt)
+    {
+        torch::Tensor pen;
+        {
+            AutocastGuard autocast(config_.train.precision, device_);
+            sctx.batch = strategy_->augment(sctx.batch, sctx);
+            pen = strategy_->penalty(sctx);
+        }
+        const Batch& whole = sctx.batch;
+        const int64_t rows = whole.x.size(0);
+        std::vector<ShardGradients> grads(size_t(shards), ShardGradients{});
+        std::vector<double> values(size_t(shards), 0.0);
+        pool_->run(shards, [&](int k) {
+            const auto [b, e] = shardRange(rows, shards, k);
+            torch::Tensor loss;
+            {
+                AutocastGuard autocast(config_.train.precision, device_);
+                Batch part{whole.x.slice(0, b, e), whole.y.slice(0, b, e), {}, whole.features};
+                loss = strategy_->loss(part, sctx) * (double(e - b) / double(rows));
+                if (k == 0 && pen.defined()) loss = loss + pen;
+                loss = loss.to(torch::kFloat);
+            }
+            values[size_t(k)] = loss.item<double>();
+            if (std::isfinite(values[size_t(k)])) grads[size_t(k)] = shardGradients(loss);
+        });
+        double total = 0;
+        for (double v : values) total += v;
+        if (std::isfinite(total)) {
+            opt.zero_grad();
+            accumulateShardGradients(grads);
+        }
+        return total;
+    }
+
     int64_t stepsFor(int64_t n) const
     {
         const int64_t bs = config_.train.batchSize;
@@ -192,6 +266,23 @@ private:
                                   data.features},
                                  &opt};
                 model_->train();
+                // Whole batches for QA (a token-weighted loss) and for cached features (a head).
+                if (const int shards = sctx.batch.q.defined() || sctx.batch.features
+                                           ? 1
+                                           : shardsFor(idx.size(0), ctx);
+                    shards > 1) {
+                    const double value = shardedStep(sctx, shards, opt);
+                    if (!std::isfinite(value)) {
+                        skipNonFinite(ctx.task, epoch, value);
+                        continue;
+                    }
+                    lastFiniteLoss_ = value;
+                    skippedInARow_ = 0;
+                    strategy_->afterBackward(sctx);
+                    opt.step();
+                    finishStep(sctx, ctx, epoch, value);
+                    continue;
+                }
                 torch::Tensor total;
                 {
                     AutocastGuard autocast(config_.train.precision, device_);
@@ -217,10 +308,7 @@ private:
                             ", step skipped, loss scale now " + std::to_string(scaler_.currentScale()),
                         LogLevel::Debug);
                 }
-                reportStep(ctx.task, epoch, value);
-                strategy_->afterStep(sctx);
-                if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
-                    emitCurve(ctx, ctx.task);
+                finishStep(sctx, ctx, epoch, value);
             }
         }
         if (skippedInTask_ > 0)
@@ -228,6 +316,14 @@ private:
                     " batches with a non-finite loss skipped (train.nonfinite = \"skip\")",
                 LogLevel::Warning);
         skippedInTask_ = 0;
+    }
+
+    void finishStep(StepContext& sctx, TaskContext& ctx, int epoch, double loss)
+    {
+        reportStep(ctx.task, epoch, loss);
+        strategy_->afterStep(sctx);
+        if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
+            emitCurve(ctx, ctx.task);
     }
 
     /// A batch whose loss is NaN or infinite: skipped and logged under train.nonfinite = "skip",
@@ -368,7 +464,7 @@ private:
     double accuracy(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& y, int t,
                     torch::Tensor* confusion, GalleryPicks* picks)
     {
-        return scoreBatches(x.size(0), y, t, confusion, picks, [&](int64_t i, int64_t e) {
+        return scoreBatches(x.size(0), y, t, confusion, picks, ctx, [&](int64_t i, int64_t e) {
             return strategy_->logits(seq_.input(x.slice(0, i, e)), ctx);
         });
     }
@@ -386,7 +482,7 @@ private:
             return accuracy(ctx, curve ? task.curveX : task.testX, y, t, confusion, picks);
         auto f = frozenFeatures(j, FeatureSplit::Test);
         if (curve) f = f.index_select(0, task.curveIndex.to(device_));
-        return scoreBatches(f.size(0), y, t, confusion, picks, [&](int64_t i, int64_t e) {
+        return scoreBatches(f.size(0), y, t, confusion, picks, ctx, [&](int64_t i, int64_t e) {
             return strategy_->logitsFromFeatures(f.slice(0, i, e), ctx);
         });
     }
@@ -423,21 +519,41 @@ private:
         return f;
     }
 
+    /// Predictions of rows [i, e) over the classes in `mask`: with a shard pool, split into
+    /// kEvalBatch-sized slices computed at once.
+    template <typename Logits>
+    torch::Tensor predict(int64_t i, int64_t e, const torch::Tensor& mask, int shards,
+                          const Logits& logitsOf)
+    {
+        auto predictRows = [&](int64_t b, int64_t f) {
+            return logitsOf(b, f)
+                .masked_fill(mask.logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity())
+                .argmax(1);
+        };
+        if (shards <= 1) return predictRows(i, e);
+        std::vector<torch::Tensor> parts(static_cast<size_t>(shards));
+        pool_->run(shards, [&](int k) {
+            AutocastGuard autocast(config_.train.precision, device_);
+            const auto [b, f] = shardRange(e - i, shards, k);
+            parts[size_t(k)] = predictRows(i + b, i + f);
+        });
+        return torch::cat(parts);
+    }
+
     template <typename Logits>
     double scoreBatches(int64_t n, const torch::Tensor& y, int t, torch::Tensor* confusion,
-                        GalleryPicks* picks, const Logits& logitsOf)
+                        GalleryPicks* picks, TaskContext& ctx, const Logits& logitsOf)
     {
         torch::NoGradGuard noGrad;
         AutocastGuard autocast(config_.train.precision, device_);
         model_->eval();
         const auto mask = seq_.classMask(seq_.seenClasses(t), device_);
+        const int64_t chunk = kEvalBatch * (pool_ ? pool_->shards() : 1);
         int64_t correct = 0;
-        for (int64_t i = 0; i < n; i += kEvalBatch) {
-            torch::Tensor logits = logitsOf(i, std::min(n, i + kEvalBatch));
-            auto pred = logits.masked_fill(mask.logical_not().unsqueeze(0),
-                                           -std::numeric_limits<float>::infinity())
-                            .argmax(1);
-            const auto truth = y.slice(0, i, std::min(n, i + kEvalBatch));
+        for (int64_t i = 0; i < n; i += chunk) {
+            const int64_t e = std::min(n, i + chunk);
+            const torch::Tensor pred = predict(i, e, mask, shardsFor(e - i, ctx), logitsOf);
+            const auto truth = y.slice(0, i, e);
             correct += (pred == truth).sum().item<int64_t>();
             if (confusion) {  // bincount of true * C + predicted: the counts of this batch
                 const int64_t C = mask.size(0);
@@ -603,6 +719,7 @@ private:
     TaskSequence seq_;
     Vit model_{nullptr};
     std::unique_ptr<Strategy> strategy_;
+    std::unique_ptr<ShardPool> pool_;  ///< null = batches run whole (TrainConfig::shards)
     ParamValues params_;
     std::vector<torch::Tensor> initialWeights_;
     std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow

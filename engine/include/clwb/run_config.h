@@ -105,6 +105,13 @@ struct TrainConfig
     /// still fails once more than kMaxSkippedInARow batches in a row were skipped)
     std::string nonfinite = "stop";
     static constexpr int kMaxSkippedInARow = 10;
+    /// Data parallelism on the CPU: each batch split into this many slices computed at once on
+    /// single-threaded workers, their gradients summed in a fixed order (deterministic for a given
+    /// count). 0 = auto: one per thread (`threads`, or every core), for strategies that allow it
+    /// (Strategy::shardable), at least kMinShardRows rows each; 1 = off. Always 1 on CUDA and
+    /// with fp16.
+    int shards = 0;
+    static constexpr int kMinShardRows = 8;
 };
 
 /// Checkpoints at task boundaries (docs/reliability.md).

@@ -91,6 +91,7 @@ const std::vector<Field>& configFields()
         oneOf(CLWB_FIELD("train", "precision", c.train.precision), kPrecisions, "precision"),
         oneOf(CLWB_FIELD("train", "nonfinite", c.train.nonfinite), kNonfinitePolicies,
               "non-finite loss policy"),
+        ranged(CLWB_FIELD("train", "shards", c.train.shards), 0, 256),
 
         ranged(CLWB_FIELD("checkpoint", "keep", c.checkpoint.keep), 0, 1000),
     };

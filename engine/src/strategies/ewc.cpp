@@ -15,6 +15,7 @@ namespace {
 class Ewc final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     torch::Tensor penalty(StepContext& ctx) override
     {
         if (anchors_.empty()) return {};

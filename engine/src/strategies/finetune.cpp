@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 // Sequential fine-tuning (Seq-FT): the lower bound.
 // Trains: the whole backbone and the head on each task in turn. Freezes: nothing. Stores: nothing.
-// Hooks: none beyond the defaults (loss = CE, optionally class-masked).
+// Hooks: none beyond the defaults (loss = CE, optionally class-masked); shardable.
 #include "strategies/strategy.h"
 
 namespace clwb::detail {
@@ -9,6 +9,8 @@ namespace {
 
 class Finetune final : public Strategy
 {
+public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
 };
 
 }  // namespace

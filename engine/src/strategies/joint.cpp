@@ -11,6 +11,7 @@ namespace {
 class Joint final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     Batch trainingData(TaskContext& ctx) override
     {
         auto [x, y] = ctx.seq.trainUnion(ctx.task);

@@ -76,6 +76,7 @@ struct Unit
 class LoracIpc final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);

@@ -46,6 +46,7 @@ std::string taskAdapter(int task)
 class OLora final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);

@@ -56,6 +56,7 @@ const char* kAdapter = "kif";
 class RecurrentKif final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);

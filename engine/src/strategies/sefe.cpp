@@ -41,6 +41,7 @@ namespace {
 class Sefe final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);

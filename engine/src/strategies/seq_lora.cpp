@@ -14,6 +14,7 @@ namespace {
 class SeqLora final : public Strategy
 {
 public:
+    bool shardable(TaskContext&) const override { return true; }  // pure loss and logits
     void setup(TaskContext& ctx) override
     {
         ctx.model->setBackboneTrainable(false);

@@ -116,6 +116,11 @@ public:
     virtual torch::Tensor loss(const Batch& batch, StepContext& ctx);
     /// Regulariser added to the loss (EWC, orthogonality); undefined tensor = none.
     virtual torch::Tensor penalty(StepContext&) { return {}; }
+    /// True when loss() and logits() may run at once on slices of a batch on several threads:
+    /// they write no state and the loss is a mean over samples plus terms that do not depend on
+    /// the batch. The trainer then splits each batch over the CPU cores (train.shards; the
+    /// penalty is computed once). Default false: a strategy opts in once that holds.
+    virtual bool shardable(TaskContext&) const { return false; }
     virtual void afterBackward(StepContext&) {}
     virtual void afterStep(StepContext&) {}
     virtual void afterTask(TaskContext&) {}
@@ -173,6 +178,7 @@ public:
     Batch augment(const Batch& b, StepContext& c) override { return inner_->augment(b, c); }
     torch::Tensor loss(const Batch& b, StepContext& c) override { return inner_->loss(b, c); }
     torch::Tensor penalty(StepContext& c) override { return inner_->penalty(c); }
+    bool shardable(TaskContext& c) const override { return inner_->shardable(c); }
     void afterBackward(StepContext& c) override { inner_->afterBackward(c); }
     void afterStep(StepContext& c) override { inner_->afterStep(c); }
     void afterTask(TaskContext& c) override { inner_->afterTask(c); }

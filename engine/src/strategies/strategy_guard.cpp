@@ -90,6 +90,7 @@ public:
     }
     Batch augment(const Batch& b, StepContext& c) override
     {
+        ++batches_;  // once per training batch, however many shards compute its loss
         return guard("augment", c.task.task, [&] { return inner_->augment(b, c); });
     }
     torch::Tensor loss(const Batch& b, StepContext& c) override
@@ -101,6 +102,10 @@ public:
     {
         return poisoned("penalty", c.task.task,
                         guard("penalty", c.task.task, [&] { return inner_->penalty(c); }));
+    }
+    bool shardable(TaskContext& c) const override
+    {
+        return guard("shardable", c.task, [&] { return inner_->shardable(c); });
     }
     void afterBackward(StepContext& c) override
     {
@@ -186,19 +191,20 @@ private:
                             "CUDA out of memory. Tried to allocate 2.00 GiB, injected" + source);
     }
 
-    /// The nan kinds: `t` times NaN on every second call (nan) or on every call (nan-always).
+    /// The nan kinds: `t` times NaN in every second training batch (nan; every shard of it) or on
+    /// every call (nan-always).
     torch::Tensor poisoned(const char* hook, int task, torch::Tensor t)
     {
         if (!t.defined() || fault_.hook != hook || (fault_.task >= 0 && fault_.task != task))
             return t;
         const bool every = fault_.kind == "nan-always";
-        if (!every && (fault_.kind != "nan" || poisonCalls_++ % 2 != 0)) return t;
+        if (!every && (fault_.kind != "nan" || (batches_ - 1) % 2 != 0)) return t;
         return t * std::numeric_limits<double>::quiet_NaN();
     }
 
     std::string id_;
     Fault fault_;
-    int64_t poisonCalls_ = 0;
+    int64_t batches_ = 0;  ///< training batches seen (augment), for the nan fault kind
 };
 
 }  // namespace

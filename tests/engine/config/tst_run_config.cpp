@@ -451,6 +451,20 @@ private Q_SLOTS:
         CLWB_EXPECT_ERROR(r, "train.nonfinite", "expected a string, got a number");
     }
 
+    /// train.shards: 0 (auto) by default, a count read and written back, out of range located.
+    void shardCount()
+    {
+        auto r = clwb::parseRunConfig(kValid);
+        QCOMPARE(r.config.train.shards, 0);
+        r = clwb::parseRunConfig(kValid, {"train.shards=4"});
+        CLWB_EXPECT_OK(r);
+        QCOMPARE(clwb::parseRunConfig(clwb::toJson(r.config)).config.train.shards, 4);
+        r = clwb::parseRunConfig(kValid, {"train.shards=-1"});
+        CLWB_EXPECT_ERROR(r, "train.shards", "-1");
+        r = clwb::parseRunConfig(kValid, {"train.shards=two"});
+        CLWB_EXPECT_ERROR(r, "train.shards", "expected");
+    }
+
     /// A key that would not read back as one path step is quoted; a number beyond a double is
     /// located by line and column.
     void oddKeysAndHugeNumbersAreLocated()
