@@ -1,20 +1,31 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-3.0-or-later
-# clwb-run versus plain PyTorch on the same experiment: sequential fine-tuning of a random-init
-# ViT on Split Fashion-MNIST 5x2 (bench/seq-ft-random.json / bench/pytorch_seq_ft.py), both timed
-# end to end with /usr/bin/time, REPS times each in alternating order. The PyTorch side runs
-# with its fastest thread setting, chosen by a short sweep (--sweep-limit images) on this
-# machine first. Prints both thread settings, the median times, the speed-up (target >= 1.5x)
-# and how far apart the two final accuracy matrices are.
+# clwb-run versus plain PyTorch on the same experiment, both timed end to end with /usr/bin/time
+# (wall, user and system seconds, CPU utilisation), REPS times each in alternating order:
+#   seq-ft (default)  sequential fine-tuning of a random-init ViT on Split Fashion-MNIST 5x2
+#                     (bench/seq-ft-random.json / bench/pytorch_seq_ft.py), target >= 1.5x
+#   seq-lora, o-lora, lorac-ipc
+#                     the demo (resources/demo.json: the bundled pretrained backbone, 2000 / 500
+#                     images per class, live curves every 5 steps) with that strategy
+#                     (clwb-run --demo / bench/pytorch_lora_cl.py), target >= 1.3x
+# The PyTorch side runs with its fastest thread setting, chosen by a short sweep (--sweep-limit
+# images) and a final round of the two fastest at the timed size, on this machine first. Prints
+# both thread settings, the median times, the speed-up and how far apart the two final accuracy
+# matrices are.
 #
-# usage: bench/compare_pytorch.sh [--reps N] [--limit N] [--test-limit N] [--threads N]
+# usage: bench/compare_pytorch.sh [--experiment E] [--reps N] [--limit N] [--test-limit N]
+#                                 [--threads N]
 #                                 [--peer-setting S] [--settings "default 1x1 1x2 2x1 2x2"]
 #                                 [--sweep-limit N] [--sweep-test-limit N]
 #                                 [--bin PATH] [--python PATH] [--keep DIR]
-#   --limit / --test-limit  training / test images per class on both sides (default: all)
-#   --threads N             N threads on both sides: clwb-run threads=N (N OpenMP + N OpenBLAS),
-#                           PyTorch setting NxN, no sweep (default: clwb-run auto = 1 OpenMP,
-#                           OpenBLAS on all cores; PyTorch swept)
+#   --experiment E          seq-ft | seq-lora | o-lora | lorac-ipc (default seq-ft)
+#   --limit / --test-limit  training / test images per class on both sides (default: all for
+#                           seq-ft, the demo's 2000 / 500 for the others)
+#   --threads N             N threads on both sides: clwb-run threads=N (N shards, or N OpenMP +
+#                           N OpenBLAS where a strategy runs batches whole), PyTorch setting NxN,
+#                           no sweep (default: clwb-run auto = one single-threaded shard per core;
+#                           PyTorch swept)
+#   --shards N              clwb-run's train.shards (default 0 = auto; 1 = batches run whole)
 #   --peer-setting S        PyTorch's setting, no sweep: "default" (nothing set) or OxB =
 #                           torch.set_num_threads(O), OPENBLAS_NUM_THREADS=B
 #   --settings LIST         the settings the sweep tries (default "default 1x1 1x2 2x1 2x2")
@@ -30,8 +41,10 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 BIN=$ROOT/build/bin/clwb-run
 PYTHON=/usr/bin/python3
 REPS=3
-LIMIT=0
-TEST_LIMIT=0
+EXPERIMENT=seq-ft
+LIMIT=""
+TEST_LIMIT=""
+SHARDS=0
 THREADS=0
 KEEP=""
 PEER_SETTING=""
@@ -44,6 +57,8 @@ PEER_MALLOC=1
 while [[ $# -gt 0 ]]; do
     case "$1" in
         --reps) REPS=$2; shift 2 ;;
+        --experiment) EXPERIMENT=$2; shift 2 ;;
+        --shards) SHARDS=$2; shift 2 ;;
         --limit) LIMIT=$2; shift 2 ;;
         --test-limit) TEST_LIMIT=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
@@ -55,13 +70,25 @@ while [[ $# -gt 0 ]]; do
         --settings) SETTINGS=$2; shift 2 ;;
         --sweep-limit) SWEEP_LIMIT=$2; shift 2 ;;
         --sweep-test-limit) SWEEP_TEST_LIMIT=$2; shift 2 ;;
-        -h|--help) sed -n '3,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare_pytorch.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
 die() { echo "compare_pytorch.sh: $*" >&2; exit 2; }
 [[ -x $BIN ]] || die "$BIN not built (ninja -C build clwb-run)"
 [[ -x /usr/bin/time ]] || die "needs /usr/bin/time (apt install time)"
+case $EXPERIMENT in
+    seq-ft)
+        PEER_SCRIPT=$ROOT/bench/pytorch_seq_ft.py PEER_EXTRA=()
+        CL_RUN=(--config "$ROOT/bench/seq-ft-random.json")
+        TARGET=1.5 LIMIT=${LIMIT:-0} TEST_LIMIT=${TEST_LIMIT:-0} ;;
+    seq-lora|o-lora|lorac-ipc)
+        PEER_SCRIPT=$ROOT/bench/pytorch_lora_cl.py PEER_EXTRA=(--strategy "$EXPERIMENT")
+        CL_RUN=(--demo --set "strategy=$EXPERIMENT")
+        TARGET=1.3 LIMIT=${LIMIT:-2000} TEST_LIMIT=${TEST_LIMIT:-500}
+        ((SWEEP_LIMIT > 500)) && SWEEP_LIMIT=500 ;;
+    *) die "unknown experiment '$EXPERIMENT' (seq-ft | seq-lora | o-lora | lorac-ipc)" ;;
+esac
 [[ -z $PEER_SETTING && $THREADS -gt 0 ]] && PEER_SETTING=${THREADS}x$THREADS
 for s in $SETTINGS $PEER_SETTING; do
     [[ $s == default || $s =~ ^[1-9][0-9]*x[1-9][0-9]*$ ]] || die "bad setting '$s' (default|OxB)"
@@ -76,16 +103,17 @@ else
 fi
 
 PY_ARGS=(--limit "$LIMIT" --test-limit "$TEST_LIMIT")
-CL_ARGS=(--set "data.train_per_class=$LIMIT" --set "data.test_per_class=$TEST_LIMIT")
+CL_ARGS=(--set "data.train_per_class=$LIMIT" --set "data.test_per_class=$TEST_LIMIT"
+         --set "train.shards=$SHARDS")
 CORES=$(nproc)
 if [[ $THREADS -gt 0 ]]; then
     CL_ARGS+=(--set "threads=$THREADS")
-    CL_OMP=$THREADS CL_BLAS=${CLWB_BLAS_THREADS:-$THREADS}
-    CL_SETTING="threads $THREADS (OpenMP $CL_OMP, OpenBLAS $CL_BLAS)"
+    CL_SETTING="threads $THREADS"
 else  # the engine's configureThreads: auto = 1 OpenMP thread, OpenBLAS on all cores
-    CL_OMP=1 CL_BLAS=${CLWB_BLAS_THREADS:-$CORES}
-    CL_SETTING="auto (OpenMP $CL_OMP, OpenBLAS $CL_BLAS)"
+    CL_SETTING="threads auto"
 fi
+CL_SETTING+=", train.shards $SHARDS"
+[[ $SHARDS == 0 ]] && CL_SETTING+=" (auto)"
 
 # peer_env SETTING: the environment prefix and extra arguments of the PyTorch side.
 peer_env() {
@@ -106,14 +134,14 @@ time_peer() {
     local tag=$1 s=$2
     shift 2
     peer_env "$s"
-    if ! /usr/bin/time -f "%e" -o "$WORK/$tag.$s.time" "${PEER_ENV[@]}" "$PYTHON" \
-            "$ROOT/bench/pytorch_seq_ft.py" "$@" "${PEER_THREADS[@]}" \
+    if ! /usr/bin/time -f "%e %U %S" -o "$WORK/$tag.$s.time" "${PEER_ENV[@]}" "$PYTHON" \
+            "$PEER_SCRIPT" "${PEER_EXTRA[@]}" "$@" "${PEER_THREADS[@]}" \
             --json "$WORK/$tag.$s.json" >"$WORK/$tag.$s.log" 2>&1; then
         echo "compare_pytorch.sh: $tag run $s failed; end of its log:" >&2
         tail -20 "$WORK/$tag.$s.log" >&2
         exit 1
     fi
-    tail -1 "$WORK/$tag.$s.time"
+    tail -1 "$WORK/$tag.$s.time" | awk '{ print $1 }'
 }
 
 # faster A B: true when A seconds beat B (or B is empty).
@@ -123,24 +151,27 @@ faster() { [[ -z $2 ]] || awk -v a="$1" -v b="$2" 'BEGIN { exit !(a < b) }'; }
 run() {
     local name=$1 rep=$2
     shift 2
-    if ! /usr/bin/time -f "%e" -o "$WORK/$name.$rep.time" "$@" >"$WORK/$name.$rep.log" 2>&1; then
+    if ! /usr/bin/time -f "%e %U %S" -o "$WORK/$name.$rep.time" "$@" >"$WORK/$name.$rep.log" 2>&1; then
         echo "compare_pytorch.sh: $name run $rep failed; end of its log:" >&2
         tail -20 "$WORK/$name.$rep.log" >&2
         exit 1
     fi
-    printf '  %-8s rep %d: %8.2f s\n' "$name" "$rep" "$(tail -1 "$WORK/$name.$rep.time")"
+    read -r wall user sys < <(tail -1 "$WORK/$name.$rep.time")
+    printf '  %-8s rep %d: %8.2f s wall, %6.2f s user, %6.2f s system, CPU %3.0f %%\n' "$name" \
+        "$rep" "$wall" "$user" "$sys" "$(awk -v w="$wall" -v u="$user" -v s="$sys" \
+        'BEGIN { print (w > 0 ? 100 * (u + s) / w : 0) }')"
 }
 run_python() {
     peer_env "$PEER_SETTING"
-    run pytorch "$1" "${PEER_ENV[@]}" "$PYTHON" "$ROOT/bench/pytorch_seq_ft.py" "${PY_ARGS[@]}" \
+    run pytorch "$1" "${PEER_ENV[@]}" "$PYTHON" "$PEER_SCRIPT" "${PEER_EXTRA[@]}" "${PY_ARGS[@]}" \
         "${PEER_THREADS[@]}" --json "$WORK/pytorch.$1.json"
 }
 run_clwb() {
-    run clwb "$1" "$BIN" --config "$ROOT/bench/seq-ft-random.json" --no-db "${CL_ARGS[@]}" \
+    run clwb "$1" "$BIN" "${CL_RUN[@]}" --no-db "${CL_ARGS[@]}" \
         --summary-json "$WORK/clwb.$1.json"
 }
 
-echo "compare_pytorch: $REPS reps each, train/class ${LIMIT/#0/all}," \
+echo "compare_pytorch: $EXPERIMENT, $REPS reps each, train/class ${LIMIT/#0/all}," \
      "test/class ${TEST_LIMIT/#0/all}; clwb-run threads: $CL_SETTING"
 
 # The peer's thread sweep: one shorter end-to-end run per setting, the fastest wins.
@@ -184,14 +215,31 @@ for ((r = 1; r <= REPS; ++r)); do
     if ((r % 2)); then run_python "$r"; run_clwb "$r"; else run_clwb "$r"; run_python "$r"; fi
 done
 
-"$PYTHON" - "$WORK" "$REPS" "$TARGET" "$PEER_SETTING" "$CL_SETTING" "$CL_OMP" "$CL_BLAS" <<'EOF'
-import json, statistics, sys
+"$PYTHON" - "$WORK" "$REPS" "$TARGET" "$PEER_SETTING" "$CL_SETTING" "$EXPERIMENT" <<'EOF'
+import json, re, statistics, sys
 
 work, reps, target = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
-peer_setting, clwb_setting, clwb_omp, clwb_blas = sys.argv[4:8]
+peer_setting, clwb_setting, experiment = sys.argv[4:7]
+
+def fields(name, i):
+    """Field i (0 wall, 1 user, 2 system seconds) of each rep's /usr/bin/time line."""
+    return [float(open(f"{work}/{name}.{r}.time").read().split("\n")[-2].split()[i])
+            for r in range(1, reps + 1)]
 
 def times(name):
-    return [float(open(f"{work}/{name}.{r}.time").read().split()[-1]) for r in range(1, reps + 1)]
+    return fields(name, 0)
+
+def usage(name):
+    """Median user and system seconds and CPU utilisation (% of one core) of the reps."""
+    wall, user, sys_ = fields(name, 0), fields(name, 1), fields(name, 2)
+    cpu = [100 * (u + s) / w for w, u, s in zip(wall, user, sys_)]
+    return statistics.median(user), statistics.median(sys_), statistics.median(cpu)
+
+# What the engine did with its threads, from its own log of the last rep.
+log = open(f"{work}/clwb.{reps}.log").read()
+m = re.search(r"batches split over (\d+) single-threaded shards", log)
+clwb_shards = int(m.group(1)) if m else 1
+clwb_setting += f": {clwb_shards} shard(s)" + ("" if m else " (batches whole)")
 
 def matrix(name):
     return json.load(open(f"{work}/{name}.{reps}.json"))["accuracy_matrix"]
@@ -201,9 +249,13 @@ mpy, mcl = statistics.median(py), statistics.median(cl)
 speedup = mpy / mcl
 peer = json.load(open(f"{work}/pytorch.{reps}.json"))
 peer_omp, peer_blas = peer.get("threads", -1), peer.get("blas_threads", -1)
-print(f"\nthreads: PyTorch {peer_setting} (OpenMP {peer_omp}, OpenBLAS {peer_blas}); "
+print(f"\nexperiment {experiment}")
+print(f"threads: PyTorch {peer_setting} (OpenMP {peer_omp}, OpenBLAS {peer_blas}); "
       f"clwb-run {clwb_setting}")
 print(f"median wall time (end to end): PyTorch {mpy:.2f} s, clwb-run {mcl:.2f} s")
+upy, ucl = usage("pytorch"), usage("clwb")
+for label, (u, s, c) in (("PyTorch ", upy), ("clwb-run", ucl)):
+    print(f"  {label} median user {u:.2f} s, system {s:.2f} s, CPU utilisation {c:.0f} %")
 print(f"TARGET speed-up: {speedup:.2f}x, target >= {target:.1f}x, "
       f"ratio {speedup / target:.2f} -> {'PASS' if speedup >= target else 'MISS'}")
 
@@ -220,8 +272,9 @@ print(f"max |difference| over the final accuracy matrices: {diff:.3f}")
 verdict = "same within noise" if abs(at_py - at_cl) < 0.05 else "DIFFERENT (|dA_T| >= 0.05)"
 print(f"A_T: PyTorch {at_py:.3f}, clwb-run {at_cl:.3f}, "
       f"|dA_T| {abs(at_py - at_cl):.3f} -> {verdict}")
-print(f"RESULT pytorch_s={mpy:.3f} clwb_s={mcl:.3f} speedup={speedup:.3f} "
-      f"max_abs_diff={diff:.4f} at_pytorch={at_py:.4f} at_clwb={at_cl:.4f} "
+print(f"RESULT experiment={experiment} pytorch_s={mpy:.3f} clwb_s={mcl:.3f} "
+      f"speedup={speedup:.3f} max_abs_diff={diff:.4f} at_pytorch={at_py:.4f} at_clwb={at_cl:.4f} "
       f"pytorch_setting={peer_setting} pytorch_omp={peer_omp} pytorch_blas={peer_blas} "
-      f"clwb_omp={clwb_omp} clwb_blas={clwb_blas}")
+      f"pytorch_sys_s={upy[1]:.2f} pytorch_cpu_pct={upy[2]:.0f} clwb_shards={clwb_shards} "
+      f"clwb_sys_s={ucl[1]:.2f} clwb_cpu_pct={ucl[2]:.0f}")
 EOF
