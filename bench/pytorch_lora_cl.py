@@ -352,11 +352,11 @@ class LoRACIPC(Strategy):
         super().__init__(model, args)
         self.units = []  # one dict per adapted matrix, in layer order
         for i, block in enumerate(model.blocks):
-            dim = block.attn.qkv.in_features
+            dim, hidden = block.attn.qkv.in_features, block.mlp.fc1.out_features
             qkv = [("q", 0, dim), ("k", dim, dim), ("v", 2 * dim, dim)]
             for parent, attr, units in [(block.attn, "qkv", qkv),
                                         (block.attn, "proj", [("proj", 0, dim)]),
-                                        (block.mlp, "fc1", [("fc1", 0, block.mlp.fc1.out_features)]),
+                                        (block.mlp, "fc1", [("fc1", 0, hidden)]),
                                         (block.mlp, "fc2", [("fc2", 0, dim)])]:
                 layer = LoRACLinear(getattr(parent, attr), units)
                 setattr(parent, attr, layer)

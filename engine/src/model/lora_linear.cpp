@@ -27,10 +27,32 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x)
     // at::linear, not torch::nn::functional::linear: LibTorch 1.13's C++ functional does matmul +
     // a separate bias pass on 3-D input, where at::linear folds [B, N, C] into one addmm (the
     // bias added inside the GEMM), as PyTorch's Python side does: 7 % of a ViT-S step.
-    auto y = torch::linear(x, weight, bias);
+    //
+    // An adapter goes into the weight (W + s B A, one GEMM for all of them) unless it needs its
+    // own gradient while W does not, or has per-sample gates: building s B A costs out x in x
+    // rank, the token path 2 x tokens x (in + out) x rank each way - far more for any batch of
+    // images. So evaluation, frozen adapters (O-LoRA's earlier tasks) and layers whose W takes a
+    // gradient anyway (LoRAC-IPC's importance) run one GEMM; a trained adapter on a frozen W
+    // keeps the token path, whose backward skips the [out, in] weight gradient.
+    const bool tracking = torch::GradMode::is_enabled();
+    const bool weightGrad = tracking && weight.requires_grad();
+    auto inWeight = [&](const LoraAdapter& ad) {
+        if (ad.gate.defined() && ad.gate.dim() > 0) return false;
+        const bool needsGrad = tracking && (ad.a.requires_grad() || ad.b.requires_grad() ||
+                                            (ad.gate.defined() && ad.gate.requires_grad()));
+        return !needsGrad || weightGrad;
+    };
+    auto w = weight;
+    for (auto& [name, ad] : adapters_) {
+        if (!ad.enabled || !inWeight(ad)) continue;
+        auto d = delta(name);
+        if (ad.gate.defined()) d = d * ad.gate;
+        w = w + d;
+    }
+    auto y = torch::linear(x, w, bias);
     const int64_t out = outFeatures();
     for (auto& [name, ad] : adapters_) {
-        if (!ad.enabled) continue;
+        if (!ad.enabled || inWeight(ad)) continue;
         auto up = torch::matmul(torch::matmul(x, ad.a.t()), ad.b.t());
         double s = ad.scale * ad.weight;
         if (ad.gate.defined()) {

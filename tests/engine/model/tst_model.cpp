@@ -55,6 +55,63 @@ private Q_SLOTS:
         QVERIFY(torch::allclose(lin->forward(x), withAdapter, 1e-5, 1e-6));
     }
 
+    /// Adapters folded into the weight (evaluation, frozen adapters, a W that takes a gradient)
+    /// give what the token path gives: outputs and the gradients of A, B, the gate and W.
+    void adaptersInTheWeightMatchTheTokenPath()
+    {
+        torch::manual_seed(5);
+        LoraLinear lin(8, 9);
+        lin->setUnits(fusedQkvUnits(3));
+        auto& frozen = lin->addAdapter("old", 2, 4.0);
+        auto& unitAd = lin->addAdapter("v", 2, 2.0, "v");
+        auto& trained = lin->addAdapter("new", 3, 3.0);
+        {
+            torch::NoGradGuard g;
+            for (auto* ad : {&frozen, &unitAd, &trained}) ad->b.normal_();
+        }
+        frozen.a.set_requires_grad(false);
+        frozen.b.set_requires_grad(false);
+        unitAd.gate = torch::full({}, 0.7, torch::requires_grad());
+        const auto x = torch::randn({4, 5, 8});
+        // The token path by hand: y = x W^T + b + sum s g (x A^T) B^T on each adapter's rows.
+        auto byHand = [&] {
+            auto y = torch::linear(x, lin->weight, lin->bias);
+            for (auto& [name, ad] : lin->adapters()) {
+                auto up = torch::matmul(torch::matmul(x, ad.a.t()), ad.b.t()) * ad.scale;
+                if (ad.gate.defined()) up = up * ad.gate;
+                y = y + torch::constant_pad_nd(
+                            up, {ad.rowBegin, lin->outFeatures() - ad.rowBegin - ad.b.size(0)});
+            }
+            return y;
+        };
+        {
+            torch::NoGradGuard g;  // evaluation: everything in the weight
+            QVERIFY(torch::allclose(lin->forward(x), byHand(), 1e-5, 1e-6));
+        }
+        auto grads = [&](bool viaLayer) {
+            for (auto* t : {&trained.a, &trained.b, &unitAd.gate, &lin->weight})
+                t->mutable_grad() = torch::Tensor();
+            (viaLayer ? lin->forward(x) : byHand()).square().sum().backward();
+            std::vector<torch::Tensor> out;
+            for (auto* t : {&trained.a, &trained.b, &unitAd.gate})
+                out.push_back(t->grad().clone());
+            out.push_back(lin->weight.grad().defined() ? lin->weight.grad().clone()
+                                                       : torch::Tensor());
+            return out;
+        };
+        for (bool weightGrad : {false, true}) {  // trained adapters on the token path / in W
+            lin->weight.set_requires_grad(weightGrad);
+            const auto mine = grads(true), ref = grads(false);
+            for (size_t i = 0; i < mine.size(); ++i) {
+                QCOMPARE(mine[i].defined(), ref[i].defined());
+                if (mine[i].defined())
+                    QVERIFY2(torch::allclose(mine[i], ref[i], 1e-4, 1e-5),
+                             qPrintable(QStringLiteral("gradient %1, W grad %2").arg(i).arg(weightGrad)));
+            }
+            QCOMPARE(mine[3].defined(), weightGrad);
+        }
+    }
+
     void disabledAndWeightedAdapters()
     {
         torch::manual_seed(2);
