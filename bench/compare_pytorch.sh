@@ -26,6 +26,9 @@
 #                           no sweep (default: clwb-run auto = one single-threaded shard per core;
 #                           PyTorch swept)
 #   --shards N              clwb-run's train.shards (default 0 = auto; 1 = batches run whole)
+#   --accuracy-seeds "1 2"  after the timed reps (seed 0), one untimed run of each side per seed:
+#                           A_T mean and std over seed 0 and these (one seed's matrix is noisy
+#                           where a strategy forgets much)
 #   --peer-setting S        PyTorch's setting, no sweep: "default" (nothing set) or OxB =
 #                           torch.set_num_threads(O), OPENBLAS_NUM_THREADS=B
 #   --settings LIST         the settings the sweep tries (default "default 1x1 1x2 2x1 2x2")
@@ -45,6 +48,7 @@ EXPERIMENT=seq-ft
 LIMIT=""
 TEST_LIMIT=""
 SHARDS=0
+ACC_SEEDS=""
 THREADS=0
 KEEP=""
 PEER_SETTING=""
@@ -59,6 +63,7 @@ while [[ $# -gt 0 ]]; do
         --reps) REPS=$2; shift 2 ;;
         --experiment) EXPERIMENT=$2; shift 2 ;;
         --shards) SHARDS=$2; shift 2 ;;
+        --accuracy-seeds) ACC_SEEDS=$2; shift 2 ;;
         --limit) LIMIT=$2; shift 2 ;;
         --test-limit) TEST_LIMIT=$2; shift 2 ;;
         --threads) THREADS=$2; shift 2 ;;
@@ -70,7 +75,7 @@ while [[ $# -gt 0 ]]; do
         --settings) SETTINGS=$2; shift 2 ;;
         --sweep-limit) SWEEP_LIMIT=$2; shift 2 ;;
         --sweep-test-limit) SWEEP_TEST_LIMIT=$2; shift 2 ;;
-        -h|--help) sed -n '3,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '3,37p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "compare_pytorch.sh: unknown option $1" >&2; exit 2 ;;
     esac
 done
@@ -215,11 +220,21 @@ for ((r = 1; r <= REPS; ++r)); do
     if ((r % 2)); then run_python "$r"; run_clwb "$r"; else run_clwb "$r"; run_python "$r"; fi
 done
 
-"$PYTHON" - "$WORK" "$REPS" "$TARGET" "$PEER_SETTING" "$CL_SETTING" "$EXPERIMENT" <<'EOF'
+for s in $ACC_SEEDS; do
+    [[ $s =~ ^[0-9]+$ ]] || die "bad seed '$s'"
+    peer_env "$PEER_SETTING"
+    run pytorch-seed "$s" "${PEER_ENV[@]}" "$PYTHON" "$PEER_SCRIPT" "${PEER_EXTRA[@]}" \
+        "${PY_ARGS[@]}" "${PEER_THREADS[@]}" --seed "$s" --json "$WORK/pytorch-seed.$s.json"
+    run clwb-seed "$s" "$BIN" "${CL_RUN[@]}" --no-db "${CL_ARGS[@]}" --set "seed=$s" \
+        --summary-json "$WORK/clwb-seed.$s.json"
+done
+
+"$PYTHON" - "$WORK" "$REPS" "$TARGET" "$PEER_SETTING" "$CL_SETTING" "$EXPERIMENT" $ACC_SEEDS <<'EOF'
 import json, re, statistics, sys
 
 work, reps, target = sys.argv[1], int(sys.argv[2]), float(sys.argv[3])
 peer_setting, clwb_setting, experiment = sys.argv[4:7]
+acc_seeds = sys.argv[7:]
 
 def fields(name, i):
     """Field i (0 wall, 1 user, 2 system seconds) of each rep's /usr/bin/time line."""
@@ -272,6 +287,21 @@ print(f"max |difference| over the final accuracy matrices: {diff:.3f}")
 verdict = "same within noise" if abs(at_py - at_cl) < 0.05 else "DIFFERENT (|dA_T| >= 0.05)"
 print(f"A_T: PyTorch {at_py:.3f}, clwb-run {at_cl:.3f}, "
       f"|dA_T| {abs(at_py - at_cl):.3f} -> {verdict}")
+if acc_seeds:
+    def a_t(path):
+        m = json.load(open(path))["accuracy_matrix"]
+        return sum(m[-1]) / len(m[-1])
+    seeds = ["0"] + acc_seeds
+    sides = {"PyTorch ": [at_py] + [a_t(f"{work}/pytorch-seed.{s}.json") for s in acc_seeds],
+             "clwb-run": [at_cl] + [a_t(f"{work}/clwb-seed.{s}.json") for s in acc_seeds]}
+    print(f"A_T over seeds {', '.join(seeds)}:")
+    for label, v in sides.items():
+        print(f"  {label} {statistics.mean(v):.3f} +- {statistics.stdev(v):.3f}  "
+              f"({' '.join(f'{x:.3f}' for x in v)})")
+    gap = abs(statistics.mean(sides["PyTorch "]) - statistics.mean(sides["clwb-run"]))
+    noise = max(statistics.stdev(v) for v in sides.values())
+    print(f"  |difference of the means| {gap:.3f} vs the larger std {noise:.3f} -> "
+          f"{'within noise' if gap <= noise else 'BEYOND the seed noise'}")
 print(f"RESULT experiment={experiment} pytorch_s={mpy:.3f} clwb_s={mcl:.3f} "
       f"speedup={speedup:.3f} max_abs_diff={diff:.4f} at_pytorch={at_py:.4f} at_clwb={at_cl:.4f} "
       f"pytorch_setting={peer_setting} pytorch_omp={peer_omp} pytorch_blas={peer_blas} "

@@ -35,7 +35,9 @@ namespace detail {
 bool setBlasThreads(int n)
 {
     using SetThreads = void (*)(int);
-    auto fn = reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
+    // Looked up once: the shard pool sets the count twice per step, and dlsym is a symbol search.
+    static const auto fn =
+        reinterpret_cast<SetThreads>(dlsym(RTLD_DEFAULT, "openblas_set_num_threads"));
     if (fn) fn(n);
     return fn != nullptr;
 }
