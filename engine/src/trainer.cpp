@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-3.0-or-later
 #include "trainer.h"
 
-#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -9,7 +8,6 @@
 #include <map>
 #include <optional>
 #include <sstream>
-#include <thread>
 
 #include "checks.h"
 #include "checkpoint/loop_state.h"
@@ -20,9 +18,9 @@
 #include "data/task_sequence.h"
 #include "metrics/feature_drift.h"
 #include "metrics/gallery.h"
+#include "metrics/qa_evaluation.h"
 #include "model/vit.h"
-#include "parallel/shard_gradients.h"
-#include "parallel/shard_pool.h"
+#include "parallel/batch_sharding.h"
 #include "precision.h"
 #include "strategies/strategy.h"
 #include "strategies/strategy_guard.h"
@@ -99,7 +97,9 @@ public:
         ctx.features = [this](int task, FeatureSplit split) { return frozenFeatures(task, split); };
         ctx.backboneChanged = [this] { featureCache_.clear(); };
         strategy_->setup(ctx);
-        startShards(ctx);
+        sharding_.start(config_, device_, *strategy_, ctx, [this](const std::string& m, bool warn) {
+            log(m, warn ? LogLevel::Warning : LogLevel::Info);
+        });
         for (auto& l : model_->linears()) initialWeights_.push_back(l.layer->weight.detach().clone());
 
         // Planned steps, for progress and ETA.
@@ -153,76 +153,6 @@ public:
     }
 
 private:
-    /// The shard pool when batches are split over the CPU cores (TrainConfig::shards).
-    void startShards(TaskContext& ctx)
-    {
-        int shards = config_.train.shards;
-        if (shards == 0)
-            shards = config_.threads > 0 ? config_.threads
-                                         : int(std::max(1u, std::thread::hardware_concurrency()));
-        std::string why;
-        if (!device_.is_cpu()) why = "on " + device_.str();
-        else if (config_.train.precision == "fp16") why = "with fp16";
-        else if (!strategy_->shardable(ctx)) why = "for " + config_.strategy;
-        if (shards <= 1) return;
-        if (!why.empty()) {
-            if (config_.train.shards > 1)
-                log("train.shards = " + std::to_string(shards) + " ignored " + why +
-                        ": batches run whole",
-                    LogLevel::Warning);
-            return;
-        }
-        pool_ = std::make_unique<ShardPool>(shards);
-        at::set_num_threads(1);  // the shards are the parallelism: one intra-op thread each
-        log("data parallel: batches split over " + std::to_string(shards) +
-            " single-threaded shards (train.shards)");
-    }
-
-    /// Shards for a batch of `rows`: at most the pool's, at least kMinShardRows rows each.
-    int shardsFor(int64_t rows, TaskContext& ctx) const
-    {
-        if (!pool_) return 1;
-        const int64_t most = std::max<int64_t>(1, rows / TrainConfig::kMinShardRows);
-        return strategy_->shardable(ctx) ? int(std::min<int64_t>(pool_->shards(), most)) : 1;
-    }
-
-    /// The loss of a batch split into `shards` slices computed at once, each slice's mean
-    /// weighted by its share so the sum is the batch's mean; the penalty joins shard 0. Leaves
-    /// the summed gradients in .grad (zeroed first) unless the loss is not finite.
-    double shardedStep(StepContext& sctx, int shards, torch::optim::Optimizer& opt)
-    {
-        torch::Tensor pen;
-        {
-            AutocastGuard autocast(config_.train.precision, device_);
-            sctx.batch = strategy_->augment(sctx.batch, sctx);
-            pen = strategy_->penalty(sctx);
-        }
-        const Batch& whole = sctx.batch;
-        const int64_t rows = whole.x.size(0);
-        std::vector<ShardGradients> grads(size_t(shards), ShardGradients{});
-        std::vector<double> values(size_t(shards), 0.0);
-        pool_->run(shards, [&](int k) {
-            const auto [b, e] = shardRange(rows, shards, k);
-            torch::Tensor loss;
-            {
-                AutocastGuard autocast(config_.train.precision, device_);
-                Batch part{whole.x.slice(0, b, e), whole.y.slice(0, b, e), {}, whole.features};
-                loss = strategy_->loss(part, sctx) * (double(e - b) / double(rows));
-                if (k == 0 && pen.defined()) loss = loss + pen;
-                loss = loss.to(torch::kFloat);
-            }
-            values[size_t(k)] = loss.item<double>();
-            if (std::isfinite(values[size_t(k)])) grads[size_t(k)] = shardGradients(loss);
-        });
-        double total = 0;
-        for (double v : values) total += v;
-        if (std::isfinite(total)) {
-            opt.zero_grad();
-            accumulateShardGradients(grads);
-        }
-        return total;
-    }
-
     int64_t stepsFor(int64_t n) const
     {
         const int64_t bs = config_.train.batchSize;
@@ -269,9 +199,10 @@ private:
                 // Whole batches for QA (a token-weighted loss) and for cached features (a head).
                 if (const int shards = sctx.batch.q.defined() || sctx.batch.features
                                            ? 1
-                                           : shardsFor(idx.size(0), ctx);
+                                           : sharding_.shardsFor(idx.size(0), *strategy_, ctx);
                     shards > 1) {
-                    const double value = shardedStep(sctx, shards, opt);
+                    const double value = sharding_.step(*strategy_, sctx, shards, opt,
+                                                        config_.train.precision, device_);
                     if (!std::isfinite(value)) {
                         skipNonFinite(ctx.task, epoch, value);
                         continue;
@@ -395,7 +326,7 @@ private:
                 row.push_back(taskAccuracy(ctx, int(j), t, /*curve=*/false, &confusion, &picks));
                 continue;
             }
-            const auto s = qaRates(ctx, task.testX, task.testQ, task.testA, task.testY);
+            const auto s = qaRates(*strategy_, ctx, task.testX, task.testQ, task.testA, task.testY);
             row.push_back(s[0]);
             format_.push_back(s[1]);
             knowledge_.push_back(s[2]);
@@ -406,58 +337,6 @@ private:
         }
         galleryPredictions_ = picks.predictions();
         return row;
-    }
-
-    /// Answer scores of the model to a QA set [N, slots, vocab].
-    torch::Tensor answer(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& q)
-    {
-        torch::NoGradGuard noGrad;
-        model_->eval();
-        std::vector<torch::Tensor> parts;
-        for (int64_t i = 0; i < x.size(0); i += 1024) {
-            const int64_t e = std::min(x.size(0), i + 1024);
-            parts.push_back(strategy_->answerLogits({seq_.input(x.slice(0, i, e)), {}, q.slice(0, i, e)}, ctx));
-        }
-        return parts.empty() ? torch::empty({0, kAnswerSlots, vocab::kSize}) : torch::cat(parts);
-    }
-
-    /// {strict, format, knowledge} rates of a QA set.
-    std::array<double, 3> qaRates(TaskContext& ctx, const torch::Tensor& x, const torch::Tensor& q,
-                                  const torch::Tensor& a, const torch::Tensor& labels)
-    {
-        if (x.size(0) == 0) return {0, 0, 0};
-        const auto s = scoreQa(answer(ctx, x, q), q, a, labels);
-        auto rate = [](const torch::Tensor& b) { return b.to(torch::kFloat64).mean().item<double>(); };
-        return {rate(s.strict), rate(s.format), rate(s.knowledge)};
-    }
-
-    /// The first kExamples test questions of every task, answered by the current model.
-    std::vector<QaExample> examples(TaskContext& ctx)
-    {
-        constexpr int64_t kExamples = 3;
-        std::vector<QaExample> out;
-        for (size_t j = 0; j < seq_.tasks.size(); ++j) {
-            const auto& task = seq_.tasks[j];
-            const int64_t n = std::min<int64_t>(kExamples, task.testX.size(0));
-            if (n == 0) continue;
-            auto q = task.testQ.slice(0, 0, n), a = task.testA.slice(0, 0, n);
-            auto y = task.testY.slice(0, 0, n);
-            const auto s = scoreQa(answer(ctx, task.testX.slice(0, 0, n), q), q, a, y);
-            const auto& pred = s.pred;
-            for (int64_t i = 0; i < n; ++i) {
-                QaExample e;
-                e.task = int(j);
-                e.style = styleName(QaStyle(task.style));
-                e.question = questionText(q[i]);
-                e.expected = answerText(a[i]);
-                e.answer = answerText(pred[i]);
-                e.strict = s.strict[i].item<bool>();
-                e.format = s.format[i].item<bool>();
-                e.knowledge = s.knowledge[i].item<bool>();
-                out.push_back(std::move(e));
-            }
-        }
-        return out;
     }
 
     /// Accuracy of raw images `x` (batches of kEvalBatch through seq_.input).
@@ -519,27 +398,6 @@ private:
         return f;
     }
 
-    /// Predictions of rows [i, e) over the classes in `mask`: with a shard pool, split into
-    /// kEvalBatch-sized slices computed at once.
-    template <typename Logits>
-    torch::Tensor predict(int64_t i, int64_t e, const torch::Tensor& mask, int shards,
-                          const Logits& logitsOf)
-    {
-        auto predictRows = [&](int64_t b, int64_t f) {
-            return logitsOf(b, f)
-                .masked_fill(mask.logical_not().unsqueeze(0), -std::numeric_limits<float>::infinity())
-                .argmax(1);
-        };
-        if (shards <= 1) return predictRows(i, e);
-        std::vector<torch::Tensor> parts(static_cast<size_t>(shards));
-        pool_->run(shards, [&](int k) {
-            AutocastGuard autocast(config_.train.precision, device_);
-            const auto [b, f] = shardRange(e - i, shards, k);
-            parts[size_t(k)] = predictRows(i + b, i + f);
-        });
-        return torch::cat(parts);
-    }
-
     template <typename Logits>
     double scoreBatches(int64_t n, const torch::Tensor& y, int t, torch::Tensor* confusion,
                         GalleryPicks* picks, TaskContext& ctx, const Logits& logitsOf)
@@ -548,11 +406,19 @@ private:
         AutocastGuard autocast(config_.train.precision, device_);
         model_->eval();
         const auto mask = seq_.classMask(seq_.seenClasses(t), device_);
-        const int64_t chunk = kEvalBatch * (pool_ ? pool_->shards() : 1);
+        const int64_t chunk = kEvalBatch * sharding_.poolShards();
         int64_t correct = 0;
         for (int64_t i = 0; i < n; i += chunk) {
             const int64_t e = std::min(n, i + chunk);
-            const torch::Tensor pred = predict(i, e, mask, shardsFor(e - i, ctx), logitsOf);
+            const torch::Tensor pred = sharding_.predict(
+                i, e, sharding_.shardsFor(e - i, *strategy_, ctx),
+                [&](int64_t b, int64_t f) {
+                    return logitsOf(b, f)
+                        .masked_fill(mask.logical_not().unsqueeze(0),
+                                     -std::numeric_limits<float>::infinity())
+                        .argmax(1);
+                },
+                config_.train.precision, device_);
             const auto truth = y.slice(0, i, e);
             correct += (pred == truth).sum().item<int64_t>();
             if (confusion) {  // bincount of true * C + predicted: the counts of this batch
@@ -574,7 +440,8 @@ private:
         for (size_t j = 0; j < seq_.tasks.size(); ++j) {
             const auto& task = seq_.tasks[j];
             const double acc = seq_.qa
-                                   ? qaRates(ctx, task.curveX, task.curveQ, task.curveA, task.curveY)[0]
+                                   ? qaRates(*strategy_, ctx, task.curveX, task.curveQ, task.curveA,
+                                             task.curveY)[0]
                                    : taskAccuracy(ctx, int(j), t, /*curve=*/true);
             ev.values.push_back(acc);
         }
@@ -591,7 +458,7 @@ private:
         if (seq_.qa) {
             ev.formatValues = format_;
             ev.knowledgeValues = knowledge_;
-            ev.examples = examples(ctx);
+            ev.examples = qaExamples(*strategy_, ctx);
         } else {
             ev.confusion = confusion_;
             ev.classNames = seq_.classNames;
@@ -719,7 +586,7 @@ private:
     TaskSequence seq_;
     Vit model_{nullptr};
     std::unique_ptr<Strategy> strategy_;
-    std::unique_ptr<ShardPool> pool_;  ///< null = batches run whole (TrainConfig::shards)
+    BatchSharding sharding_;  ///< batches split over the CPU cores (TrainConfig::shards)
     ParamValues params_;
     std::vector<torch::Tensor> initialWeights_;
     std::vector<double> format_, knowledge_;  ///< QA rows of the last evaluateRow

@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "model/checkpoint_reader.h"
+#include "model/small_bmm.h"
 #include "model/vit_arch.h"
 
 namespace clwb::detail {
@@ -37,7 +38,15 @@ torch::Tensor AttentionImpl::forward(const torch::Tensor& x)
     // select's backward would zero-fill a whole q/k/v-sized buffer (timm does the same).
     const auto parts = qkvOut.unbind(0);
     const auto &q = parts[0], &k = parts[1], &v = parts[2];
-    // baddbmm-style fused scale: one GEMM for scores, one for the weighted sum.
+    const int64_t d = c / heads;
+    if (smallBmmFits(n, d, n, x)) {
+        // Few tokens (a small ViT): one vectorised loop over all batch x head items instead of
+        // one BLAS call per item (model/small_bmm.h).
+        auto q3 = (q * scale).reshape({b * heads, n, d});
+        auto attn = smallBmm(q3, k.transpose(-2, -1).reshape({b * heads, d, n})).softmax(-1);
+        auto out = smallBmm(attn, v.reshape({b * heads, n, d}));
+        return proj->forward(out.view({b, heads, n, d}).transpose(1, 2).reshape({b, n, c}));
+    }
     auto attn = torch::matmul(q * scale, k.transpose(-2, -1)).softmax(-1);
     auto out = torch::matmul(attn, v).transpose(1, 2).reshape({b, n, c});
     return proj->forward(out);

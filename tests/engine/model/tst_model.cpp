@@ -6,6 +6,7 @@
 #include <torch/torch.h>
 
 #include "checks.h"
+#include "model/small_bmm.h"
 #include "model/vit.h"
 #include "engine/test_configs.h"
 
@@ -110,6 +111,57 @@ private Q_SLOTS:
             }
             QCOMPARE(mine[3].defined(), weightGrad);
         }
+    }
+
+    /// smallBmm (a small ViT's attention products) equals torch::bmm, forward and backward, for
+    /// row and column tails, K = 1 and non-contiguous inputs; large products fall back to bmm.
+    void smallBmmMatchesBmm_data()
+    {
+        QTest::addColumn<int>("g");
+        QTest::addColumn<int>("m");
+        QTest::addColumn<int>("k");
+        QTest::addColumn<int>("n");
+        QTest::newRow("attention scores 17x16x17") << 12 << 17 << 16 << 17;
+        QTest::newRow("weighted sum 17x17x16") << 12 << 17 << 17 << 16;
+        QTest::newRow("tails 5x3x9") << 3 << 5 << 3 << 9;
+        QTest::newRow("k = 1") << 2 << 4 << 1 << 8;
+        QTest::newRow("one item 1x7x1") << 1 << 1 << 7 << 1;
+    }
+
+    void smallBmmMatchesBmm()
+    {
+        QFETCH(int, g);
+        QFETCH(int, m);
+        QFETCH(int, k);
+        QFETCH(int, n);
+        torch::manual_seed(6);
+        if (!smallBmmFits(m, k, n, torch::empty({0})))
+            QSKIP("no AVX2/FMA here: smallBmm is torch::bmm");
+        // b as a transposed view, as attention's k^T is.
+        auto a = torch::randn({g, m, k}, torch::requires_grad());
+        auto bt = torch::randn({g, n, k}, torch::requires_grad());
+        const auto w = torch::randn({g, m, n});
+        auto mine = smallBmm(a, bt.transpose(1, 2));
+        auto ref = torch::bmm(a, bt.transpose(1, 2));
+        QVERIFY(torch::allclose(mine, ref, 1e-5, 1e-5));
+        const auto grads = [&](const torch::Tensor& out) {
+            a.mutable_grad() = torch::Tensor();
+            bt.mutable_grad() = torch::Tensor();
+            (out * w).sum().backward();
+            return std::make_pair(a.grad().clone(), bt.grad().clone());
+        };
+        const auto [ga, gb] = grads(mine);
+        const auto [ra, rb] = grads(ref);
+        QVERIFY(torch::allclose(ga, ra, 1e-4, 1e-5));
+        QVERIFY(torch::allclose(gb, rb, 1e-4, 1e-5));
+    }
+
+    void smallBmmLeavesLargeProductsToBlas()
+    {
+        QVERIFY(!smallBmmFits(197, 64, 197, torch::empty({0})));  // ViT-S/16 at 224
+        QVERIFY(!smallBmmFits(17, 16, 17, torch::empty({0}, torch::kDouble)));
+        const auto a = torch::randn({2, 40, 30}), b = torch::randn({2, 30, 40});
+        QVERIFY(torch::equal(smallBmm(a, b), torch::bmm(a, b)));  // the same call
     }
 
     void disabledAndWeightedAdapters()
