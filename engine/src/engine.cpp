@@ -42,6 +42,8 @@ bool setBlasThreads(int n)
     return fn != nullptr;
 }
 
+int cpuCores() { return int(std::max(1u, std::thread::hardware_concurrency())); }
+
 int blasThreads()
 {
     using GetThreads = int (*)();
@@ -68,7 +70,7 @@ void tuneAllocator()
 void configureThreads(int requested)
 {
     tuneAllocator();
-    const int cores = int(std::max(1u, std::thread::hardware_concurrency()));
+    const int cores = cpuCores();
     // Measured on the 2-core reference machine (docs/performance.md, bench/thread_sweep.sh): GEMMs
     // dominate and OpenBLAS parallelises them well, while OpenMP barriers around the many small
     // ops of a small ViT cost more than they save (and collapse when another process wants a

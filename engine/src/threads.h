@@ -8,6 +8,8 @@ namespace clwb::detail {
 
 /// OpenBLAS thread count, found at run time; false (and no effect) with another BLAS.
 bool setBlasThreads(int n);
+/// Hardware threads of this machine, at least 1.
+int cpuCores();
 /// OpenBLAS's current thread count; 0 with another BLAS.
 int blasThreads();
 /// 0 = auto (with OpenBLAS: 1 OpenMP thread, BLAS on every core; with another BLAS, as

@@ -203,12 +203,7 @@ private:
                     shards > 1) {
                     const double value = sharding_.step(*strategy_, sctx, shards, opt,
                                                         config_.train.precision, device_);
-                    if (!std::isfinite(value)) {
-                        skipNonFinite(ctx.task, epoch, value);
-                        continue;
-                    }
-                    lastFiniteLoss_ = value;
-                    skippedInARow_ = 0;
+                    if (!acceptLoss(ctx.task, epoch, value)) continue;
                     strategy_->afterBackward(sctx);
                     opt.step();
                     finishStep(sctx, ctx, epoch, value);
@@ -223,12 +218,7 @@ private:
                     total = (pen.defined() ? loss + pen : loss).to(torch::kFloat);
                 }
                 const double value = total.item<double>();
-                if (!std::isfinite(value)) {
-                    skipNonFinite(ctx.task, epoch, value);  // or throws (train.nonfinite)
-                    continue;
-                }
-                lastFiniteLoss_ = value;
-                skippedInARow_ = 0;
+                if (!acceptLoss(ctx.task, epoch, value)) continue;
                 opt.zero_grad();
                 scaler_.scale(total).backward();
                 if (scaler_.unscale(trained)) {  // fp16: a step with an overflow is skipped
@@ -255,6 +245,19 @@ private:
         strategy_->afterStep(sctx);
         if (config_.train.evalEvery > 0 && step_ % config_.train.evalEvery == 0)
             emitCurve(ctx, ctx.task);
+    }
+
+    /// True for a finite loss (remembered for the message of a later non-finite one); false for
+    /// a batch to skip (skipNonFinite, which throws when the run must stop instead).
+    bool acceptLoss(int task, int epoch, double value)
+    {
+        if (!std::isfinite(value)) {
+            skipNonFinite(task, epoch, value);
+            return false;
+        }
+        lastFiniteLoss_ = value;
+        skippedInARow_ = 0;
+        return true;
     }
 
     /// A batch whose loss is NaN or infinite: skipped and logged under train.nonfinite = "skip",

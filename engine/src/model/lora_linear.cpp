@@ -42,14 +42,7 @@ torch::Tensor LoraLinearImpl::forward(const torch::Tensor& x)
                                             (ad.gate.defined() && ad.gate.requires_grad()));
         return !needsGrad || weightGrad;
     };
-    auto w = weight;
-    for (auto& [name, ad] : adapters_) {
-        if (!ad.enabled || !inWeight(ad)) continue;
-        auto d = delta(name);
-        if (ad.gate.defined()) d = d * ad.gate;
-        w = w + d;
-    }
-    auto y = torch::linear(x, w, bias);
+    auto y = torch::linear(x, weightWith(inWeight), bias);
     const int64_t out = outFeatures();
     for (auto& [name, ad] : adapters_) {
         if (!ad.enabled || inWeight(ad)) continue;
@@ -129,9 +122,14 @@ void LoraLinearImpl::removeAdapter(const std::string& name)
 
 torch::Tensor LoraLinearImpl::effectiveWeight() const
 {
+    return weightWith([](const LoraAdapter&) { return true; });
+}
+
+torch::Tensor LoraLinearImpl::weightWith(const std::function<bool(const LoraAdapter&)>& include) const
+{
     auto w = weight;
     for (const auto& [name, ad] : adapters_) {
-        if (!ad.enabled) continue;
+        if (!ad.enabled || !include(ad)) continue;
         auto d = delta(name);
         if (ad.gate.defined() && ad.gate.dim() == 0) d = d * ad.gate;
         w = w + d;

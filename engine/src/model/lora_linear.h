@@ -4,6 +4,7 @@
 // so the official per-matrix LoRAs of q/k/v apply to the fused qkv of timm checkpoints unchanged.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -82,6 +83,9 @@ public:
     torch::Tensor bias;
 
 private:
+    /// W plus the enabled adapters `include` accepts (scalar gates applied).
+    torch::Tensor weightWith(const std::function<bool(const LoraAdapter&)>& include) const;
+
     std::map<std::string, LoraAdapter> adapters_;
     std::vector<LoraUnit> units_;
 };

@@ -3,10 +3,10 @@
 
 #include <algorithm>
 #include <cmath>
-#include <thread>
 
 #include "parallel/shard_gradients.h"
 #include "precision.h"
+#include "threads.h"
 
 namespace clwb::detail {
 
@@ -16,8 +16,7 @@ void BatchSharding::start(const RunConfig& config, const torch::Device& device,
 {
     int shards = config.train.shards;
     if (shards == 0)
-        shards = config.threads > 0 ? config.threads
-                                    : int(std::max(1u, std::thread::hardware_concurrency()));
+        shards = config.threads > 0 ? config.threads : cpuCores();
     if (shards <= 1) return;
     std::string why;
     if (!device.is_cpu()) why = "on " + device.str();

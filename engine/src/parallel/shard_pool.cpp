@@ -39,7 +39,7 @@ void ShardPool::work(int shard)
             seen = generation_;
             if (shard >= jobShards_) continue;
             job = job_;
-            state = static_cast<const at::ThreadLocalState*>(state_);
+            state = state_;
         }
         std::exception_ptr error;
         try {

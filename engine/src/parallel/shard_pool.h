@@ -13,6 +13,10 @@
 #include <thread>
 #include <vector>
 
+namespace at {
+class ThreadLocalState;
+}
+
 namespace clwb::detail {
 
 class ShardPool
@@ -39,7 +43,7 @@ private:
     std::mutex mutex_;
     std::condition_variable wake_, done_;
     const std::function<void(int)>* job_ = nullptr;
-    const void* state_ = nullptr;  ///< the caller's at::ThreadLocalState during run()
+    const at::ThreadLocalState* state_ = nullptr;  ///< the caller's, during run()
     int jobShards_ = 0;
     int pending_ = 0;
     uint64_t generation_ = 0;
