@@ -18,6 +18,8 @@
 #include <thread>
 #include <vector>
 
+#include "threads.h"
+
 namespace clwb::detail {
 namespace {
 
@@ -152,8 +154,7 @@ std::int64_t decodeCallCount()
 void parallelFor(std::int64_t n, const std::function<void(std::int64_t)>& fn)
 {
     if (n <= 0) return;
-    const unsigned hw = std::max(1u, std::thread::hardware_concurrency());
-    const std::int64_t threads = std::min<std::int64_t>({n, std::int64_t(hw), 8});
+    const std::int64_t threads = std::min<std::int64_t>({n, cpuCores(), 8});
     std::atomic<std::int64_t> next{0};
     std::atomic<bool> failed{false};
     std::exception_ptr first;
